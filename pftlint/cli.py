@@ -1,0 +1,66 @@
+"""The command line: ``main(argv) -> int``. Each subcommand lives in pftlint.commands.
+
+Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage, config or I/O error.
+Expected errors print one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .commands import COMMANDS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit 2 with usage; keep it to one line
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pftlint", description="Lint preference (DPO) and supervised fine-tuning JSONL files.")
+    parser.add_argument("--version", action="version", version=f"pftlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+    from .selection import SelectionError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(sys.stderr)
+            return EXIT_ERROR
+        return args.run(args)
+    except (UsageError, ConfigError, DiscoveryError, SelectionError) as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    except BrokenPipeError:  # output piped into `head`
+        return EXIT_ERROR
+    return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    print(f"pftlint: error: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

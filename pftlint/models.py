@@ -1,0 +1,109 @@
+"""Value objects shared by the reader, the engine, the rules and the reporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is. Ordered: error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule reports. The engine turns it into a :class:`Finding`.
+
+    Record rules leave ``line`` and ``column`` empty: the engine fills in the
+    record's line and locates ``json_path`` inside it. File and line rules set
+    them themselves.
+    """
+
+    message: str
+    json_path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One reported problem, located in a file. Sorts by position."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    rule: str
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    json_path: str | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "json_path": self.json_path,
+        }
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything the engine learned about one file."""
+
+    path: str
+    method: str | None = None  # "dpo", "supervised" or None when undecided
+    records: int = 0
+    lines: int = 0
+    bytes: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "method": self.method,
+            "records": self.records,
+            "lines": self.lines,
+            "bytes": self.bytes,
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """The result of one run over one or more files."""
+
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for fr in self.files for f in fr.findings]
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return counts
+
+    def reaches(self, threshold: Severity) -> bool:
+        return any(f.severity >= threshold for f in self.findings)

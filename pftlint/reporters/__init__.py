@@ -1,0 +1,41 @@
+"""Output formats, by name. Adding one is a module plus an entry here."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from .base import Reporter
+from .concise import ConciseReporter
+from .json import JsonReporter
+from .table import TableReporter
+
+REPORTERS: dict[str, type[Reporter]] = {
+    "table": TableReporter,
+    "concise": ConciseReporter,
+    "json": JsonReporter,
+}
+
+CHOICES = ("auto", *REPORTERS)
+
+
+def resolve_format(name: str, stream: TextIO) -> str:
+    """``auto``: the Rich table on a terminal, concise lines otherwise."""
+    if name != "auto":
+        return name
+    return "table" if _isatty(stream) else "concise"
+
+
+def use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,29 @@
+"""One JSON document: the contract other tools parse (pinned by tests)."""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..models import Report
+from .base import Reporter
+
+SCHEMA_VERSION = 1
+
+
+def report_to_dict(report: Report) -> dict:
+    return {
+        "version": __version__,
+        "schema": SCHEMA_VERSION,
+        "findings": [f.to_dict() for f in report.findings],
+        "files": [fr.to_dict() for fr in report.files],
+        "summary": {**report.counts(), "files": len(report.files),
+                    "records": sum(fr.records for fr in report.files),
+                    "seconds": round(report.seconds, 3)},
+    }
+
+
+class JsonReporter(Reporter):
+    def report(self, report: Report) -> None:
+        json.dump(report_to_dict(report), self.stream, ensure_ascii=False)
+        self.stream.write("\n")

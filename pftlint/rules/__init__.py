@@ -1,0 +1,71 @@
+"""Rule implementations, one module per area.
+
+A rule's metadata (code, severity, scope, rationale) lives in its document in
+``rules/``; this package holds only the code, registered by name:
+
+- ``@record_rule(name)``: ``check(record, options) -> Iterable[Problem]`` for each record;
+- ``@file_rule(name)``: ``check(file, options) -> Iterable[Problem]`` once per file, at its end;
+- ``@dataset_rule(name)``: a class that sees every record of a run (cross-record rules);
+- ``builtin_rules(...)``: rules the reader or the engine detect themselves (file structure, format).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable
+
+READER, RECORD, FILE, DATASET = "reader", "record", "file", "dataset"
+
+
+@dataclass(frozen=True)
+class Implementation:
+    name: str
+    kind: str  # reader | record | file | dataset
+    methods: tuple[str, ...]
+    check: Any  # function (record/file), class (dataset) or None (reader)
+    module: str
+
+
+_REGISTRY: dict[str, Implementation] = {}
+
+
+def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str) -> None:
+    if name in _REGISTRY:
+        raise RuntimeError(f"rule {name!r} is implemented twice ({module}, {_REGISTRY[name].module})")
+    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module)
+
+
+def record_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised")) -> Callable:
+    def wrap(fn: Callable) -> Callable:
+        _register(name, RECORD, methods, fn, fn.__module__)
+        return fn
+    return wrap
+
+
+def file_rule(name: str) -> Callable:
+    def wrap(fn: Callable) -> Callable:
+        _register(name, FILE, ("dpo", "supervised"), fn, fn.__module__)
+        return fn
+    return wrap
+
+
+def dataset_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised")) -> Callable:
+    def wrap(cls: type) -> type:
+        _register(name, DATASET, methods, cls, cls.__module__)
+        return cls
+    return wrap
+
+
+def builtin_rules(module: str, *names: str) -> None:
+    """Rules detected by the streaming reader or the engine itself, not by a check function."""
+    for name in names:
+        _register(name, READER, ("dpo", "supervised"), None, module)
+
+
+def implementations() -> dict[str, Implementation]:
+    if not _REGISTRY:
+        for info in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return _REGISTRY

@@ -1,0 +1,81 @@
+"""The rule catalog is the documentation: every document's examples run through the engine.
+
+A bad example ("## Example") must produce findings of exactly that rule; a good
+one ("## Use instead") must produce no finding at all, with every default rule on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pftlint.api import make_linter
+from pftlint.catalog import rule_docs, tomllib
+from pftlint.registry import all_rules
+from pftlint.rules import implementations
+
+DOCS = rule_docs()
+CASES = [
+    pytest.param(doc, example, id=f"{doc.code}-{doc.name}-{'bad' if example.bad else 'good'}{i}")
+    for doc in DOCS
+    for i, example in enumerate(doc.examples)
+]
+AREAS = {"1": "structure", "2": "shape", "3": "messages", "4": "content", "5": "tokens", "6": "dataset"}
+# Dataset-size rules would flag every short example; they are tested by their own examples.
+NOISY = {"too-few-examples"}
+
+
+def _option_attrs(attrs: dict[str, str]) -> dict:
+    return {k.split(".", 1)[1]: tomllib.loads(f"v = {v}")["v"] for k, v in attrs.items() if k.startswith("options.")}
+
+
+def lint_example(doc, example):
+    attrs = example.attrs
+    options = _option_attrs(attrs)
+    linter = make_linter(
+        target=attrs.get("target", "openai"),
+        method=attrs.get("method", "auto"),
+        extend_select=[doc.name],
+        ignore=sorted(NOISY - {doc.name}),
+        rules={doc.name: options} if options else None,
+    )
+    return linter.lint_bytes(example.content(), attrs.get("name", "example.jsonl"))
+
+
+@pytest.mark.parametrize(("doc", "example"), CASES)
+def test_documented_example(doc, example):
+    result = lint_example(doc, example)
+    found = sorted({f.rule for f in result.findings})
+    detail = "\n".join(f"  {f.line}:{f.column} {f.rule}: {f.message}" for f in result.findings)
+    if example.bad:
+        assert found == [doc.name], f"bad example should trigger only {doc.name}:\n{detail}"
+    else:
+        assert found == [], f"good example should be clean:\n{detail}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)
+def test_document_layout(doc):
+    text = doc.text
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert heading in text, f"{doc.path.name} lacks {heading!r}"
+    assert text.startswith(f"# {doc.name} ({doc.code})\n")
+    assert any(e.bad for e in doc.examples) and any(not e.bad for e in doc.examples)
+    assert doc.severity in ("error", "warning", "info")
+    assert doc.scope in ("file", "line", "record", "dataset")
+    assert doc.path.stem == doc.name
+    assert re.fullmatch(r"PFT[1-9]\d\d", doc.code)
+    assert AREAS[doc.code[3]] == doc.area, f"{doc.code} belongs in rules/{AREAS[doc.code[3]]}/"
+    assert "provider-rules.md" in text or doc.area in ("tokens", "dataset"), "cite the provider behaviour"
+    for key, spec in doc.options.items():
+        assert "default" in spec and "help" in spec, f"option {key} needs default and help"
+
+
+def test_codes_and_names_are_unique_and_implemented():
+    from pftlint.registry import undocumented
+
+    rules = all_rules()  # raises when a document has no implementation
+    assert undocumented() == [], "implemented rules need a document in rules/"
+    assert len({r.code for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+    assert set(implementations()) == {r.name for r in rules}
