@@ -135,8 +135,10 @@ class Linter:
                     for problem in check(record, active.options):
                         findings.append(self._record_finding(path, active, problem, unit))
                 for state, active in dataset:
-                    for problem in state.record(record, unit):
-                        findings.append(self._record_finding(path, active, problem, unit))
+                    key = state.key(record, unit)
+                    if key is not None:
+                        for problem in state.observe(path, unit.line, key):
+                            findings.append(self._record_finding(path, active, problem, unit))
             else:
                 active = rules.get(unit.rule)
                 if active is not None:

@@ -5,7 +5,13 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
 
 - ``@record_rule(name)``: ``check(record, options) -> Iterable[Problem]`` for each record;
 - ``@file_rule(name)``: ``check(file, options) -> Iterable[Problem]`` once per file, at its end;
-- ``@dataset_rule(name)``: a class that sees every record of a run (cross-record rules);
+- ``@dataset_rule(name)``: a class whose one instance per run sees every record (cross-record rules).
+  It is built as ``cls(options)`` and has:
+  ``begin_file(path)``; ``key(record, unit) -> small hashable or None`` (pure: it may run in a worker
+  process, so it must not touch ``self``'s state; return digests, not records);
+  ``observe(path, line, key) -> Iterable[Problem]`` (stateful, called in file order in the main
+  process; problems without ``line`` are placed on that record);
+  ``end_file(path) -> Iterable[Problem]``; ``end_run() -> Iterable[tuple[path, Problem]]``;
 - ``builtin_rules(...)``: rules the reader or the engine detect themselves (file structure, format).
 """
 
