@@ -36,6 +36,12 @@ def wrong_extension(file, options):
 @file_rule("file-too-large")
 def file_too_large(file, options):
     size = file.size if file.size is not None else file.stats.bytes
+    limit = options.get("max-bytes") or 0
+    if limit > 0:
+        if size > limit:
+            yield Problem(f"the file is {_size(size)}, over the configured limit of {_size(limit)} (max-bytes); "
+                          "split it into several files")
+        return
     limit = file.target.max_file_bytes
     if size > limit:
         yield Problem(f"the file is {_size(size)}, over {file.target.title}'s upload limit of {_size(limit)}; "
