@@ -28,6 +28,15 @@ from .targets import Target
 
 # Records sampled at the start of a file to decide its method (auto) and format.
 SAMPLE_RECORDS = 25
+# Smaller files are linted in one process: starting workers would cost more than it saves.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -48,10 +57,12 @@ class Linter:
     Linter per run (``run()`` does).
     """
 
-    def __init__(self, target: Target, rules: dict[str, ActiveRule], method: str = "auto"):
+    def __init__(self, target: Target, rules: dict[str, ActiveRule], method: str = "auto", jobs: int = 0):
         self.target = target
         self.rules = rules
         self.method = method
+        # 0: one process per available core, for files large enough to be worth it
+        self.jobs = jobs if jobs > 0 else _available_cores()
         self._record_checks = {
             m: [(a.rule.impl.check, a) for a in rules.values()
                 if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]
@@ -101,22 +112,66 @@ class Linter:
 
     # -- one stream -------------------------------------------------------
     def lint_stream(self, stream: BinaryIO, path: str, size: int | None) -> FileResult:
-        result = FileResult(path=path)
-        findings = result.findings
-        rules = self.rules
+        if size is not None and self.jobs > 1 and size >= PARALLEL_MIN_BYTES and hasattr(stream, "fileno"):
+            from .parallel import lint_file_parallel
+
+            result = lint_file_parallel(self, path, size)
+            if result is not None:
+                return result
+            stream.seek(0)
         reader = Reader(stream)
         units = iter(reader)
-        head, sample = _sample(units)
-        method, foreign = formats.decide_method(sample, self.method)
-        result.method = method
-        checks = self._record_checks[method]
-        dataset = [(s, a) for s, a in self._dataset if method in a.rule.impl.methods]
-        for state, _ in dataset:
+        head, method, foreign = sample_method(units, self.method)
+        result = FileResult(path=path, method=method)
+        self.begin_file(path, method)
+        self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True)
+        self.end_file(result, reader.stats, size)
+        return result
+
+    def begin_file(self, path: str, method: str) -> None:
+        for state, _ in self._dataset_for(method):
             state.begin_file(path)
+
+    def end_file(self, result: FileResult, stats: FileStats, size: int | None) -> None:
+        """File rules and the dataset rules' end of file, once every record was seen."""
+        path, findings = result.path, result.findings
+        result.records = stats.records
+        result.lines = stats.lines
+        result.bytes = stats.bytes
+        context = FileContext(path, size, stats, result.method, self.target)
+        for check, active in self._file_checks:
+            for problem in check(context, active.options):
+                findings.append(self._finding(path, active, problem, problem.line or 1, problem.column or 1))
+        for state, active in self._dataset_for(result.method):
+            for problem in state.end_file(path):
+                findings.append(self._finding(path, active, problem, problem.line or 1, problem.column or 1))
+        findings.sort()
+
+    def _dataset_for(self, method: str) -> list:
+        return [(s, a) for s, a in self._dataset if method in a.rule.impl.methods]
+
+    def observe(self, path: str, method: str, line: int, keys: tuple, findings: list[Finding]) -> None:
+        """Feed one record's dataset keys (in file order) to the dataset rules."""
+        for (state, active), key in zip(self._dataset_for(method), keys):
+            if key is not None:
+                for problem in state.observe(path, line, key):
+                    findings.append(self._finding(path, active, problem, problem.line or line, problem.column or 1))
+
+    def check_units(self, units: Iterable, path: str, method: str, foreign: str | None,
+                    findings: list[Finding], observe: bool) -> list[tuple[int, tuple]]:
+        """Run record rules over the units; dataset keys go to observe() now, or are returned.
+
+        Returning the keys lets a worker process check a chunk of a file while the
+        main process feeds the keys to the dataset rules in file order.
+        """
+        rules = self.rules
+        checks = self._record_checks[method]
+        dataset = self._dataset_for(method)
+        keyed: list[tuple[int, tuple]] = []
         wrong_format = rules.get("wrong-format")
         foreign_reported = False
         target = self.target
-        for unit in chain(head, units):
+        for unit in units:
             if type(unit) is RecordUnit:
                 data = unit.data
                 fmt = formats.detect(data)
@@ -134,29 +189,18 @@ class Linter:
                 for check, active in checks:
                     for problem in check(record, active.options):
                         findings.append(self._record_finding(path, active, problem, unit))
-                for state, active in dataset:
-                    key = state.key(record, unit)
-                    if key is not None:
-                        for problem in state.observe(path, unit.line, key):
-                            findings.append(self._record_finding(path, active, problem, unit))
+                if dataset:
+                    keys = tuple(state.key(record, unit) for state, _ in dataset)
+                    if observe:
+                        self.observe(path, method, unit.line, keys, findings)
+                    else:
+                        keyed.append((unit.line, keys))
             else:
                 active = rules.get(unit.rule)
                 if active is not None:
                     findings.append(Finding(path, unit.line, unit.column, active.rule.code, unit.rule,
                                             active.severity, unit.message))
-        stats = reader.stats
-        result.records = stats.records
-        result.lines = stats.lines
-        result.bytes = stats.bytes
-        context = FileContext(path, size, stats, method, target)
-        for check, active in self._file_checks:
-            for problem in check(context, active.options):
-                findings.append(self._finding(path, active, problem, problem.line or 1, problem.column or 1))
-        for state, active in dataset:
-            for problem in state.end_file(path):
-                findings.append(self._finding(path, active, problem, problem.line or 1, problem.column or 1))
-        findings.sort()
-        return result
+        return keyed
 
     # -- findings ---------------------------------------------------------
     @staticmethod
@@ -180,6 +224,13 @@ class Linter:
                        problem.message, problem.json_path)
 
 
+def sample_method(units: Iterator, requested: str) -> tuple[list, str, str | None]:
+    """Read the first records to decide (head units, method, foreign format of the file)."""
+    head, sample = _sample(units)
+    method, foreign = formats.decide_method(sample, requested)
+    return head, method, foreign
+
+
 def _sample(units: Iterator) -> tuple[list, list[str]]:
     head, sample = [], []
     for unit in units:
@@ -192,27 +243,43 @@ def _sample(units: Iterator) -> tuple[list, list[str]]:
 
 
 def _convert_hint(fmt: str, method: str, path: str) -> str:
-    to = " --to supervised" if method == formats.SUPERVISED else ""
-    out = Path(path).stem + ".openai.jsonl" if path not in ("-", "<bytes>", "<records>") else "out.jsonl"
-    return f"pftlint convert {path} -o {out}{to}"
+    """The ``pftlint convert`` command that rewrites the file in the provider's format."""
+    import shlex
+
+    to = " --to supervised" if method == formats.SUPERVISED or fmt == formats.PROMPT_COMPLETION else ""
+    if path == "-":
+        src, out = "-", "out.jsonl"
+    elif path.startswith("<"):
+        src, out = "IN.jsonl", "OUT.jsonl"
+    else:
+        p = Path(path)
+        src, out = path, str(p.with_name(p.stem + ".openai.jsonl"))
+    return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)}{to}"
+
+
+def _foreign_fix(fmt: str, method: str, path: str) -> str:
+    if fmt == formats.PROMPT_COMPLETION and method == formats.DPO:
+        return ("prompt / completion pairs have no rejected reply, so they cannot train DPO; "
+                f"convert them to supervised chat: {_convert_hint(fmt, method, path)}")
+    return f"convert it: {_convert_hint(fmt, method, path)}"
 
 
 def _foreign_file(fmt: str, method: str, path: str) -> Problem:
-    return Problem(
-        f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
-        f"convert it: {_convert_hint(fmt, method, path)}",
-    )
+    if fmt in formats.METHODS:  # --method asked for the other method
+        return Problem(
+            f"the file is {formats.DESCRIPTIONS[fmt]}, but --method {method} was asked for, and a {method} job "
+            f"rejects it; check it with --method {fmt}, or write {formats.DESCRIPTIONS[method]} records")
+    return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
+                   + _foreign_fix(fmt, method, path))
 
 
 def _foreign_record(fmt: str, method: str, path: str) -> Problem:
     if fmt in formats.METHODS:
-        fix = ("keep supervised and preference records in separate files"
-               if fmt != method else "")
         return Problem(
-            f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[method]}; {fix}"
-            + (" (or choose --method)" if fix else ""))
+            f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[method]}; "
+            "a job reads a whole file as one format: keep supervised and preference records in separate files")
     return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
-                   f"convert it: {_convert_hint(fmt, method, path)}")
+                   + _foreign_fix(fmt, method, path))
 
 
 class _IterStream(io.RawIOBase):

@@ -1,0 +1,141 @@
+"""Lint one large file on several cores, with the same findings as one pass.
+
+The file is cut into chunks at line boundaries. Each worker process reads its
+own chunk from the file (no file bytes cross a process boundary), runs the
+reader and the record rules over it and sends back its findings (lines counted
+from the chunk's start), its counts and the dataset rules' keys. The main
+process renumbers the lines, feeds the keys to the dataset rules in file order
+and runs the file rules.
+
+Chunks never start or end inside a run of blank lines, so blank-line findings
+are the same as in one pass. A file whose structure needs context from beyond
+one line (a JSON document over several lines, a JSON array, a line that is
+not JSON) is linted again in one pass: those are broken files, where one pass
+is the reference and speed matters less.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterator
+
+from .models import FileResult
+from .reader import FileStats, Issue, Reader
+
+if TYPE_CHECKING:
+    from .engine import Linter
+
+MIN_CHUNK = 2 * 1024 * 1024
+MAX_CHUNK = 16 * 1024 * 1024
+# Reader issues whose meaning does not depend on lines outside the chunk.
+_LOCAL_ISSUES = frozenset({"blank-line", "invalid-utf8", "literal-newline-separator",
+                           "crlf-line-endings", "missing-final-newline", "trailing-blank-lines"})
+
+_LINTER: "Linter | None" = None  # inherited by forked workers
+
+
+def lint_file_parallel(linter: "Linter", path: str, size: int) -> FileResult | None:
+    """Lint ``path`` with ``linter.jobs`` processes; None when one pass must do it instead."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return None
+    from .engine import sample_method
+
+    with open(path, "rb") as stream:
+        _, method, foreign = sample_method(iter(Reader(stream)), linter.method)
+        if foreign:
+            return None  # a foreign-format file skips record rules: one pass is fast
+        chunk = max(MIN_CHUNK, min(MAX_CHUNK, size // (linter.jobs * 8)))
+        bounds = _boundaries(stream, size, chunk)
+    if len(bounds) < 2:
+        return None
+    global _LINTER
+    _LINTER = linter
+    tasks = [(path, start, end, i == 0, i == len(bounds) - 1, method) for i, (start, end) in enumerate(bounds)]
+    try:
+        with ProcessPoolExecutor(max_workers=min(linter.jobs, len(tasks)), mp_context=context) as pool:
+            parts = list(pool.map(_lint_chunk, tasks))
+    finally:
+        _LINTER = None
+    if any(part is None for part in parts):
+        return None
+    return _stitch(linter, path, size, method, parts)
+
+
+def _boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
+    """(start, end) byte ranges; each later chunk starts a non-blank line that follows a non-blank line."""
+    starts = [0]
+    pos = chunk
+    while pos < size:
+        stream.seek(pos)
+        prev_blank = not stream.readline().strip()
+        start = None
+        while True:
+            here = stream.tell()
+            line = stream.readline()
+            if not line:
+                break
+            blank = not line.strip()
+            if not blank and not prev_blank:
+                start = here
+                break
+            prev_blank = blank
+        if start is None:
+            break
+        starts.append(start)
+        pos = start + chunk
+    ends = starts[1:] + [size]
+    return list(zip(starts, ends))
+
+
+def _lint_chunk(task):
+    path, start, end, first, last, method = task
+    linter = _LINTER
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        data = stream.read(end - start)
+    reader = Reader(io.BytesIO(data))
+    seen: set[str] = set()
+    findings: list = []
+    keyed = linter.check_units(_watch(reader, seen), path, method, None, findings, observe=False)
+    allowed = _LOCAL_ISSUES if last else _LOCAL_ISSUES - {"trailing-blank-lines", "missing-final-newline"}
+    if seen - allowed or reader.stats.structure != "jsonl":
+        return None
+    return findings, keyed, reader.stats
+
+
+def _watch(reader: Reader, seen: set[str]) -> Iterator:
+    for unit in reader:
+        if type(unit) is Issue:
+            seen.add(unit.rule)
+        yield unit
+
+
+def _stitch(linter: "Linter", path: str, size: int, method: str, parts) -> FileResult:
+    result = FileResult(path=path, method=method)
+    findings = result.findings
+    total = FileStats()
+    linter.begin_file(path, method)
+    crlf_seen = False
+    offset = 0
+    for chunk_findings, keyed, stats in parts:
+        for finding in chunk_findings:
+            if finding.rule == "crlf-line-endings":
+                if crlf_seen:
+                    continue
+                crlf_seen = True
+            findings.append(replace(finding, line=finding.line + offset) if offset else finding)
+        for line, keys in keyed:
+            linter.observe(path, method, line + offset, keys, findings)
+        offset += stats.lines
+        total.lines += stats.lines
+        total.bytes += stats.bytes
+        total.records += stats.records
+        total.content_lines += stats.content_lines
+        total.ends_with_newline = stats.ends_with_newline
+    linter.end_file(result, total, size)
+    return result
