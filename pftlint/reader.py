@@ -7,6 +7,12 @@ the file-level mistakes itself (BOM, blank lines, JSON arrays, records glued
 by a literal ``\\n``...) and reports them as :class:`Issue` units named after
 the catalog rule they belong to. Everything else is handed on as
 :class:`RecordUnit` for the record rules.
+
+The hot path (a valid line holding one object) costs one ``bytes.decode`` and
+one ``json.loads``; everything else happens only on lines that fail.
+
+What counts as blank: a line that is empty or holds only whitespace
+(``str.isspace``: spaces, tabs, a stray ``\\r``, form feeds, no-break spaces).
 """
 
 from __future__ import annotations
@@ -16,13 +22,25 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Union
 
+from .locate import column_of
+
 BOM = b"\xef\xbb\xbf"
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
 # Strings (skipped whole) and brackets: enough to follow nesting depth line by line,
 # since a JSON string can never contain a raw newline.
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# Separators a conversion script wrote as two literal characters instead of a line break.
+_LITERAL_SEPARATORS = ("\\r\\n", "\\n")
 _LITERAL_NEWLINE = "\\n"
+# Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line.
+_BINARY_MAGIC = (
+    (b"\xff\xfe", "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8"),
+    (b"\x1f\x8b", "gzip-compressed, not text; decompress it (gunzip) and check the .jsonl inside"),
+    (b"PK\x03\x04", "a zip archive, not text; extract the .jsonl inside and check that"),
+    (b"PAR1", "a Parquet file, not JSON Lines; export it with pandas to_json(orient='records', lines=True)"),
+)
 # A multi-line document larger than this is not reassembled (the file is broken
 # anyway): each of its lines is then reported on its own.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -53,7 +71,7 @@ Unit = Union[RecordUnit, Issue]
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON")
+    raise ValueError(f"{name} is not valid JSON; write null, a number or a string instead")
 
 
 def _loads(text: str):
@@ -84,7 +102,8 @@ class FileStats:
     records: int = 0
     content_lines: int = 0
     ends_with_newline: bool = True
-    # Files that are one JSON document (json-array, multiline) have no line-wise records.
+    # "jsonl"; "json-array" or "multiline" for files that are one JSON document or
+    # hold pretty-printed records; "binary" for a file that is not text at all.
     structure: str = "jsonl"
 
 
@@ -97,8 +116,12 @@ class Reader:
         self._pending_blank: list[int] = []  # blank lines not yet known to be trailing
         self._crlf_line = 0
         self._multiline_first: int | None = None
+        self._multiline_last = 0
         self._multiline_count = 0
         self._refeeding = False
+        # A JSON array on the first line: a json-array file if nothing follows it,
+        # otherwise one line that is an array (decided at the next content line).
+        self._held: tuple[list | dict, str, int, int] | None = None
 
     # -- public -----------------------------------------------------------
     def __iter__(self) -> Iterator[Unit]:
@@ -118,42 +141,42 @@ class Reader:
                         self._crlf_line = line_no
             else:
                 stats.ends_with_newline = False
-            if line_no == 1 and raw.startswith(BOM):
-                raw = raw[3:]
-                yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF)")
+            if line_no == 1:
+                if raw.startswith(BOM):
+                    raw = raw[3:]
+                    yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF)")
+                else:
+                    binary = _binary_kind(raw)
+                    if binary is not None:
+                        yield Issue("invalid-utf8", 1, 1, f"the file is {binary}")
+                        self._drain(line_no, offset)
+                        return
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                if doc is not None:
+                yield _bad_utf8(raw, exc, line_no)
+                text = raw.decode("utf-8", "replace")
+            if doc is not None:
+                if doc.restarts_at(text):
                     yield from self._abandon(doc)
                     doc = None
-                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                stats.content_lines += 1
-                blank = self._flush_blanks_as_inner()
-                if blank is not None:
-                    yield blank
-                yield Issue(
-                    "invalid-utf8", line_no, column,
-                    f"byte 0x{raw[exc.start]:02X} at column {column} is not valid UTF-8; "
-                    "re-encode the file as UTF-8",
-                )
-                continue
-            if doc is not None:
-                doc.add(text, line_no)
-                if doc.depth > 0 and doc.size < MAX_DOCUMENT_BYTES:
+                else:
+                    doc.add(text, line_no)
+                    if doc.depth > 0 and doc.size < MAX_DOCUMENT_BYTES:
+                        continue
+                    yield from self._finish_document(doc)
+                    doc = None
                     continue
-                yield from self._finish_document(doc)
-                doc = None
-                continue
             if not text.strip():
                 self._pending_blank.append(line_no)
                 continue
             stats.content_lines += 1
-            blank = self._flush_blanks_as_inner()
-            if blank is not None:
-                yield blank
+            if self._held is not None:
+                yield from self._release_held(alone=False)
+            if self._pending_blank:
+                yield self._flush_blanks_as_inner()
             result = self._line(text, line_no, start)
-            if isinstance(result, _Document):
+            if type(result) is _Document:
                 doc = result
             else:
                 yield from result
@@ -161,7 +184,19 @@ class Reader:
         stats.bytes = offset
         if doc is not None:
             yield from self._abandon(doc)
+        if self._held is not None:
+            yield from self._release_held(alone=True)
         yield from self._end_of_file()
+
+    def _drain(self, line_no: int, offset: int) -> None:
+        """Count the rest of a file that is not text, without checking it."""
+        stats = self.stats
+        for raw in self._stream:
+            line_no += 1
+            offset += len(raw)
+        stats.lines, stats.bytes = line_no, offset
+        stats.content_lines = 1  # not empty-file: the finding already says what the file is
+        stats.structure = "binary"
 
     # -- one physical line ------------------------------------------------
     def _line(self, text: str, line_no: int, offset: int):
@@ -169,24 +204,27 @@ class Reader:
             value = _loads(text)
         except RecursionError:
             return [Issue("not-an-object", line_no, 1,
-                          "the JSON is nested too deeply to parse; each line must be one record object")]
+                          "the JSON is nested too deeply to parse (thousands of brackets); "
+                          "each line must be one record object")]
         except ValueError as exc:
             return self._unparsable(text, line_no, offset, exc)
         if isinstance(value, dict):
+            if self.stats.content_lines == 1 and _records_under_key(value) is not None and not self._refeeding:
+                self._held = (value, text, line_no, offset)  # {"data": [...]} on one line
+                return ()
             self.stats.records += 1
             return [RecordUnit(value, line_no, 1, text, offset)]
-        if isinstance(value, list) and self.stats.content_lines == 1:
-            return self._array(value, text, line_no, offset)
-        kind = _json_kind(value)
-        return [Issue("not-an-object", line_no, 1,
-                      f"this line is a JSON {kind}, not an object; each line must be one record object")]
+        if isinstance(value, list) and self.stats.content_lines == 1 and not self._refeeding:
+            self._held = (value, text, line_no, offset)
+            return ()
+        return [_not_an_object(value, line_no)]
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
-        stripped = text.lstrip()
         glued = _split_glued(text)
         if glued is not None:
+            first_column, first_piece = glued[0][0], glued[0][2]
             units: list[Unit] = [Issue(
-                "literal-newline-separator", line_no, glued[0][0] + len(glued[0][2]) + 1,
+                "literal-newline-separator", line_no, first_column + len(first_piece) + 1,
                 f"{len(glued)} records are glued into this one line by the two characters '\\n' "
                 "(a literal backslash-n, e.g. from json.dumps(x) + '\\\\n'); write a real newline between records",
             )]
@@ -194,27 +232,43 @@ class Reader:
                 self.stats.records += 1
                 units.append(RecordUnit(value, line_no, column + 1, piece, offset))
             return units
-        if not self._refeeding and stripped[:1] in ("{", "[") and _depth(text) > 0:
+        # A document pretty-printed over several lines: the parser ran out of text
+        # with brackets still open. (An error in the middle of the line is just that.)
+        if (not self._refeeding and isinstance(exc, json.JSONDecodeError)
+                and exc.pos >= len(text.rstrip()) and text.lstrip()[:1] in ("{", "[") and _depth(text) > 0):
             return _Document(text, line_no, offset, first_content=self.stats.content_lines == 1)
         return [_invalid_json(exc, line_no, text)]
 
+    def _release_held(self, alone: bool) -> Iterator[Unit]:
+        value, text, line_no, offset = self._held
+        self._held = None
+        if isinstance(value, dict):
+            if alone:
+                yield from self._wrapped_document(_records_under_key(value), text, _Document(text, line_no, offset, True))
+            else:
+                self.stats.records += 1
+                yield RecordUnit(value, line_no, 1, text, offset)
+        elif alone:
+            yield from self._array(value, text, line_no, offset)
+        else:
+            yield _not_an_object(value, line_no)
+
     # -- whole-file JSON and pretty-printed records ------------------------
-    def _array(self, value: list, text: str, line_no: int, offset: int) -> list[Unit]:
-        records = [item for item in value if isinstance(item, dict)]
-        units: list[Unit] = [Issue(
+    def _array(self, value: list, text: str, line_no: int, offset: int) -> Iterator[Unit]:
+        records = sum(isinstance(item, dict) for item in value)
+        yield Issue(
             "json-array", line_no, 1,
             f"the file is one JSON array holding {_plural(len(value), 'element')} "
-            f"({_plural(len(records), 'record')}) instead of JSONL; write one record object per line",
-        )]
+            f"({_plural(records, 'record')}) instead of JSONL; write one record object per line",
+        )
         self.stats.structure = "json-array"
         for col, item, piece in _array_items(text):
             if isinstance(item, dict):
                 self.stats.records += 1
-                units.append(RecordUnit(item, line_no, col + 1, piece, offset))
+                yield RecordUnit(item, line_no, col + 1, piece, offset)
             else:
-                units.append(Issue("not-an-object", line_no, col + 1,
-                                   f"this array element is a JSON {_json_kind(item)}, not a record object"))
-        return units
+                yield Issue("not-an-object", line_no, col + 1,
+                            f"this array element is a JSON {_json_kind(item)}, not a record object")
 
     def _finish_document(self, doc: "_Document") -> Iterator[Unit]:
         text = doc.text()
@@ -229,23 +283,14 @@ class Reader:
         if isinstance(value, dict):
             inner = _records_under_key(value) if doc.first_content else None
             if inner is not None:
-                key, items = inner
-                self.stats.structure = "json-array"
-                yield Issue(
-                    "json-array", doc.first_line, 1,
-                    f"the file is one JSON document holding {_plural(len(items), 'record')} under "
-                    f"'{key}' instead of JSONL; write one record object per line",
-                )
-                for item in items:
-                    self.stats.records += 1
-                    yield RecordUnit(item, doc.first_line, 1, json.dumps(item, ensure_ascii=False), doc.offset)
+                yield from self._wrapped_document(inner, text, doc)
                 return
             self.stats.records += 1
             if self._multiline_first is None:
                 self._multiline_first = doc.first_line
                 self._multiline_last = doc.last_line
             self._multiline_count += 1
-            yield RecordUnit(value, doc.first_line, 1, text, doc.offset)
+            yield RecordUnit(value, doc.first_line, doc.first_column, text, doc.offset)
             return
         yield Issue("not-an-object", doc.first_line, 1,
                     f"this JSON {_json_kind(value)} spans lines {doc.first_line}-{doc.last_line}; "
@@ -259,54 +304,86 @@ class Reader:
             f"the file is one JSON array (lines {doc.first_line}-{doc.last_line}) holding "
             f"{_plural(records, 'record')} instead of JSONL; write one record object per line",
         )
-        for col, item, piece in _array_items(text):
-            line = doc.first_line + text.count("\n", 0, col)
+        yield from self._items_at_lines(_array_items(text), text, doc)
+
+    def _wrapped_document(self, inner: tuple[str, list], text: str, doc: "_Document") -> Iterator[Unit]:
+        key, items = inner
+        self.stats.structure = "json-array"
+        yield Issue(
+            "json-array", doc.first_line, 1,
+            f"the file is one JSON document holding {_plural(len(items), 'record')} under "
+            f"'{key}' instead of JSONL; write one record object per line",
+        )
+        start = column_of(text, key) - 1  # an index into the text (column_of counts from its start)
+        if text[start:start + 1] != "[":  # cannot happen for a document that parsed; be safe anyway
+            for item in items:
+                self.stats.records += 1
+                yield RecordUnit(item, doc.first_line, 1, json.dumps(item, ensure_ascii=False), doc.offset)
+            return
+        yield from self._items_at_lines(_array_items(text, start), text, doc)
+
+    def _items_at_lines(self, items, text: str, doc: "_Document") -> Iterator[Unit]:
+        """Units for the elements of an array inside a multi-line document, each at its own line."""
+        line, counted = doc.first_line, 0
+        for pos, item, piece in items:
+            line += text.count("\n", counted, pos)
+            counted = pos
+            column = pos - text.rfind("\n", 0, pos)
             if isinstance(item, dict):
                 self.stats.records += 1
-                yield RecordUnit(item, line, 1, piece, doc.offset)
+                yield RecordUnit(item, line, column, piece, doc.offset)
             else:
-                yield Issue("not-an-object", line, 1,
+                yield Issue("not-an-object", line, column,
                             f"this array element is a JSON {_json_kind(item)}, not a record object")
 
     def _abandon(self, doc: "_Document") -> Iterator[Unit]:
-        """A multi-line document that does not parse: report where it breaks, re-read what follows singly."""
+        """A multi-line document that does not parse: one finding where it breaks, then go on after it."""
         lines = doc.lines
         first_no = lines[0][1]
-        resume = 1
+        resume = len(lines)
+        text = doc.text()
         try:
-            _loads(doc.text())
+            _loads(text)
         except RecursionError:
-            yield Issue("not-an-object", first_no, 1, "the JSON is nested too deeply to parse")
+            yield Issue("not-an-object", first_no, 1,
+                        "the JSON is nested too deeply to parse (thousands of brackets)")
         except ValueError as exc:
-            if isinstance(exc, json.JSONDecodeError):
+            if not isinstance(exc, json.JSONDecodeError):
+                yield _invalid_json(exc, first_no, text)
+            elif exc.pos >= len(text.rstrip()):
+                where = f"before line {doc.last_line + 1}" if doc.cut else "before the end of the file"
+                span = f"lines {first_no}-{doc.last_line}" if doc.last_line > first_no else f"line {first_no}"
+                yield Issue("invalid-json", first_no, 1,
+                            f"the JSON that starts here ({span}) is never closed {where}: a '}}' or ']' "
+                            "is missing, or the record was cut off; complete it or delete it")
+            else:
                 index = exc.lineno - 1
                 broken = lines[index][0] if index < len(lines) else ""
                 # An error at the very start of a line that opens a new record means the
                 # document above was left unclosed: read that line again on its own.
-                starts_record = broken.lstrip().startswith("{") and exc.colno <= len(broken) - len(broken.lstrip()) + 1
-                resume = index if starts_record and index > 0 else index + 1
+                indent = len(broken) - len(broken.lstrip())
+                if index > 0 and broken.lstrip().startswith("{") and exc.colno <= indent + 1:
+                    resume = index
+                where = "" if index == 0 else f" (in the JSON that starts on line {first_no})"
                 yield Issue("invalid-json", first_no + index, exc.colno,
-                            f"invalid JSON in the record that starts on line {first_no}: "
-                            f"{_describe(exc, broken)}; fix the syntax")
-            else:
-                yield Issue("invalid-json", first_no, 1, f"invalid JSON: {exc}")
+                            f"invalid JSON{where}: {_describe(exc, broken)}; fix the syntax")
         else:  # parsed, but larger than MAX_DOCUMENT_BYTES
             yield Issue("invalid-json", first_no, 1,
                         "a JSON document starts here and runs over more than "
                         f"{MAX_DOCUMENT_BYTES >> 20} MiB of lines; write one record object per line")
+            resume = 1
+        if resume >= len(lines):
+            return
         self._refeeding = True
         try:
-            for text, line_no in lines[resume:]:
-                if not text.strip():
-                    continue
-                yield from self._line(text, line_no, doc.offset)
+            for line_text, line_no in lines[resume:]:
+                if line_text.strip():
+                    yield from self._line(line_text, line_no, doc.offset)
         finally:
             self._refeeding = False
 
     # -- blank lines and end of file --------------------------------------
-    def _flush_blanks_as_inner(self) -> Issue | None:
-        if not self._pending_blank:
-            return None
+    def _flush_blanks_as_inner(self) -> Issue:
         lines, self._pending_blank = self._pending_blank, []
         if self.stats.content_lines <= 1 and not self.stats.records:
             where = "before the first record"
@@ -314,7 +391,7 @@ class Reader:
             where = "between records"
         more = f" (lines {lines[0]}-{lines[-1]})" if len(lines) > 1 else ""
         return Issue("blank-line", lines[0], 1,
-                     f"{_plural(len(lines), 'empty line')} {where}{more}; delete "
+                     f"{_plural(len(lines), 'empty or whitespace-only line')} {where}{more}; delete "
                      f"{'them' if len(lines) > 1 else 'it'}: every line of JSONL must be a record")
 
     def _end_of_file(self) -> Iterator[Unit]:
@@ -326,10 +403,12 @@ class Reader:
                 f"(the first spans lines {self._multiline_first}-{self._multiline_last}); "
                 "write each record on one line (json.dumps without indent)",
             )
-            stats.structure = "multiline"
+            if stats.structure == "jsonl":
+                stats.structure = "multiline"
         if stats.content_lines == 0:
             yield Issue("empty-file", 1, 1,
-                        "the file holds no records" + (" (only whitespace)" if stats.bytes else ""))
+                        "the file holds no records" + (" (only whitespace)" if stats.bytes else "")
+                        + "; check the script that wrote it")
             return
         if self._pending_blank:
             lines = self._pending_blank
@@ -347,25 +426,78 @@ class Reader:
 class _Document:
     """Lines of a JSON document pretty-printed over several lines."""
 
-    __slots__ = ("lines", "first_line", "last_line", "offset", "depth", "size", "first_content")
+    __slots__ = ("lines", "first_line", "first_column", "last_line", "offset", "depth", "size",
+                 "first_content", "is_object", "indented", "cut")
 
     def __init__(self, text: str, line_no: int, offset: int, first_content: bool):
         self.lines: list[tuple[str, int]] = [(text, line_no)]
         self.first_line = line_no
+        stripped = text.lstrip()
+        self.first_column = len(text) - len(stripped) + 1
         self.last_line = line_no
         self.offset = offset
         self.depth = _depth(text)
         self.size = len(text)
         self.first_content = first_content  # nothing but blank lines before it
+        self.is_object = stripped.startswith("{")
+        self.indented = False  # a later line was indented: pretty-printed, not a cut-off line
+        self.cut = False  # abandoned because a new record started
 
     def add(self, text: str, line_no: int) -> None:
         self.lines.append((text, line_no))
         self.last_line = line_no
         self.depth += _depth(text)
         self.size += len(text) + 1
+        if not self.indented and text[:1] in (" ", "\t"):
+            self.indented = True
+
+    def restarts_at(self, text: str) -> bool:
+        """Does ``text`` start a new record, so that this (object) document was never closed?
+
+        Pretty-printers indent everything inside a record, so an unindented ``{``
+        line is a new record: either ``{`` alone (the next pretty-printed record)
+        or a complete record on one line. Arrays are exempt: their elements are
+        often written unindented, one per line.
+        """
+        if not self.is_object or text[:1] != "{":
+            return False
+        if text.rstrip() == "{":
+            self.cut = self.indented
+        else:
+            try:
+                self.cut = isinstance(_loads(text), dict)
+            except (ValueError, RecursionError):
+                self.cut = False
+        return self.cut
 
     def text(self) -> str:
+        if len(self.lines) == 1:
+            return self.lines[0][0]
         return "\n".join(t for t, _ in self.lines)
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """What a file is when its first line shows it is not UTF-8 text (else None)."""
+    for magic, kind in _BINARY_MAGIC:
+        if raw.startswith(magic):
+            return kind
+    if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[:1] in (b"{", b"["):
+        return "UTF-16 text (every other byte is 00); re-encode it as UTF-8"
+    return None
+
+
+def _bad_utf8(raw: bytes, exc: UnicodeDecodeError, line_no: int) -> Issue:
+    column = len(raw[: exc.start].decode("utf-8")) + 1
+    bad = raw[exc.start:exc.end]
+    shown = " ".join(f"{b:02X}" for b in bad)
+    try:
+        guess = bad.decode("cp1252")
+    except UnicodeDecodeError:
+        guess = ""
+    hint = f" ({guess} in Windows-1252)" if guess.isprintable() and guess else ""
+    return Issue("invalid-utf8", line_no, column,
+                 f"byte{'s' if len(bad) > 1 else ''} {shown}{hint} {'are' if len(bad) > 1 else 'is'} not valid UTF-8; "
+                 "re-encode the file as UTF-8 (e.g. iconv -f windows-1252 -t utf-8)")
 
 
 def _json_kind(value) -> str:
@@ -380,21 +512,61 @@ def _json_kind(value) -> str:
     return "number"
 
 
+def _not_an_object(value, line_no: int) -> Issue:
+    kind = _json_kind(value)
+    hint = "each line must be one record object"
+    if isinstance(value, str):
+        try:
+            inner = _loads(value)
+        except (ValueError, RecursionError):
+            inner = None
+        if isinstance(inner, dict):
+            hint = ("it holds a record encoded as a string (double-encoded JSON, json.dumps applied twice); "
+                    "write the record itself")
+    elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+        if all("role" in i for i in value):
+            hint = (f"it is a list of {_plural(len(value), 'message')}; write a record instead, "
+                    'e.g. {"messages": [...]} or {"input": {"messages": [...]}, ...}')
+        else:
+            hint = f"it holds {_plural(len(value), 'object')}; write each record on its own line"
+    return Issue("not-an-object", line_no, 1, f"this line is a JSON {kind}, not an object; {hint}")
+
+
+_PYTHON_LITERALS = ("True", "False", "None")
+
+
 def _describe(exc: json.JSONDecodeError, text: str) -> str:
+    """The parser's reason, with the likely cause where one is clear."""
     msg = exc.msg.removesuffix(" at")
     pos = exc.colno - 1
-    if msg.startswith("Invalid control character") and pos < len(text):
-        char = text[pos]
-        name = "a NUL byte" if char == "\0" else f"the control character {char!r}"
-        return f"{name} at column {exc.colno} (inside a string it must be escaped, e.g. \\n or \\u0000)"
-    return f"{msg} at column {exc.colno}"
+    char = text[pos] if 0 <= pos < len(text) else ""
+    if char == "\0":
+        if msg.startswith("Invalid control character"):
+            return "a raw NUL byte inside a string (escape it as \\u0000 or remove it)"
+        return "NUL bytes where JSON was expected (the file may be truncated or padded with zeros)"
+    if msg.startswith("Invalid control character"):
+        return f"the raw control character {char!r} inside a string (escape it, e.g. as \\n or \\t)"
+    if char == "'":
+        return f"{msg}: JSON strings use double quotes (str() of a Python dict is not JSON; use json.dumps)"
+    if msg == "Expecting value" and text.startswith(_PYTHON_LITERALS, pos):
+        return f"{msg}: Python's True/False/None are written true/false/null in JSON"
+    if msg == "Extra data":
+        return "extra data after the first JSON value (several records on one line?)"
+    if msg == "Expecting property name enclosed in double quotes" and text[:pos].rstrip().endswith(","):
+        return "a trailing comma before '}'"
+    if msg == "Expecting value" and text[:pos].rstrip().endswith(","):
+        return "a trailing comma before ']' (or a missing value)"
+    return msg
 
 
 def _invalid_json(exc: ValueError, line_no: int, text: str) -> Issue:
     if isinstance(exc, json.JSONDecodeError):
         return Issue("invalid-json", line_no, exc.colno,
                      f"invalid JSON: {_describe(exc, text)}; fix the syntax of this line")
-    return Issue("invalid-json", line_no, 1, f"invalid JSON: {exc}")
+    reason = str(exc)
+    if "integer string conversion" in reason:
+        reason = "a number with more than 4300 digits; write it as a string"
+    return Issue("invalid-json", line_no, 1, f"invalid JSON: {reason}")
 
 
 def _split_glued(text: str) -> list[tuple[int, dict, str]] | None:
@@ -412,16 +584,19 @@ def _split_glued(text: str) -> list[tuple[int, dict, str]] | None:
             return None
         pieces.append((pos, value, text[pos:end]))
         pos = _WS.match(text, end).end()
-        if text.startswith(_LITERAL_NEWLINE, pos):
-            pos = _WS.match(text, pos + 2).end()
-        elif pos < len(text):
-            return None
+        for separator in _LITERAL_SEPARATORS:
+            if text.startswith(separator, pos):
+                pos = _WS.match(text, pos + len(separator)).end()
+                break
+        else:
+            if pos < len(text):
+                return None
     return pieces if len(pieces) >= 2 else None
 
 
-def _array_items(text: str) -> Iterator[tuple[int, object, str]]:
-    """(character index, value, value text) of each element of a JSON array text."""
-    pos = _WS.match(text, 0).end() + 1  # past '['
+def _array_items(text: str, start: int = 0) -> Iterator[tuple[int, object, str]]:
+    """(character index, value, value text) of each element of the JSON array at ``start``."""
+    pos = _WS.match(text, start).end() + 1  # past '['
     while True:
         pos = _WS.match(text, pos).end()
         if pos >= len(text) or text[pos] == "]":
