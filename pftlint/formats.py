@@ -1,11 +1,15 @@
 """Which dataset format a record is in.
 
 Used by the engine (to pick a file's method), by ``wrong-format`` and by
-``pftlint convert``. Detection looks at top-level keys only: it must be cheap
-enough to run on every record.
+``pftlint convert``. Detection looks at top-level keys only (and, for Anthropic
+HH, at the start of ``chosen``): it must be cheap enough to run on every record.
 """
 
 from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from functools import lru_cache
 
 DPO = "dpo"
 SUPERVISED = "supervised"
@@ -26,45 +30,75 @@ DESCRIPTIONS = {
     UNKNOWN: "unknown",
 }
 
-# Keys that mark a DPO record even when misspelled or renamed (the spec's
-# Dec 2024 - Jun 2025 names included).
-_DPO_KEYS = frozenset({
-    "input", "preferred_output", "non_preferred_output",
-    "preferred_completion", "non_preferred_completion",
-    "prefered_output", "non-preferred_output", "non_prefered_output",
-})
+# The top-level keys of each method's record (provider-rules.md §1b, §1c).
+DPO_KEYS = frozenset({"input", "preferred_output", "non_preferred_output"})
+SUPERVISED_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
+
+# The spec's Dec 2024 - Jun 2025 names (provider-rules.md §5 D2): a DPO record still.
+OLD_DPO_KEYS = {"preferred_completion": "preferred_output", "non_preferred_completion": "non_preferred_output"}
+
+_CLOSE_TO = ("input", "preferred_output", "non_preferred_output", *OLD_DPO_KEYS)
+_PREFERENCE_WORD = re.compile(r"(?:non_?|dis_?)?pref+e?r")  # preferred, prefered, non-preferred, ...
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def normal_key(key: str) -> str:
+    """``Non-Preferred Output`` and ``nonPreferredOutput`` -> ``non_preferred_output``."""
+    return _CAMEL.sub("_", key).strip().lower().replace("-", "_").replace(" ", "_")
+
+
+@lru_cache(maxsize=1024)
+def dpo_like(key: str) -> bool:
+    """Whether a key is one of the DPO keys, misspelled or renamed (``prefered_output``)."""
+    name = normal_key(key)
+    return bool(name in DPO_KEYS or name in OLD_DPO_KEYS or _PREFERENCE_WORD.match(name)
+                or get_close_matches(name, _CLOSE_TO, n=1, cutoff=0.8))
 
 
 def detect(record: dict) -> str:
-    """The format of one record (a dict)."""
-    if "messages" in record and not _DPO_KEYS.intersection(record):
-        return SUPERVISED
-    if _DPO_KEYS.intersection(record):
+    """The format of one record (a dict).
+
+    Any DPO key, even misspelled, makes a DPO record, so that a file with
+    ``prefered_output`` is linted as DPO (``unknown-key`` suggests the name)
+    rather than called a foreign format.
+    """
+    if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
         return DPO
     if "chosen" in record and "rejected" in record:
         if "prompt" in record:
             return TRL
         chosen = record["chosen"]
-        if isinstance(chosen, str) and "Human:" in chosen and "Assistant:" in chosen:
+        if isinstance(chosen, str) and "\n\nAssistant:" in chosen and (
+                chosen.startswith("Human:") or "\n\nHuman:" in chosen):
             return HH
         return TRL  # implicit-prompt TRL: the prompt is the shared prefix of chosen/rejected
     if "prompt" in record and "completion" in record:
         return PROMPT_COMPLETION
+    for key in record:
+        if key not in SUPERVISED_KEYS and dpo_like(key):
+            return DPO
+    if "messages" in record:
+        return SUPERVISED
     return UNKNOWN
 
 
 def decide_method(formats: list[str], requested: str) -> tuple[str, str | None]:
-    """(method, foreign format of the whole file or None) from a sample of record formats.
+    """(method, format of the whole file when it is not the method's, or None) from a sample.
 
     ``requested`` is ``auto``, ``dpo`` or ``supervised``. A file whose sample is
-    mostly a foreign format is reported once as that format.
+    mostly a foreign format, or mostly the other method when one was requested,
+    is reported once as that format.
     """
     counts = {f: formats.count(f) for f in set(formats)}
-    known = counts.get(DPO, 0) + counts.get(SUPERVISED, 0)
+    dpo, supervised = counts.get(DPO, 0), counts.get(SUPERVISED, 0)
+    if requested == "auto":
+        method = SUPERVISED if supervised > dpo else DPO
+    else:
+        method = requested
     foreign = max(FOREIGN, key=lambda f: counts.get(f, 0))
-    foreign_file = foreign if counts.get(foreign, 0) > known else None
-    if requested != "auto":
-        return requested, foreign_file
-    if counts.get(SUPERVISED, 0) > counts.get(DPO, 0):
-        return SUPERVISED, foreign_file
-    return DPO, foreign_file
+    if counts.get(foreign, 0) > dpo + supervised:
+        return method, foreign
+    other = DPO if method == SUPERVISED else SUPERVISED
+    if counts.get(other, 0) > counts.get(method, 0):
+        return method, other
+    return method, None

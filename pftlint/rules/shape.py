@@ -1,0 +1,386 @@
+"""Record shape: which keys a record holds and the JSON types of their values.
+
+The schemas are OpenAI's ``FineTuneChatRequestInput`` and
+``FineTunePreferenceRequestInput`` (provider-rules.md §1b, §1c). Every rule
+takes a fast path on a well-formed record (one subset test of its keys, or a
+``type() is`` test per value) and only builds messages when something is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from difflib import get_close_matches
+from functools import lru_cache
+from typing import Iterator
+
+from ..formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
+from ..models import Problem
+from ..record import Record
+from . import builtin_rules, record_rule
+
+# Detected by the engine itself (pftlint.formats.detect on every record).
+builtin_rules(__name__, "wrong-format")
+
+INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
+MESSAGE_KEYS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight",
+                          "refusal"})
+PART_TYPES = frozenset({"text", "image_url", "input_audio", "file", "refusal"})
+_PART_TYPES_SHOWN = "'text', 'image_url', 'input_audio', 'file' or 'refusal'"
+
+_SCHEMAS = {"dpo": DPO_KEYS, "supervised": SUPERVISED_KEYS, "input": INPUT_KEYS, "message": MESSAGE_KEYS}
+_WHERE = {"dpo": "a preference record", "supervised": "a supervised record", "input": "'input'",
+          "message": "a message"}
+_ALLOWED = {"dpo": "input, preferred_output and non_preferred_output",
+            "supervised": "messages, tools, parallel_tool_calls and functions",
+            "input": "messages, tools, parallel_tool_calls and functions",
+            "message": "role, content, name, tool_calls, tool_call_id, function_call, weight and refusal"}
+
+_WEIGHT = ("'weight' is not a record key (OpenAI rejects a top-level \"weight\"); "
+           "put \"weight\": 0 or 1 on the assistant messages instead", None)
+_INTO_INPUT = "{key!r} belongs inside 'input': {{\"input\": {{\"messages\": [...], {key!r}: ...}}}}"
+
+# Names people use instead of the schema's, by schema: normalized key -> (advice, the key it stands for).
+_ALIASES: dict[str, dict[str, tuple[str, str | None]]] = {
+    "dpo": {
+        **{old: (f"{{key!r}} is the name in OpenAI's spec of Dec 2024 to Jun 2025; rename it to {new!r}, the "
+                 "name of the docs and of every provider", new) for old, new in OLD_DPO_KEYS.items()},
+        "chosen": ("{key!r} is TRL's name; rename it to 'preferred_output'", "preferred_output"),
+        "rejected": ("{key!r} is TRL's name; rename it to 'non_preferred_output'", "non_preferred_output"),
+        "chosen_response": ("did you mean 'preferred_output'?", "preferred_output"),
+        "rejected_response": ("did you mean 'non_preferred_output'?", "non_preferred_output"),
+        "preferred": ("did you mean 'preferred_output'?", "preferred_output"),
+        "non_preferred": ("did you mean 'non_preferred_output'?", "non_preferred_output"),
+        "prompt": ("{key!r} is TRL's name; rename it to 'input', an object holding the prompt: "
+                   "{{\"input\": {{\"messages\": [...]}}}}", "input"),
+        "messages": ("'messages' belongs inside 'input': {{\"input\": {{\"messages\": [...]}}}}", "input"),
+        "tools": (_INTO_INPUT, None),
+        "parallel_tool_calls": (_INTO_INPUT, None),
+        "functions": (_INTO_INPUT, None),
+        "weight": _WEIGHT,
+    },
+    "supervised": {
+        "conversations": ("did you mean 'messages'?", "messages"),
+        "conversation": ("did you mean 'messages'?", "messages"),
+        "weight": _WEIGHT,
+    },
+    "input": {},
+    "message": {
+        "text": ("did you mean 'content'?", "content"),
+        "value": ("did you mean 'content'?", "content"),
+        "from": ("did you mean 'role'?", "role"),
+        "speaker": ("did you mean 'role'?", "role"),
+        "author": ("did you mean 'role'?", "role"),
+    },
+}
+
+
+@lru_cache(maxsize=4096)
+def suggest(schema: str, key: str) -> tuple[str | None, str | None]:
+    """(advice for an unknown key, the schema key it stands for), or (None, None)."""
+    allowed = _SCHEMAS[schema]
+    name = normal_key(key)
+    alias = _ALIASES[schema].get(name)
+    if alias is not None:
+        return alias[0].format(key=key), alias[1]
+    if name in allowed:  # wrong case or separator: 'Role', 'non-preferred_output'
+        return f"did you mean {name!r}?", name
+    close = get_close_matches(name, sorted(allowed), n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {close[0]!r}?", close[0]
+    return None, None
+
+
+def _unknown(obj: dict, schema: str, prefix: str) -> Iterator[Problem]:
+    allowed = _SCHEMAS[schema]
+    for key in obj:
+        if key not in allowed:
+            advice, _ = suggest(schema, key)
+            if advice is None:
+                advice = f"{_WHERE[schema]} holds only {_ALLOWED[schema]}: remove it"
+            yield Problem(f"unknown key {key!r} in {_WHERE[schema]}; {advice}", json_path=f"{prefix}{key}")
+
+
+def _stands_for(obj: dict, schema: str) -> set:
+    """The schema keys that the object's unknown keys stand for (reported by unknown-key)."""
+    allowed = _SCHEMAS[schema]
+    return {suggest(schema, key)[1] for key in obj if key not in allowed}
+
+
+# -- unknown-key ----------------------------------------------------------
+
+@record_rule("unknown-key")
+def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
+    data = record.data
+    if record.is_dpo:
+        if not data.keys() <= DPO_KEYS:
+            yield from _unknown(data, "dpo", "")
+        inp = data.get("input")
+        if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
+            yield from _unknown(inp, "input", "input.")
+    elif not data.keys() <= SUPERVISED_KEYS:
+        yield from _unknown(data, "supervised", "")
+    for path, _, msg in record.messages():
+        if not msg.keys() <= MESSAGE_KEYS:
+            yield from _unknown(msg, "message", f"{path}.")
+
+
+# -- missing-key ----------------------------------------------------------
+
+_ADD = {
+    "input": "add the prompt: \"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]}",
+    "preferred_output": "add the preferred reply: \"preferred_output\": [{\"role\": \"assistant\", "
+                        "\"content\": \"...\"}]",
+    "non_preferred_output": "add the rejected reply: \"non_preferred_output\": [{\"role\": \"assistant\", "
+                            "\"content\": \"...\"}]",
+}
+_DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
+_PLAIN_ROLES = ("user", "assistant", "system")
+
+
+@record_rule("missing-key")
+def missing_key(record: Record, options: dict) -> Iterator[Problem]:
+    data = record.data
+    if record.is_dpo:
+        if not data.keys() >= DPO_KEYS:
+            covered = _stands_for(data, "dpo")
+            for key in _DPO_ORDER:
+                if key not in data and key not in covered:
+                    yield Problem(f"the record has no {key!r}; {_ADD[key]}")
+        inp = data.get("input")
+        if isinstance(inp, dict) and "messages" not in inp and "messages" not in _stands_for(inp, "input"):
+            yield Problem("'input' has no 'messages'; add the prompt: "
+                          "\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]", json_path="input")
+    elif "messages" not in data and "messages" not in _stands_for(data, "supervised"):
+        yield Problem("the record has no 'messages'; a supervised example is "
+                      "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
+    for path, list_path, msg in record.messages():
+        if len(msg) == 2 and "content" in msg and msg.get("role") in _PLAIN_ROLES:
+            continue  # the common case: nothing can be missing
+        yield from _missing_in_message(path, list_path, msg)
+
+
+def _missing_in_message(path: str, list_path: str, msg: dict) -> Iterator[Problem]:
+    role = msg.get("role")
+    covered = None if msg.keys() <= MESSAGE_KEYS else _stands_for(msg, "message")
+    if "role" not in msg and not (covered and "role" in covered):
+        if list_path == "input.messages" or list_path == "messages":
+            hint = "\"role\": \"user\" (or system, assistant, tool)"
+        else:
+            hint = "\"role\": \"assistant\""
+        yield Problem(f"the message has no 'role'; add one: {hint}", json_path=path)
+    if "content" not in msg and not (covered and "content" in covered):
+        if role == "assistant":
+            if "tool_calls" not in msg and "function_call" not in msg:
+                yield Problem("the assistant message has no 'content' (and no 'tool_calls'); add its reply: "
+                              "\"content\": \"...\"", json_path=path)
+        else:
+            who = f"the {role} message" if isinstance(role, str) and len(role) < 40 else "the message"
+            yield Problem(f"{who} has no 'content'; add its text: \"content\": \"...\"", json_path=path)
+    if role == "tool" and "tool_call_id" not in msg:
+        yield Problem("the tool message has no 'tool_call_id'; add the 'id' of the assistant's tool call "
+                      "it answers", json_path=path)
+    if role == "function" and "name" not in msg:
+        yield Problem("the function message has no 'name'; add the name of the function it answers",
+                      json_path=path)
+
+
+# -- wrong-type -----------------------------------------------------------
+
+_TYPE_NAMES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+               list: "a list", dict: "an object"}
+
+
+def type_name(value: object) -> str:
+    """A JSON value's type, as a person reads it: 'a string', 'null', 'a list'."""
+    return _TYPE_NAMES.get(type(value)) or type(value).__name__
+
+
+def _quote(text: str) -> str:
+    """A string as JSON, shortened for a message."""
+    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
+
+
+def _message_json(role: str, value: object) -> str:
+    """The message a plain string should have been."""
+    content = _quote(value) if isinstance(value, str) else "\"...\""
+    return f"{{\"role\": \"{role}\", \"content\": {content}}}"
+
+
+# What to write instead of a value of the wrong type, by the type found.
+_INPUT_FIX = {list: "put the message list inside an object: {\"messages\": [...]}"}
+_OUTPUT_FIX = {dict: "put the message in a list: [{...}]"}
+_LIST_FIX = {dict: "put it in a list: [{...}]"}
+
+
+def _wrong(path: str, value: object, expected: str, fix: str) -> Problem:
+    name = path.rsplit(".", 1)[-1]
+    return Problem(f"{name!r} is {type_name(value)}, but it must be {expected}; {fix}", json_path=path)
+
+
+def _input_problem(value: object) -> Problem:
+    if isinstance(value, str):
+        fix = f"wrap the string: {{\"messages\": [{_message_json('user', value)}]}}"
+    else:
+        fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{_message_json('user', None)}]}}")
+    return _wrong("input", value, "an object holding the prompt messages", fix)
+
+
+def _output_problem(key: str, value: object) -> Problem:
+    if isinstance(value, str):
+        fix = f"wrap the string: [{_message_json('assistant', value)}]"
+    else:
+        fix = _OUTPUT_FIX.get(type(value), f"write [{_message_json('assistant', None)}]")
+    return _wrong(key, value, "a list holding one assistant message", fix)
+
+
+def _list_problem(path: str, value: object, what: str) -> Problem:
+    if isinstance(value, str) and what == "messages":
+        fix = f"wrap the string: [{_message_json('user', value)}]"
+    else:
+        fix = _LIST_FIX.get(type(value), f"write a list of {what}")
+    return _wrong(path, value, f"a list of {what}", fix)
+
+
+def _bool_problem(path: str, value: object) -> Problem:
+    fix = f"write {str(value).lower()}, without quotes" if value in ("true", "false") else "write true or false"
+    return Problem(f"'parallel_tool_calls' is {type_name(value)}, but it must be a boolean; {fix}", json_path=path)
+
+
+def _container(obj: dict, prefix: str) -> Iterator[Problem]:
+    """The optional tool keys shared by 'input' and a supervised record."""
+    if "tools" in obj and type(obj["tools"]) is not list:
+        yield _list_problem(f"{prefix}tools", obj["tools"], "tool definitions")
+    if "functions" in obj and type(obj["functions"]) is not list:
+        yield _list_problem(f"{prefix}functions", obj["functions"], "function definitions")
+    if "parallel_tool_calls" in obj and type(obj["parallel_tool_calls"]) is not bool:
+        yield _bool_problem(f"{prefix}parallel_tool_calls", obj["parallel_tool_calls"])
+
+
+# Optional message keys and the JSON types they take (§1b per-role fields).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "tool_call_id": (str,),
+    "tool_calls": (list,),
+    "function_call": (dict,),
+    "refusal": (str, type(None)),
+}
+_EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a list of tool calls",
+             "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
+
+
+@record_rule("wrong-type")
+def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
+    data = record.data
+    if record.is_dpo:
+        if "input" in data:
+            inp = data["input"]
+            if type(inp) is not dict:
+                yield _input_problem(inp)
+            else:
+                if "messages" in inp and type(inp["messages"]) is not list:
+                    yield _list_problem("input.messages", inp["messages"], "messages")
+                if len(inp) > 1:
+                    yield from _container(inp, "input.")
+        for key in ("preferred_output", "non_preferred_output"):
+            if key in data and type(data[key]) is not list:
+                yield _output_problem(key, data[key])
+    else:
+        if "messages" in data and type(data["messages"]) is not list:
+            yield _list_problem("messages", data["messages"], "messages")
+        if len(data) > 1:
+            yield from _container(data, "")
+    for list_path, items in record.message_lists():
+        for i, item in enumerate(items):
+            if type(item) is not dict:
+                yield _message_not_object(f"{list_path}[{i}]", list_path, item)
+    for path, _, msg in record.messages():
+        role = msg.get("role")
+        if role is not None and type(role) is not str:
+            yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
+                          json_path=f"{path}.role")
+        if "content" in msg:
+            content = msg["content"]
+            if type(content) is not str or role == "tool":
+                yield from _content(path, msg, role, content)
+        if len(msg) > ("role" in msg) + ("content" in msg):  # keys beyond role and content
+            for key, value in msg.items():
+                expected = _FIELD_TYPES.get(key)
+                if expected is not None and type(value) not in expected:
+                    yield Problem(f"{key!r} is {type_name(value)}, but it must be {_EXPECTED[key]}",
+                                  json_path=f"{path}.{key}")
+            if "weight" in msg:
+                yield from _weight(path, msg["weight"])
+
+
+def _message_not_object(path: str, list_path: str, item: object) -> Problem:
+    if isinstance(item, str):
+        role = "user" if list_path in ("input.messages", "messages") else "assistant"
+        fix = f"write {_message_json(role, item)}"
+    else:
+        fix = "write {\"role\": ..., \"content\": ...}"
+    return Problem(f"the message is {type_name(item)}, but it must be an object; {fix}", json_path=path)
+
+
+def _content(path: str, msg: dict, role: object, content: object) -> Iterator[Problem]:
+    where = f"{path}.content"
+    if role == "tool":
+        if type(content) is not str:
+            yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string (OpenAI "
+                          "rejects anything else here); write the tool's result as one string", json_path=where)
+        return
+    if content is None:
+        if (role == "assistant" and ("tool_calls" in msg or "function_call" in msg)) or role == "function":
+            return
+        yield Problem("'content' is null, but it must be a string or a list of content parts"
+                      + ("; an assistant message may omit its content only when it makes tool_calls"
+                         if role == "assistant" else ""), json_path=where)
+        return
+    if type(content) is list:
+        for i, part in enumerate(content):
+            yield from _part(f"{where}[{i}]", part)
+        return
+    if isinstance(content, dict) and "type" in content:
+        fix = "put the part in a list: [{...}]"
+    elif isinstance(content, (int, float)) and not isinstance(content, bool):
+        fix = f"write it as a string: \"{content}\""
+    else:
+        fix = "write the text as a string"
+    yield Problem(f"'content' is {type_name(content)}, but it must be a string or a list of content parts; {fix}",
+                  json_path=where)
+
+
+def _part(path: str, part: object) -> Iterator[Problem]:
+    if type(part) is not dict:
+        fix = f"write {{\"type\": \"text\", \"text\": {_quote(part)}}}" if isinstance(part, str) else \
+            "write {\"type\": \"text\", \"text\": \"...\"}"
+        yield Problem(f"the content part is {type_name(part)}, but it must be an object; {fix}", json_path=path)
+        return
+    kind = part.get("type")
+    if type(kind) is not str or kind not in PART_TYPES:
+        if "type" not in part:
+            yield Problem(f"the content part has no 'type'; set it to {_PART_TYPES_SHOWN}", json_path=path)
+        else:
+            yield Problem(f"the content part's type {kind!r} is not one of {_PART_TYPES_SHOWN}",
+                          json_path=f"{path}.type")
+    elif kind in ("text", "refusal") and type(part.get(kind)) is not str:
+        value = part.get(kind)
+        what = "has no" if kind not in part else f"has {type_name(value)} as"
+        yield Problem(f"the {kind} part {what} {kind!r}; it must be a string", json_path=f"{path}.{kind}")
+
+
+def _weight(path: str, weight: object) -> Iterator[Problem]:
+    # Values other than 0 and 1 are invalid-weight's business; the type is ours.
+    if type(weight) is int:
+        return
+    if type(weight) is float and not weight.is_integer():
+        return
+    if type(weight) is float:
+        fix = f"write {int(weight)}, an integer"
+    elif type(weight) is bool:
+        fix = f"write {int(weight)}, not {str(weight).lower()}"
+    elif isinstance(weight, str) and weight.strip() in ("0", "1"):
+        fix = f"write {weight.strip()}, without quotes"
+    else:
+        fix = "write 0 or 1"
+    yield Problem(f"'weight' is {type_name(weight)}, but it must be the integer 0 or 1; {fix}",
+                  json_path=f"{path}.weight")
