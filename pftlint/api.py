@@ -1,16 +1,26 @@
 """The Python API, for notebooks and pipelines: findings as objects, no printing.
 
 >>> from pftlint import lint_records
->>> result = lint_records([{"messages": [{"role": "user", "content": "Hi"}]}], method="supervised")
+>>> result = lint_records([{"messages": [{"role": "user", "content": "Hi"}]}],
+...                       method="supervised", ignore=["too-few-examples"])
 >>> [f.rule for f in result.findings]
 ['no-assistant-message']
+
+Settings are keyword arguments with the config file's names in snake_case:
+``target``, ``method``, ``select``, ``extend_select``, ``ignore`` and ``rules``
+(per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). Bad settings
+raise ``ValueError``; a path that cannot be read raises ``OSError``; a record
+that is not JSON-serialisable raises ``TypeError``. Nothing is printed and no
+file is written.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import json
+import os
+from typing import Any, Iterable, Iterator
 
-from .engine import Linter
+from .engine import Linter, _IterStream
 from .models import FileResult, Report
 from .selection import resolve
 from .targets import load_target
@@ -26,22 +36,46 @@ def make_linter(
     rules: dict[str, dict[str, Any]] | None = None,
 ) -> Linter:
     """A Linter with the given settings (the same names as the config file, in snake_case)."""
+    from .catalog import target_names
+
+    if target not in target_names():
+        raise ValueError(f"unknown target {target!r} (choose from {', '.join(target_names())})")
+    if method not in ("auto", "dpo", "supervised"):
+        raise ValueError(f"unknown method {method!r} (choose from auto, dpo, supervised)")
+    for name, value in (("select", select), ("extend_select", extend_select), ("ignore", ignore)):
+        if isinstance(value, str):  # a lone string would be read letter by letter
+            raise TypeError(f"{name} takes a list of rule selectors, not the string {value!r}")
     profile = load_target(target)
-    active = resolve(profile, select, list(extend_select), list(ignore), rules)
+    active = resolve(profile, list(select) if select is not None else None, list(extend_select), list(ignore), rules)
     return Linter(profile, active, method)
 
 
-def lint_path(*paths: str, **settings: Any) -> Report:
-    """Lint files or directories; returns a Report with one FileResult per file."""
+def lint_path(*paths: str | os.PathLike, **settings: Any) -> Report:
+    """Lint files or directories (every ``*.jsonl`` inside); one FileResult per file in ``report.files``."""
     from .discovery import discover
 
-    return make_linter(**settings).run(discover(list(paths)))
-
-
-def lint_records(records: Iterable[dict], name: str = "<records>", **settings: Any) -> FileResult:
-    """Lint in-memory records as if each were one line of a JSONL file."""
     linter = make_linter(**settings)
-    result = linter.lint_records(records, name)
+    return linter.run(discover([os.fspath(p) for p in paths]))
+
+
+def _lines(records: Iterable[Any]) -> Iterator[bytes]:
+    for number, record in enumerate(records, 1):
+        try:
+            text = json.dumps(record, ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"record {number} cannot be written as JSON: {exc}") from None
+        yield text.encode("utf-8", "surrogatepass") + b"\n"
+
+
+def lint_records(records: Iterable[Any], name: str = "<records>", **settings: Any) -> FileResult:
+    """Lint in-memory records (dicts, as ``json.loads`` gives them) as if each were one line of a JSONL file.
+
+    ``name`` stands for the file name in findings; give it a ``.jsonl`` ending to
+    have the file-name rule check it. Records are serialised one at a time, so a
+    generator over a large dataset is never held in memory.
+    """
+    linter = make_linter(**settings)
+    result = linter.lint_stream(_IterStream(_lines(records)), name, None)
     linter.finish(Report(files=[result]))
     return result
 

@@ -7,6 +7,7 @@ Expected errors print one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -22,7 +23,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse would exit 2 with usage; keep it to one line
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,18 +49,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except (UsageError, ConfigError, DiscoveryError, SelectionError) as exc:
         _fail(str(exc))
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        silence_stdout()
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         _fail(f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         _fail("interrupted")
-    except BrokenPipeError:  # output piped into `head`
-        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line, unless PFTLINT_DEBUG asks for the traceback
+        if os.environ.get("PFTLINT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set PFTLINT_DEBUG=1 for the traceback "
+              "and please report it)")
     return EXIT_ERROR
 
 
+def silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _fail(message: str) -> None:
-    print(f"pftlint: error: {message}", file=sys.stderr)
+    try:
+        print(f"pftlint: error: {message}", file=sys.stderr)
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
+from typing import TextIO
 
-from ..config import load_config
+from ..config import ConfigError, load_config, with_overrides
 from ..discovery import discover
 from ..engine import Linter
-from ..models import Severity
-from ..reporters import CHOICES, REPORTERS, resolve_format, use_color
-from ..selection import resolve
+from ..models import Report, Severity
+from ..reporters import REPORTERS, format_names, resolve_format, use_color
+from ..selection import SelectionError, check_selectors, resolve
 from ..targets import load_target
 
 
@@ -23,48 +26,88 @@ def add_parser(sub) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
     p.add_argument("--select", type=_codes, action="extend", default=None,
-                   help="rules to run instead of the defaults: codes, code prefixes, names or ALL")
-    p.add_argument("--extend-select", type=_codes, action="extend", default=None, help="rules to add")
-    p.add_argument("--ignore", type=_codes, action="extend", default=None, help="rules to skip")
+                   help="rules to run instead of the defaults: codes, code prefixes, names or ALL (comma list)")
+    p.add_argument("--extend-select", type=_codes, action="extend", default=None,
+                   help="rules to run on top of the configured ones")
+    p.add_argument("--ignore", type=_codes, action="extend", default=None,
+                   help="rules to skip, on top of the configured ones")
     p.add_argument("--target", help="provider profile: openai (default), azure, together, fireworks")
-    p.add_argument("--method", choices=("auto", "dpo", "supervised"), help="training method (default: auto)")
-    p.add_argument("--fail-on", choices=("error", "warning", "info"),
-                   help="lowest severity that makes the exit status 1 (default: error)")
-    p.add_argument("--output-format", choices=CHOICES, help="auto (default), " + ", ".join(CHOICES[1:]))
+    p.add_argument("--model", help="model whose per-example token limit applies: a snapshot, an alias "
+                   "(gpt-4.1-mini) or a fine-tuned name (default: the target's default-model)")
+    p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
+    p.add_argument("--fail-on", metavar="LEVEL",
+                   help="lowest severity that makes the exit status 1: error (default), warning, info")
+    p.add_argument("--output-format", metavar="FORMAT",
+                   help="auto (default: table on a terminal, concise otherwise), " + ", ".join(REPORTERS))
+    p.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not the findings")
+    p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
     p.set_defaults(run=run)
 
 
 def settings_from(args: argparse.Namespace):
-    """The config file's settings with the command line's on top."""
-    from ..config import validate
-
+    """The config file's settings with the command line's on top, every selector checked."""
     config, source = load_config(args.config, args.isolated)
+    label = str(source) if source else "config"
+    # Selectors and per-rule settings from the file are checked here, so errors name the file.
+    try:
+        for key, value in (("select", config.select), ("extend-select", config.extend_select),
+                           ("ignore", config.ignore)):
+            check_selectors(value or [], key)
+        resolve(load_target(config.target), config.select, config.extend_select, config.ignore, config.rules)
+    except SelectionError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
     overrides = {key: value for key, value in (
         ("select", args.select), ("extend-select", args.extend_select), ("ignore", args.ignore),
-        ("target", args.target), ("method", args.method), ("fail-on", args.fail_on),
+        ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
         ("output-format", args.output_format),
     ) if value is not None}
-    if overrides:
-        merged = config.model_dump(by_alias=True)
-        merged.update(overrides)
-        config = validate(merged, "command line")
-    return config
+    for key in ("select", "extend-select", "ignore"):
+        if key in overrides:
+            check_selectors(overrides[key], f"--{key}")
+    return with_overrides(config, label, overrides)
 
 
 def run(args: argparse.Namespace) -> int:
     config = settings_from(args)
-    if config.output_format not in CHOICES:
-        from ..cli import UsageError
-
-        raise UsageError(f"output-format: unknown format {config.output_format!r} (choose from {', '.join(CHOICES)})")
     paths = discover(args.paths or ["."])
-    target = load_target(config.target)
+    target = load_target(config.target).with_model(config.model)
     active = resolve(target, config.select, config.extend_select, config.ignore, config.rules)
     report = Linter(target, active, config.method).run(paths)
+    status = 1 if report.reaches(Severity(config.fail_on)) else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
-    REPORTERS[name](stream, color=use_color(stream)).report(report)
-    stream.flush()
-    return 1 if report.reaches(Severity(config.fail_on)) else 0
+    try:
+        if args.statistics:
+            write_statistics(report, stream, as_json=name == "json")
+        else:
+            REPORTERS[name](stream, color=use_color(stream, args.no_color)).report(report)
+        stream.flush()
+    except BrokenPipeError:  # `pftlint check big.jsonl | head`: the reader left; the verdict stands
+        from ..cli import silence_stdout
+
+        silence_stdout()
+    return status
+
+
+def statistics(report: Report) -> list[dict]:
+    """Findings per rule, most frequent first."""
+    counts = Counter((f.code, f.rule, f.severity.value) for f in report.findings)
+    return [{"code": code, "rule": rule, "severity": severity, "count": n}
+            for (code, rule, severity), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def write_statistics(report: Report, stream: TextIO, as_json: bool = False) -> None:
+    rows = statistics(report)
+    if as_json:
+        json.dump({"statistics": rows, "summary": report.counts()}, stream)
+        stream.write("\n")
+        return
+    width = max((len(str(r["count"])) for r in rows), default=1)
+    name_width = max((len(r["rule"]) for r in rows), default=0)
+    for r in rows:
+        stream.write(f"{r['count']:>{width}}  {r['code']}  {r['rule']:<{name_width}}  [{r['severity']}]\n")
+    total = sum(r["count"] for r in rows)
+    stream.write(f"{total} finding{'' if total == 1 else 's'} in {len(report.files)} "
+                 f"file{'' if len(report.files) == 1 else 's'}.\n")

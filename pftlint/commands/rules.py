@@ -17,10 +17,12 @@ from ..targets import all_targets
 def add_parser(sub) -> None:
     p = sub.add_parser("rules", help="list every rule", description="List every rule of the catalog.")
     p.add_argument("--output-format", choices=("table", "json"), default="table")
+    p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.set_defaults(run=run_list)
     p = sub.add_parser("rule", help="show one rule's document", description="Show a rule's document.")
     p.add_argument("rule", metavar="NAME|CODE")
     p.add_argument("--output-format", choices=("text", "json"), default="text")
+    p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.set_defaults(run=run_one)
 
 
@@ -31,17 +33,34 @@ def run_list(args) -> int:
         sys.stdout.write("\n")
         return 0
     targets = all_targets()
-    console = Console(highlight=False, force_terminal=use_color(sys.stdout), no_color=not use_color(sys.stdout))
+    color = use_color(sys.stdout, getattr(args, "no_color", False))
+    console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
     table = Table(title="pftlint rules", title_justify="left")
-    for heading in ("Code", "Name", "Severity", *[t.name for t in targets], "Summary"):
-        table.add_column(heading, overflow="fold")
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Name", no_wrap=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Targets", overflow="fold", max_width=24)
+    if console.width >= 110:  # on a narrow terminal `pftlint rule NAME` tells the rest
+        table.add_column("Summary", overflow="fold", ratio=1)
     for r in rules:
-        default = r.doc.severity if r.doc.enabled else "off"
-        per_target = [t.severity.get(r.name, default) if r.doc.enabled else "off" for t in targets]
-        table.add_row(r.code, r.name + (" (fix)" if r.doc.fixable else ""), default, *per_target, r.doc.summary)
+        row = [r.code, r.name + (" (fix)" if r.doc.fixable else ""),
+               r.doc.severity if r.doc.enabled else "off", target_cell(r, targets)]
+        if len(table.columns) > 4:
+            row.append(r.doc.summary)
+        table.add_row(*row)
     console.print(table)
-    console.print("Rules marked off run only when selected by exact code or name, e.g. --extend-select crlf-line-endings.")
+    console.print("Targets: 'all' means every target uses the default severity; otherwise the targets that differ.\n"
+                  "Rules marked off run only when selected by exact code or name, e.g. "
+                  "--extend-select crlf-line-endings. `pftlint rule NAME` shows a rule's document.")
     return 0
+
+
+def target_cell(rule, targets) -> str:
+    """``all``, or how targets differ from the rule's default, e.g. ``azure: off``."""
+    default = rule.doc.severity if rule.doc.enabled else "off"
+    differ = [f"{t.name}: {t.severity[rule.name]}" for t in targets
+              if t.severity.get(rule.name, default) != default]
+    return ", ".join(differ) if differ else "all"
 
 
 def run_one(args) -> int:
@@ -54,7 +73,7 @@ def run_one(args) -> int:
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
-    color = use_color(sys.stdout)
-    console = Console(highlight=False, force_terminal=color, no_color=not color)
+    color = use_color(sys.stdout, getattr(args, "no_color", False))
+    console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
     console.print(Markdown(rule.doc.text))
     return 0

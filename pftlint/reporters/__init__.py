@@ -19,6 +19,11 @@ REPORTERS: dict[str, type[Reporter]] = {
 CHOICES = ("auto", *REPORTERS)
 
 
+def format_names() -> tuple[str, ...]:
+    """Every ``--output-format`` value, read when asked (reporters may be added to REPORTERS later)."""
+    return ("auto", *REPORTERS)
+
+
 def resolve_format(name: str, stream: TextIO) -> str:
     """``auto``: the Rich table on a terminal, concise lines otherwise."""
     if name != "auto":
@@ -26,8 +31,9 @@ def resolve_format(name: str, stream: TextIO) -> str:
     return "table" if _isatty(stream) else "concise"
 
 
-def use_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
+def use_color(stream: TextIO, no_color: bool = False) -> bool:
+    """Colour on a terminal; never with --no-color or NO_COLOR (https://no-color.org); FORCE_COLOR forces it."""
+    if no_color or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True

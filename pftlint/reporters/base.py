@@ -7,6 +7,19 @@ from typing import TextIO
 from ..models import Report
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``1,204 records``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def summary_text(report: Report) -> str:
+    """``2 files, 182 records: 1 error, 1 warning, 0 info``: the line every human format ends with."""
+    counts = report.counts()
+    records = sum(fr.records for fr in report.files)
+    return (f"{plural(len(report.files), 'file')}, {plural(records, 'record')}: "
+            f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, {counts['info']:,} info")
+
+
 class Reporter:
     """Writes a :class:`Report` to a text stream. Subclasses implement ``report``."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Report
-from .base import Reporter
+from .base import Reporter, summary_text
 
 
 class ConciseReporter(Reporter):
@@ -13,10 +13,9 @@ class ConciseReporter(Reporter):
         write = self.stream.write
         for finding in report.findings:
             where = f" ({finding.json_path})" if finding.json_path else ""
+            message = finding.message
+            if "\n" in message or "\r" in message:  # one finding, one line
+                message = message.replace("\r", "\\r").replace("\n", "\\n")
             write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
-                  f"[{finding.severity.value}] {finding.message}{where}\n")
-        counts = report.counts()
-        records = sum(f.records for f in report.files)
-        files = len(report.files)
-        write(f"Checked {files} file{'s' if files != 1 else ''} ({records:,} records): "
-              f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.\n")
+                  f"[{finding.severity.value}] {message}{where}\n")
+        write(f"Checked {summary_text(report)}.\n")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from ..models import Report
-from .base import Reporter
+from .base import Reporter, plural, summary_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+# Rows shown per file: a person does not read more, and Rich would take minutes
+# to lay out a million rows. The rest is counted; concise or json shows them all.
+MAX_ROWS = 500
 
 
 class TableReporter(Reporter):
@@ -17,31 +21,36 @@ class TableReporter(Reporter):
 
     def report(self, report: Report) -> None:
         console = Console(file=self.stream, force_terminal=self.color, no_color=not self.color,
-                          highlight=False, soft_wrap=False)
+                          highlight=False, soft_wrap=False, emoji=False)
         for fr in report.files:
             method = fr.method or "?"
             if not fr.findings:
                 console.print(Text.assemble(("✓ ", "green"), (fr.path, "bold"),
-                                            f"  {fr.records:,} records ({method}): no findings"))
+                                            f"  {plural(fr.records, 'record')} ({method}): no findings"),
+                              soft_wrap=True)  # a long path: let the terminal wrap it, not break it
                 continue
-            table = Table(title=Text(f"{fr.path}  ({fr.records:,} records, {method})", style="bold"),
+            table = Table(title=Text(f"{fr.path}  ({plural(fr.records, 'record')}, {method})", style="bold"),
                           title_justify="left", expand=False, show_lines=False)
             table.add_column("Line:Col", justify="right", no_wrap=True)
             table.add_column("Severity", no_wrap=True)
             table.add_column("Code", no_wrap=True)
-            table.add_column("Rule", no_wrap=True)
-            table.add_column("Message", overflow="fold")
-            for f in fr.findings:
-                message = f.message + (f"  [{f.json_path}]" if f.json_path else "")
+            table.add_column("Rule", overflow="fold", min_width=12)
+            table.add_column("Message", overflow="fold", ratio=1, min_width=24)
+            for f in fr.findings[:MAX_ROWS]:
+                message = Text(f.message)
+                if f.json_path:
+                    message.append(f"  [{f.json_path}]", style="dim")
                 table.add_row(f"{f.line}:{f.column}", Text(f.severity.value, style=STYLE[f.severity.value]),
                               f.code, f.rule, message)
             console.print(table)
+            hidden = len(fr.findings) - MAX_ROWS
+            if hidden > 0:
+                console.print(f"… and {plural(hidden, 'more finding')} in {escape(fr.path)} "
+                              "(--output-format concise lists them all; --statistics counts them per rule)")
         counts = report.counts()
-        records = sum(f.records for f in report.files)
-        summary = Text.assemble(
-            f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}, {records:,} records: ",
-            (f"{counts['error']} errors", STYLE["error"] if counts["error"] else ""), ", ",
-            (f"{counts['warning']} warnings", STYLE["warning"] if counts["warning"] else ""), ", ",
-            f"{counts['info']} info  ({report.seconds:.2f}s)",
-        )
+        summary = Text(summary_text(report))
+        for level in ("error", "warning"):
+            if counts[level]:
+                summary.highlight_words([plural(counts[level], level)], STYLE[level])
+        summary.append(f"  ({report.seconds:.2f}s)", style="dim")
         console.print(summary)
