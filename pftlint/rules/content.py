@@ -1,0 +1,269 @@
+"""Content: what the messages say (empty, non-text, identical replies, leaked tokens, escapes).
+
+These rules read the text of every message, so each keeps its per-message
+work to C-level string operations (``in``, ``str.count``, one compiled regex
+search) and does more only for the rare text that passes a cheap pre-check.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..models import Problem
+from ..record import Record, text_of
+from . import record_rule
+
+_TEXT_PARTS = frozenset(("text", "refusal"))
+# Part types that carry media, by what they are (OpenAI chat parts and common variants).
+_MEDIA_KIND = {
+    "image_url": "image", "image": "image", "input_image": "image",
+    "input_audio": "audio", "audio": "audio", "audio_url": "audio",
+    "file": "file", "input_file": "file",
+    "video": "video", "video_url": "video", "input_video": "video",
+}
+_OUTPUT_NAMES = {"preferred_output": "the preferred reply", "non_preferred_output": "the non-preferred reply"}
+
+
+def _part_type(part: object) -> str:
+    """The type of a content part, or '' (any JSON value may sit there)."""
+    kind = part.get("type") if isinstance(part, dict) else None
+    return kind if isinstance(kind, str) else ""
+
+
+def _which(list_path: str, path: str, msg: dict) -> str:
+    """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)'."""
+    role = msg.get("role")
+    role = f" ({role})" if isinstance(role, str) and role else ""
+    if list_path in _OUTPUT_NAMES:
+        name = _OUTPUT_NAMES[list_path]
+        index = path[len(list_path) + 1:-1]
+        return name + role if index == "0" else f"message {int(index) + 1} of {name}{role}"
+    number = int(path[path.rindex("[") + 1:-1]) + 1
+    return f"{'prompt message' if list_path == 'input.messages' else 'message'} {number}{role}"
+
+
+# -- empty-content --------------------------------------------------------
+
+@record_rule("empty-content")
+def empty_content(record: Record, options: dict) -> Iterator[Problem]:
+    for path, list_path, msg in record.messages():
+        content = msg.get("content")
+        if isinstance(content, str):
+            text = content
+        elif isinstance(content, list):
+            # Media parts are content; non-dict parts are wrong-type's business.
+            if not all(isinstance(p, dict) and _part_type(p) in _TEXT_PARTS for p in content):
+                continue
+            text = text_of(content) or ""
+        else:
+            continue  # null or absent: a tool call, or missing-key's and wrong-type's business
+        if text and not text.isspace():
+            continue
+        if msg.get("tool_calls") or msg.get("function_call"):
+            continue  # the calls are the message
+        what = "only whitespace as" if text else "empty"
+        yield Problem(f"{_which(list_path, path, msg)} has {what} content; write the text it should hold, "
+                      "or drop the message (or the example)", json_path=f"{path}.content")
+
+
+# -- non-text-content -----------------------------------------------------
+
+@record_rule("non-text-content")
+def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
+    dpo = record.is_dpo
+    for path, list_path, msg in record.messages():
+        content = msg.get("content")
+        if not isinstance(content, list):
+            continue
+        for i, part in enumerate(content):
+            kind = _MEDIA_KIND.get(_part_type(part))
+            if kind is None:
+                continue
+            where = f"{path}.content[{i}]"
+            if dpo:
+                yield Problem(f"{kind} part in a DPO example: preference fine-tuning is text-only; "
+                              f"describe the {kind} in text, or train on it in a supervised file",
+                              json_path=where)
+            elif kind != "image":
+                yield Problem(f"{kind} part in a training message: fine-tuning accepts text and images only; "
+                              f"replace the {kind} with text", json_path=where)
+            elif msg.get("role") != "user":
+                yield Problem(f"image part in {_which(list_path, path, msg)}: images are allowed in user "
+                              "messages only; move the image to the user turn or describe it in text",
+                              json_path=where)
+
+
+# -- identical-outputs / near-identical-outputs ---------------------------
+
+def _output_pair(record: Record) -> tuple[list, list] | None:
+    data = record.data
+    preferred = data.get("preferred_output")
+    rejected = data.get("non_preferred_output")
+    if isinstance(preferred, list) and isinstance(rejected, list) and preferred and rejected:
+        return preferred, rejected
+    return None
+
+
+def _same(a: object, b: object) -> bool:
+    """JSON equality: unlike Python's ==, true is not 1 and 1 is not 1.0. Iterative (any depth)."""
+    stack = [(a, b)]
+    while stack:
+        a, b = stack.pop()
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, dict):
+            if a.keys() != b.keys():  # type: ignore[union-attr]
+                return False
+            stack.extend((v, b[k]) for k, v in a.items())  # type: ignore[index]
+        elif isinstance(a, list):
+            if len(a) != len(b):  # type: ignore[arg-type]
+                return False
+            stack.extend(zip(a, b))  # type: ignore[call-overload]
+        elif a != b:
+            return False
+    return True
+
+
+def _equal(a: object, b: object) -> bool:
+    """Python's == (the C-level fast path), False where nesting is too deep to compare."""
+    try:
+        return a == b
+    except RecursionError:
+        return False
+
+
+def _identical(preferred: list, rejected: list) -> bool:
+    # == rules out almost every pair at C speed; _same only confirms a rare match.
+    return _equal(preferred, rejected) and _same(preferred, rejected)
+
+
+@record_rule("identical-outputs", methods=("dpo",))
+def identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
+    pair = _output_pair(record)
+    if pair is not None and _identical(*pair):
+        yield Problem("the non-preferred output is identical to the preferred output: the pair teaches DPO "
+                      "nothing (its loss has zero gradient) and wastes tokens; write a worse reply or drop "
+                      "the example", json_path="non_preferred_output")
+
+
+def _fold_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _folded(output: list) -> list:
+    """What the model is trained to say: role, text folded for case and whitespace, calls."""
+    folded = []
+    for msg in output:
+        if not isinstance(msg, dict):
+            folded.append(msg)
+            continue
+        content = msg.get("content")
+        text = text_of(content)
+        folded.append((msg.get("role"), _fold_text(text) if text is not None else content,
+                       msg.get("tool_calls"), msg.get("function_call")))
+    return folded
+
+
+@record_rule("near-identical-outputs", methods=("dpo",))
+def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
+    pair = _output_pair(record)
+    if pair is None or _identical(*pair):
+        return  # identical-outputs' case
+    if _equal(_folded(pair[0]), _folded(pair[1])):
+        yield Problem("the non-preferred output differs from the preferred output only in case or whitespace: "
+                      "DPO learns almost nothing from the pair; make the two replies differ in substance, "
+                      "or drop the example", json_path="non_preferred_output")
+
+
+# -- special-token-in-content ---------------------------------------------
+
+# One regex for every token; each alternative starts with "<" or "[", which a C-level
+# `in` test checks first. <s> and </s> are BOS and EOS only at the very start or end of a
+# text (and not as a pair around it); anywhere else they are HTML strikethrough.
+_SPECIAL_TOKEN = re.compile(
+    r"<\|[A-Za-z0-9_]{1,40}\|>"                 # <|endoftext|> <|im_start|> <|eot_id|> <|start|> <|user|> ...
+    r"|<｜[^｜\s]{1,40}｜>"                       # DeepSeek: <｜begin▁of▁sentence｜>
+    r"|\[/?INST\]|<</?SYS>>"                     # Llama 2, Mistral
+    r"|\[/?(?:AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|SYSTEM_PROMPT)\]"  # Mistral v3+
+    r"|<(?:start|end)_of_turn>"                  # Gemma
+    r"|</?s>"                                    # Llama, Mistral BOS / EOS (see _leaked_token)
+)
+
+
+def _edge_tokens(text: str) -> tuple[str, ...]:
+    """<s> as the very start or </s> as the very end of a text, each without the other."""
+    stripped = text.strip()
+    edges = ()
+    if stripped.startswith("<s>") and "</s>" not in text:
+        edges += ("<s>",)
+    if stripped.endswith("</s>") and "<s>" not in text:
+        edges += ("</s>",)
+    return edges
+
+
+def _leaked_token(text: str) -> str | None:
+    """The first special token in a text, or None."""
+    if "<" not in text and "[" not in text:
+        return None
+    edges = None
+    for match in _SPECIAL_TOKEN.finditer(text):
+        token = match.group()
+        if token == "<s>" or token == "</s>":
+            if edges is None:
+                edges = _edge_tokens(text)
+            if token not in edges:
+                continue  # HTML strikethrough
+        return token
+    return None
+
+
+@record_rule("special-token-in-content")
+def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]:
+    for path, list_path, msg in record.messages():
+        text = text_of(msg.get("content"))
+        token = _leaked_token(text) if text else None
+        if token is not None:
+            yield Problem(f"{_which(list_path, path, msg)} contains the special token {token!r}, left over from a "
+                          "chat template: the provider applies its own template; remove the token (and the "
+                          "template text around it)", json_path=f"{path}.content")
+
+
+# -- literal-escape-in-content --------------------------------------------
+
+# Spans where a literal \n is legitimate: quoted string literals (an escaped quote \" opens
+# nothing, and a single quote opens only where no letter precedes it, so "don't" opens
+# nothing) and Windows paths (C:\new\notes).
+_LEGIT_ESCAPES = re.compile(
+    r'(?<!\\)"(?:[^"\\]|\\.)*"'
+    r"|(?<![A-Za-z0-9\\])'(?:[^'\\]|\\.)*'(?![A-Za-z0-9])"
+    r"|\b[A-Za-z]:\\[^\s\"']*"
+)
+# \n followed by a lowercase letter is LaTeX (\neq, \nabla, \nu) or a path (\new), not a line break.
+_ESCAPED_NEWLINE = re.compile(r"\\n(?![a-z])")
+
+
+def escaped_newlines(text: str, minimum: int = 3) -> int:
+    """How many literal backslash-n stand for line breaks in a text without real ones (0 if too few)."""
+    if "\n" in text or text.count("\\n") < minimum:
+        return 0
+    if len(text) > 1 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1]  # json.dumps(text) stored as the text: the quotes are part of the mistake
+    count = len(_ESCAPED_NEWLINE.findall(_LEGIT_ESCAPES.sub(" ", text)))
+    return count if count >= minimum else 0
+
+
+@record_rule("literal-escape-in-content")
+def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem]:
+    minimum = options.get("min-escapes", 3)
+    if not isinstance(minimum, int) or minimum < 1:
+        minimum = 3
+    for path, list_path, msg in record.messages():
+        text = text_of(msg.get("content"))
+        if not text or "\\n" not in text:
+            continue
+        count = escaped_newlines(text, minimum)
+        if count:
+            yield Problem(f"{_which(list_path, path, msg)} holds {count} literal '\\n' and no line break: the text "
+                          "was JSON-encoded twice; decode it once more (json.loads) before writing the record",
+                          json_path=f"{path}.content")
