@@ -205,7 +205,7 @@ class Linter:
     # -- findings ---------------------------------------------------------
     @staticmethod
     def _finding(path: str, active: ActiveRule, problem: Problem, line: int, column: int) -> Finding:
-        return Finding(path, line, column, active.rule.code, active.rule.name, active.severity,
+        return Finding(path, line, column, active.rule.code, active.rule.name, problem.cap(active.severity),
                        problem.message, problem.json_path)
 
     def _record_finding(self, path: str, active: ActiveRule, problem: Problem, unit: RecordUnit) -> Finding:
@@ -220,7 +220,7 @@ class Linter:
             if newlines:
                 line += newlines
                 column = len(before) - before.rfind("\n")
-        return Finding(path, line, column, active.rule.code, active.rule.name, active.severity,
+        return Finding(path, line, column, active.rule.code, active.rule.name, problem.cap(active.severity),
                        problem.message, problem.json_path)
 
 

@@ -39,6 +39,14 @@ class Problem:
     json_path: str | None = None
     line: int | None = None
     column: int | None = None
+    # At most this severity: a rule may lower its configured severity for one finding
+    # (example-too-long: a supervised example is truncated, not rejected), never raise it.
+    severity: "Severity | None" = None
+
+    def cap(self, severity: "Severity") -> "Severity":
+        """The finding's severity: the configured one, lowered to this problem's cap."""
+        cap = self.severity
+        return cap if cap is not None and cap.rank < severity.rank else severity
 
 
 @dataclass(frozen=True, slots=True, order=True)

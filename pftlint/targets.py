@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import catalog
 
@@ -27,6 +27,26 @@ class Target(BaseModel):
     dpo_output_roles: frozenset[str] = Field(alias="dpo-output-roles")
     dpo_output_messages: int = Field(alias="dpo-output-messages")
     severity: dict[str, SeverityOrOff] = Field(default_factory=dict)
+    # The model whose per-example limit example-too-long and `pftlint stats` use unless --model
+    # names one (rules/models.toml); None where the provider trains other models (no shipped tokenizer).
+    default_model: str | None = Field(default=None, alias="default-model")
+
+    @field_validator("default_model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        if value is not None:
+            from .models_table import resolve
+
+            resolve(value)
+        return value
+
+    def with_model(self, model: str | None) -> "Target":
+        """This profile with --model's choice as its model (resolved to the base snapshot)."""
+        if model is None:
+            return self
+        from .models_table import resolve
+
+        return self.model_copy(update={"default_model": resolve(model)})
 
 
 @lru_cache(maxsize=None)

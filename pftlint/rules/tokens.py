@@ -1,0 +1,64 @@
+"""Token budgets: examples longer than the model's per-example training limit."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..models import Problem, Severity
+from ..models_table import budget
+from ..tokens import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
+from . import record_rule
+
+_OUTPUTS = ("preferred_output", "non_preferred_output")
+_LABELS = {"preferred_output": "the preferred output", "non_preferred_output": "the non-preferred output"}
+
+
+@lru_cache(maxsize=64)
+def _limit(model: str | None, target: str, max_tokens: int) -> tuple[int, str, str] | None:
+    """(limit, encoding, what the limit is) for this run, or None when there is nothing to check."""
+    if not model:
+        return None
+    b = budget(model, target)
+    if max_tokens > 0:
+        return max_tokens, b.encoding, f"the max-tokens limit of {max_tokens:,}"
+    if b.limit is None:
+        return None
+    return b.limit, b.encoding, f"{b.model}'s training limit of {b.limit:,} tokens per example"
+
+
+@record_rule("example-too-long")
+def example_too_long(record, options):
+    target = record.target
+    max_tokens = options.get("max-tokens", 0)
+    found = _limit(target.default_model, target.name, max_tokens if isinstance(max_tokens, int) else 0)
+    if found is None:
+        return
+    limit, encoding, what = found
+    pieces = example_pieces(record.data, record.method, TOOL_COSTS[encoding])
+    # No token is shorter than one byte: an example whose text fits in `limit` bytes fits in `limit` tokens.
+    prompt_bound = pieces.prompt.measure(utf8_size)
+    if not pieces.outputs:  # supervised: the whole conversation, truncated by the provider
+        if prompt_bound <= limit:
+            return
+        n = pieces.prompt.measure(token_counter(get_encoding(encoding)))
+        if n > limit:
+            yield Problem(f"the conversation is {n:,} tokens, over {what}: training truncates it from the end, "
+                          "so its last replies are lost; shorten it or split it into several examples",
+                          json_path="messages", severity=Severity.WARNING)
+        return
+    bounds = [prompt_bound + out.measure(utf8_size) for out in pieces.outputs]
+    if max(bounds) <= limit:
+        return
+    count = token_counter(get_encoding(encoding))
+    prompt = pieces.prompt.measure(count)
+    if prompt > limit:
+        yield Problem(f"the input alone is {prompt:,} tokens, over {what}; shorten the prompt "
+                      "or drop this example", json_path="input")
+        return
+    for key, out, bound in zip(_OUTPUTS, pieces.outputs, bounds):
+        if bound <= limit:
+            continue
+        n = prompt + out.measure(count)
+        if n > limit:
+            yield Problem(f"the input with {_LABELS[key]} is {n:,} tokens, over {what}; shorten the prompt "
+                          "or the reply, or drop this example", json_path=key)

@@ -1,0 +1,271 @@
+"""Token counting, offline: the tokenizers ship inside the package.
+
+Encodings are built from the rank files in ``pftlint/_tokenizers`` (checked
+against the SHA-256 tiktoken itself expects), never downloaded and never read
+from tiktoken's cache directory. They are loaded lazily, once per process.
+
+A conversation is counted the way the cookbook counts the chat format
+(provider-rules.md §2): 3 tokens per message, +1 for a ``name``, the tokens of
+every string value, 3 for the reply priming, and tool definitions per
+``num_tokens_for_tools``. Content parts count their text, tool calls their
+function name and arguments. Special tokens inside text are counted as text.
+
+Counting goes through :class:`Pieces`: the strings of an example and the
+constant overhead around them. Summing the strings' UTF-8 sizes instead of their
+tokens gives an upper bound (no token is shorter than one byte), which lets the
+token rule skip encoding every example that cannot be over the limit.
+"""
+
+from __future__ import annotations
+
+import binascii
+import gzip
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Callable, Iterable
+
+import tiktoken
+
+O200K = "o200k_base"
+CL100K = "cl100k_base"
+ENCODINGS = (O200K, CL100K)
+
+# SHA-256 of the decompressed rank files: the expected_hash values of tiktoken_ext/openai_public.py.
+EXPECTED_SHA256 = {
+    O200K: "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    CL100K: "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+}
+
+ENDOFTEXT = "<|endoftext|>"
+FIM_PREFIX = "<|fim_prefix|>"
+FIM_MIDDLE = "<|fim_middle|>"
+FIM_SUFFIX = "<|fim_suffix|>"
+ENDOFPROMPT = "<|endofprompt|>"
+
+# The split patterns and special tokens of tiktoken_ext/openai_public.py (tiktoken 0.7 to 0.14).
+_PATTERNS = {
+    O200K: "|".join([
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]),
+    CL100K: r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
+}
+_SPECIAL = {
+    O200K: {ENDOFTEXT: 199999, ENDOFPROMPT: 200018},
+    CL100K: {ENDOFTEXT: 100257, FIM_PREFIX: 100258, FIM_MIDDLE: 100259, FIM_SUFFIX: 100260, ENDOFPROMPT: 100276},
+}
+
+
+class TokenizerError(Exception):
+    """A shipped rank file is missing or corrupt (an installation problem: exit status 2)."""
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, tiktoken.Encoding] = {}
+
+
+def rank_file_bytes(name: str) -> bytes:
+    """The decompressed rank file of an encoding, verified against its SHA-256."""
+    if name not in EXPECTED_SHA256:
+        raise TokenizerError(f"unknown encoding {name!r} (pftlint ships {', '.join(ENCODINGS)})")
+    try:
+        packed = resources.files("pftlint._tokenizers").joinpath(f"{name}.tiktoken.gz").read_bytes()
+        data = gzip.decompress(packed)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise TokenizerError(f"the {name} tokenizer shipped with pftlint cannot be read ({exc}); "
+                             "reinstall pftlint") from None
+    if hashlib.sha256(data).hexdigest() != EXPECTED_SHA256[name]:
+        raise TokenizerError(f"the {name} tokenizer shipped with pftlint is corrupt (SHA-256 mismatch); "
+                             "reinstall pftlint")
+    return data
+
+
+def parse_ranks(data: bytes) -> dict[bytes, int]:
+    """A tiktoken rank file: one ``base64-token rank`` pair per line."""
+    fields = data.split()
+    if len(fields) % 2:
+        raise TokenizerError("a tokenizer rank file has a line without a rank; reinstall pftlint")
+    return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2])))
+
+
+def get_encoding(name: str) -> tiktoken.Encoding:
+    """The encoding, built from the shipped rank file on first use (thread-safe)."""
+    enc = _CACHE.get(name)
+    if enc is not None:
+        return enc
+    with _LOCK:
+        enc = _CACHE.get(name)
+        if enc is None:
+            ranks = parse_ranks(rank_file_bytes(name))
+            enc = tiktoken.Encoding(name, pat_str=_PATTERNS[name], mergeable_ranks=ranks,
+                                    special_tokens=_SPECIAL[name])
+            _CACHE[name] = enc
+    return enc
+
+
+# -- the chat format --------------------------------------------------------
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+REPLY_PRIMING = 3  # <|start|>assistant<|message|>
+
+
+@dataclass(frozen=True)
+class ToolCosts:
+    """num_tokens_for_tools' constants ([CB-TOK]); they differ by model family."""
+
+    func_init: int
+    prop_init: int = 3
+    prop_key: int = 3
+    enum_init: int = -3
+    enum_item: int = 3
+    func_end: int = 12
+
+
+TOOL_COSTS = {O200K: ToolCosts(func_init=7), CL100K: ToolCosts(func_init=10)}
+
+
+@dataclass(slots=True)
+class Pieces:
+    """The strings of part of an example, and the tokens around them that do not depend on text."""
+
+    overhead: int = 0
+    strings: list[str] = field(default_factory=list)
+
+    def measure(self, size: Callable[[str], int]) -> int:
+        return self.overhead + sum(map(size, self.strings))
+
+
+def utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def add_messages(pieces: Pieces, messages: object) -> None:
+    """Add a message list: per message 3 tokens, every string value, +1 per name."""
+    if not isinstance(messages, list):
+        return
+    strings = pieces.strings
+    overhead = 0
+    for msg in messages:
+        if not isinstance(msg, dict):
+            continue
+        overhead += TOKENS_PER_MESSAGE
+        for key, value in msg.items():
+            if isinstance(value, str):
+                strings.append(value)
+                if key == "name":
+                    overhead += TOKENS_PER_NAME
+            elif key == "content" and isinstance(value, list):
+                for part in value:
+                    if isinstance(part, dict):
+                        text = part.get("text") if part.get("type") == "text" else part.get("refusal")
+                        if isinstance(text, str):
+                            strings.append(text)
+            elif key == "tool_calls" and isinstance(value, list):
+                for call in value:
+                    if isinstance(call, dict):
+                        _add_call(strings, call.get("function"))
+            elif key == "function_call":
+                _add_call(strings, value)
+    pieces.overhead += overhead
+
+
+def _add_call(strings: list[str], function: object) -> None:
+    if isinstance(function, dict):
+        for key in ("name", "arguments"):
+            value = function.get(key)
+            if isinstance(value, str):
+                strings.append(value)
+
+
+def _strip_period(text: str) -> str:
+    return text[:-1] if text.endswith(".") else text
+
+
+def add_tools(pieces: Pieces, tools: object, costs: ToolCosts, legacy: bool = False) -> None:
+    """Tool definitions as ``num_tokens_for_tools`` counts them (``legacy``: the old ``functions`` list)."""
+    if not isinstance(tools, list) or not tools:
+        return
+    strings = pieces.strings
+    overhead = costs.func_end
+    for tool in tools:
+        function = tool if legacy else (tool.get("function") if isinstance(tool, dict) else None)
+        if not isinstance(function, dict):
+            continue
+        overhead += costs.func_init
+        name, desc = function.get("name"), function.get("description")
+        strings.append(f"{name if isinstance(name, str) else ''}:"
+                       f"{_strip_period(desc) if isinstance(desc, str) else ''}")
+        params = function.get("parameters")
+        props = params.get("properties") if isinstance(params, dict) else None
+        if not isinstance(props, dict) or not props:
+            continue
+        overhead += costs.prop_init
+        for key, spec in props.items():
+            overhead += costs.prop_key
+            spec = spec if isinstance(spec, dict) else {}
+            enum = spec.get("enum")
+            if isinstance(enum, list):
+                overhead += costs.enum_init
+                for item in enum:
+                    overhead += costs.enum_item
+                    if isinstance(item, str):
+                        strings.append(item)
+            ptype, pdesc = spec.get("type"), spec.get("description")
+            strings.append(f"{key}:{ptype if isinstance(ptype, str) else ''}:"
+                           f"{_strip_period(pdesc) if isinstance(pdesc, str) else ''}")
+    pieces.overhead += overhead
+
+
+@dataclass(slots=True)
+class ExamplePieces:
+    """An example cut into the parts the limit and the statistics need.
+
+    ``prompt`` holds the conversation a reply is primed on (DPO: ``input``, with
+    its tools and the priming; supervised: the whole conversation); ``outputs``
+    the DPO outputs (preferred, non-preferred), empty for supervised.
+    """
+
+    prompt: Pieces
+    outputs: tuple[Pieces, ...] = ()
+
+
+def example_pieces(data: dict, method: str, costs: ToolCosts) -> ExamplePieces:
+    """Collect the strings of one record (any value may have any type)."""
+    prompt = Pieces(REPLY_PRIMING)
+    if method == "dpo":
+        inp = data.get("input")
+        if isinstance(inp, dict):
+            add_messages(prompt, inp.get("messages"))
+            add_tools(prompt, inp.get("tools"), costs)
+            add_tools(prompt, inp.get("functions"), costs, legacy=True)
+        outputs = []
+        for key in ("preferred_output", "non_preferred_output"):
+            out = Pieces()
+            add_messages(out, data.get(key))
+            outputs.append(out)
+        return ExamplePieces(prompt, tuple(outputs))
+    add_messages(prompt, data.get("messages"))
+    add_tools(prompt, data.get("tools"), costs)
+    add_tools(prompt, data.get("functions"), costs, legacy=True)
+    return ExamplePieces(prompt)
+
+
+def token_counter(enc: tiktoken.Encoding) -> Callable[[str], int]:
+    """Tokens of one string; special tokens in it count as text and never raise."""
+    encode = enc.encode_ordinary
+    return lambda text: len(encode(text))
+
+
+def count_messages(messages: Iterable, encoding: str = O200K, tools: object = None) -> int:
+    """Tokens of a conversation with reply priming (and tools): the cookbook's number, exactly."""
+    pieces = Pieces(REPLY_PRIMING)
+    add_messages(pieces, list(messages))
+    add_tools(pieces, tools, TOOL_COSTS[encoding])
+    return pieces.measure(token_counter(get_encoding(encoding)))
