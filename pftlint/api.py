@@ -34,6 +34,7 @@ def make_linter(
     extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     rules: dict[str, dict[str, Any]] | None = None,
+    model: str | None = None,
 ) -> Linter:
     """A Linter with the given settings (the same names as the config file, in snake_case)."""
     from .catalog import target_names
@@ -45,7 +46,7 @@ def make_linter(
     for name, value in (("select", select), ("extend_select", extend_select), ("ignore", ignore)):
         if isinstance(value, str):  # a lone string would be read letter by letter
             raise TypeError(f"{name} takes a list of rule selectors, not the string {value!r}")
-    profile = load_target(target)
+    profile = load_target(target).with_model(model)  # model: its token limit (rules/models.toml)
     active = resolve(profile, list(select) if select is not None else None, list(extend_select), list(ignore), rules)
     return Linter(profile, active, method)
 
