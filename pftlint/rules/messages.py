@@ -1,0 +1,237 @@
+"""Roles and messages: who speaks, in which order, and what an output may hold.
+
+Roles come from the target profile (``rules/targets/*.toml``), never from the
+target's name. Non-string roles, missing keys and non-object messages are the
+shape rules' business (``wrong-type``, ``missing-key``): these rules skip them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..models import Problem
+from ..record import Record
+from . import record_rule
+
+# What people write instead of a chat role (ShareGPT, Gemini, LangChain, OpenAssistant,
+# Llama 3 and typos), mapped to the role meant. Keys are lower case, stripped.
+ROLE_ALIASES = {
+    **dict.fromkeys(("human", "humans", "prompter", "usr", "person", "customer", "client",
+                     "question", "query", "instruction", "users"), "user"),
+    **dict.fromkeys(("bot", "gpt", "chatgpt", "model", "ai", "llm", "chatbot", "agent", "claude",
+                     "gemini", "assistent", "asistant", "assitant", "assistants", "answer", "response",
+                     "completion", "gpt-4", "gpt4", "gpt-3.5-turbo"), "assistant"),
+    **dict.fromkeys(("sys", "system_prompt", "instructions", "systems", "developer"), "system"),
+    **dict.fromkeys(("ipython", "observation", "tool_response", "tool_result", "tools",
+                     "function_response"), "tool"),
+}
+# The order roles are listed in messages.
+_ROLE_ORDER = ("system", "user", "assistant", "tool", "function")
+# Both output lists of a DPO record (JSON path == key).
+_OUTPUTS = ("preferred_output", "non_preferred_output")
+# Lists that hold a conversation whose order matters (DPO outputs are checked by
+# output-not-single-assistant instead).
+_CONVERSATIONS = ("messages", "input.messages")
+
+
+def role_list(roles) -> str:
+    return ", ".join(sorted(roles, key=lambda r: (_ROLE_ORDER.index(r) if r in _ROLE_ORDER else 99, r)))
+
+
+def meant_role(role: str) -> str | None:
+    """The chat role a misspelled or foreign role most likely means, or None."""
+    key = role.strip().lower()
+    if key in _ROLE_ORDER:
+        return key
+    return ROLE_ALIASES.get(key)
+
+
+def conversations(record: Record) -> Iterator[tuple[str, list]]:
+    """The message lists whose turn order matters: supervised ``messages``, DPO ``input.messages``."""
+    for path, items in record.message_lists():
+        if path in _CONVERSATIONS:
+            yield path, items
+
+
+def _role(msg) -> str | None:
+    if isinstance(msg, dict):
+        role = msg.get("role")
+        if isinstance(role, str):
+            return role
+    return None
+
+
+# -- PFT301 -------------------------------------------------------------------
+def _role_problem(role: str, allowed, title: str, in_output: bool, output_roles) -> str:
+    shown = repr(role)
+    if in_output:
+        if len(output_roles) == 1:
+            return (f"role {shown} is not a valid output role; an output holds the assistant's reply: "
+                    f"use {next(iter(output_roles))!r}")
+        return f"role {shown} is not a valid output role; use one of {role_list(output_roles)}"
+    key = role.strip().lower()
+    meant = meant_role(role)
+    if role in _ROLE_ORDER:
+        # a real chat role this provider does not train on (tool on Together, function on Fireworks)
+        return (f"{title} does not accept role {shown} (it accepts {role_list(allowed)}); remove these turns "
+                f"from the file or choose a --target that trains on them")
+    if key == "developer":
+        why = f"role {shown} is not in the fine-tuning schema (only reinforcement fine-tuning accepts it)"
+    elif key == meant and meant in allowed:
+        why = f"role {shown} has surrounding spaces" if role.strip() != role else f"role {shown} must be lower case"
+        if role.strip() != role and role.strip() != key:
+            why = f"role {shown} must be lower case, without spaces"
+    else:
+        why = f"role {shown} is not a chat role"
+    if meant is not None and meant in allowed:
+        return f"{why}; use {meant!r}"
+    return f"{why}; use one of {role_list(allowed)}"
+
+
+@record_rule("invalid-role")
+def invalid_role(record: Record, options: dict) -> Iterator[Problem]:
+    target = record.target
+    allowed = target.roles
+    for path, list_path, msg in record.messages():
+        role = msg.get("role")
+        if not isinstance(role, str) or role in allowed:
+            continue
+        in_output = list_path in _OUTPUTS
+        if in_output and role in target.dpo_output_roles:
+            continue
+        yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
+                      json_path=f"{path}.role")
+
+
+# -- PFT302 -------------------------------------------------------------------
+def _describe(items: list) -> str:
+    names = []
+    for item in items:
+        role = _role(item)
+        names.append(role if role is not None else ("a non-object" if not isinstance(item, dict) else "no role"))
+    return ", ".join(names)
+
+
+@record_rule("output-not-single-assistant", methods=("dpo",))
+def output_not_single_assistant(record: Record, options: dict) -> Iterator[Problem]:
+    target = record.target
+    limit = target.dpo_output_messages
+    output_roles = target.dpo_output_roles
+    wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
+        f"1 to {limit} {role_list(output_roles)} messages"
+    for path, items in record.outputs():
+        n = len(items)
+        if n == 1:
+            role = _role(items[0])
+            # unknown roles are invalid-role's, non-string roles wrong-type's
+            if role is None or role in output_roles or role not in target.roles:
+                continue
+            yield Problem(f"the output is a {role} message, not the assistant's reply; it must hold exactly "
+                          f"{wanted}: move the {role} turn into input.messages and put the reply here",
+                          json_path=f"{path}[0].role")
+        elif n == 0:
+            yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to input.messages",
+                          json_path=path)
+        elif n > limit:
+            yield Problem(f"the output holds {n} messages ({_describe(items)}); it must hold exactly {wanted}: "
+                          "move earlier turns into input.messages and keep only the final reply",
+                          json_path=path)
+
+
+# -- PFT303 -------------------------------------------------------------------
+@record_rule("input-ends-with-assistant", methods=("dpo",))
+def input_ends_with_assistant(record: Record, options: dict) -> Iterator[Problem]:
+    for path, items in record.message_lists():
+        if path == "input.messages" and items and _role(items[-1]) == "assistant":
+            yield Problem("the prompt ends with an assistant turn, so the outputs would answer the assistant; "
+                          "end input.messages with the user turn the outputs reply to (move this reply into "
+                          "the outputs or drop it)",
+                          json_path=f"{path}[{len(items) - 1}].role")
+
+
+# -- PFT304 -------------------------------------------------------------------
+@record_rule("system-not-first")
+def system_not_first(record: Record, options: dict) -> Iterator[Problem]:
+    for path, items in conversations(record):
+        for i in range(1, len(items)):
+            if _role(items[i]) == "system":
+                if _role(items[0]) == "system":
+                    text = "a second system message; merge it into the first message, the system prompt"
+                else:
+                    text = ("a system message after the conversation has started; move it to the start "
+                            "of the conversation (the system prompt comes first)")
+                yield Problem(text, json_path=f"{path}[{i}].role")
+
+
+# -- PFT305 -------------------------------------------------------------------
+_ALTERNATING = frozenset({"user", "assistant"})
+
+
+def makes_calls(msg: dict) -> bool:
+    """An assistant message that calls tools or a (legacy) function."""
+    calls = msg.get("tool_calls")
+    return (isinstance(calls, list) and len(calls) > 0) or isinstance(msg.get("function_call"), dict)
+
+
+@record_rule("consecutive-same-role")
+def consecutive_same_role(record: Record, options: dict) -> Iterator[Problem]:
+    for path, items in conversations(record):
+        previous = None
+        for i, msg in enumerate(items):
+            role = _role(msg)
+            if role is not None and role == previous and role in _ALTERNATING:
+                # a call followed straight by another assistant turn is tool-call-mismatch's
+                if not (role == "assistant" and makes_calls(items[i - 1])):
+                    if role == "user":
+                        text = ("two user messages in a row; merge them into one turn, or add the assistant "
+                                "reply that belongs between them")
+                    else:
+                        text = ("two assistant messages in a row; merge them into one reply, or add the user "
+                                "turn that belongs between them")
+                    yield Problem(text, json_path=f"{path}[{i}].role")
+            previous = role
+
+
+# -- PFT306 -------------------------------------------------------------------
+@record_rule("no-assistant-message", methods=("supervised",))
+def no_assistant_message(record: Record, options: dict) -> Iterator[Problem]:
+    for path, items in record.message_lists():
+        roles = []
+        for msg in items:
+            role = _role(msg)
+            if role is None:
+                return  # a message without a readable role: the shape rules report it first
+            roles.append(role)
+        if not any(meant_role(role) == "assistant" for role in roles):
+            yield Problem("the conversation has no assistant message, so there is nothing to train on; "
+                          "add the assistant reply the model should learn", json_path=path)
+
+
+# -- PFT307 -------------------------------------------------------------------
+def _weight_problem(weight) -> str | None:
+    if type(weight) is int and weight in (0, 1):
+        return None
+    if isinstance(weight, bool):
+        return f"weight {'true' if weight else 'false'} is a boolean; use {int(weight)} (an integer)"
+    if isinstance(weight, float) and weight in (0.0, 1.0):
+        return f"weight {weight!r} is a float; use {int(weight)} (the schema accepts the integers 0 and 1)"
+    if weight is None:
+        return "weight null is not 0 or 1; use 1 to train on this message, 0 to skip it, or remove the key"
+    shown = weight if isinstance(weight, (int, float)) else repr(weight)
+    return (f"weight {shown} is not 0 or 1; per-message weights are all or nothing: use 1 to train on "
+            "this message, 0 to skip it")
+
+
+@record_rule("invalid-weight")
+def invalid_weight(record: Record, options: dict) -> Iterator[Problem]:
+    for path, list_path, msg in record.messages():
+        if "weight" not in msg or list_path not in _CONVERSATIONS:
+            continue
+        role = msg.get("role")
+        if isinstance(role, str) and meant_role(role) not in (None, "assistant"):
+            yield Problem(f"weight is only allowed on assistant messages, not on a {role} message; remove it",
+                          json_path=f"{path}.weight")
+            continue
+        text = _weight_problem(msg["weight"])
+        if text:
+            yield Problem(text, json_path=f"{path}.weight")

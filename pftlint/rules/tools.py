@@ -1,0 +1,296 @@
+"""Tool calls and tool definitions: calls answered by tool messages, functions described by JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from typing import Iterator
+
+from ..models import Problem
+from ..record import Record
+from . import record_rule
+from .messages import meant_role
+
+# -- PFT308 tool-call-mismatch ------------------------------------------------
+# Turns that move a conversation on: calls still open when one of them comes were never answered.
+_MOVES_ON = frozenset({"user", "assistant", "system"})
+
+
+def _arguments_problem(args) -> str | None:
+    if isinstance(args, str):
+        try:
+            value = json.loads(args)
+        except ValueError as exc:
+            reason = str(exc).split(":", 1)[0]
+            if not args.strip():
+                return "arguments is an empty string; a call without arguments passes '{}'"
+            return f"arguments is not valid JSON ({reason}); write the string with json.dumps(arguments)"
+        except RecursionError:
+            return "arguments is nested too deeply to parse; simplify the arguments"
+        if not isinstance(value, dict):
+            return (f"arguments holds a JSON {_json_type(value)}, not an object of argument names and values; "
+                    "wrap the values in an object as the function's parameters describe")
+        return None
+    if isinstance(args, (dict, list)):
+        return ("arguments is a JSON " + _json_type(args) + ", but it must be a string holding JSON; "
+                "serialize it with json.dumps(arguments)")
+    return f"arguments must be a string holding a JSON object, not {_json_type(args)}; write it as '{{...}}'"
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, str, Problem | None]]:
+    """(id, JSON path of the call, problem or None) for each call an assistant message makes."""
+    calls = msg.get("tool_calls")
+    if isinstance(calls, list):
+        seen = set()
+        for j, call in enumerate(calls):
+            if not isinstance(call, dict):
+                continue
+            call_path = f"{path}.tool_calls[{j}]"
+            call_id = call.get("id")
+            if not isinstance(call_id, str):
+                call_id = None
+            elif call_id in seen:
+                yield None, call_path, Problem(
+                    f"two tool calls in this message share the id {call_id!r}, so their answers cannot be told "
+                    "apart; give each call its own id", json_path=f"{call_path}.id")
+                call_id = None
+            else:
+                seen.add(call_id)
+            problem = None
+            function = call.get("function")
+            if isinstance(function, dict) and "arguments" in function:
+                text = _arguments_problem(function["arguments"])
+                if text:
+                    problem = Problem(text, json_path=f"{call_path}.function.arguments")
+            yield call_id, call_path, problem
+    legacy = msg.get("function_call")
+    if isinstance(legacy, dict) and "arguments" in legacy:
+        text = _arguments_problem(legacy["arguments"])
+        if text:
+            yield None, f"{path}.function_call", Problem(text, json_path=f"{path}.function_call.arguments")
+
+
+def _unanswered(pending: dict[str, str], why: str) -> Iterator[Problem]:
+    for call_id, call_path in pending.items():
+        yield Problem(f"tool call {call_id!r} is never answered {why}; add a tool message with "
+                      f"tool_call_id {call_id!r} right after the call", json_path=f"{call_path}.id")
+
+
+def _has_tool_traffic(items: list) -> bool:
+    for msg in items:
+        if isinstance(msg, dict) and ("tool_calls" in msg or "function_call" in msg or msg.get("role") == "tool"):
+            return True
+    return False
+
+
+def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
+    """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input)."""
+    pending: dict[str, str] = {}  # open call id -> JSON path of the call
+    answered: set[str] = set()
+    closed: set[str] = set()  # reported as unanswered: a late answer is not reported again
+    last_role = None
+    for i, msg in enumerate(items):
+        if not isinstance(msg, dict):
+            continue
+        role = msg.get("role")
+        if not isinstance(role, str):
+            continue
+        msg_path = f"{path}[{i}]"
+        last_role = role
+        if role == "tool":
+            call_id = msg.get("tool_call_id")
+            if not isinstance(call_id, str):
+                continue  # missing or mistyped: the shape rules' business
+            if call_id in pending:
+                del pending[call_id]
+                answered.add(call_id)
+            elif call_id in answered:
+                yield Problem(f"a second answer to tool call {call_id!r}; each call gets exactly one tool "
+                              "message: merge the answers or remove this one", json_path=f"{msg_path}.tool_call_id")
+            elif call_id not in closed:
+                open_ids = ", ".join(repr(k) for k in pending)
+                hint = f"the open calls are {open_ids}" if open_ids else "no call is waiting for an answer"
+                yield Problem(f"tool_call_id {call_id!r} answers no earlier tool call ({hint}); use the id "
+                              "of the assistant tool call this message answers", json_path=f"{msg_path}.tool_call_id")
+                if pending:
+                    # most likely a mistyped id: let it stand for the first open call, reported once here
+                    first = next(iter(pending))
+                    del pending[first]
+                    closed.add(first)
+            continue
+        if meant_role(role) in _MOVES_ON:
+            if pending:
+                yield from _unanswered(pending, f"before the next {role} turn")
+                closed.update(pending)
+                pending = {}
+            if role == "assistant":
+                for call_id, call_path, problem in _calls(msg, msg_path):
+                    if problem:
+                        yield problem
+                    if call_id is not None:
+                        pending[call_id] = call_path
+    # A conversation may end with the assistant making calls (the training target itself). Calls left
+    # open after some answers came, or before the DPO reply, were never answered.
+    if pending and last_role != "assistant":
+        yield from _unanswered(pending, "before the reply" if continues else "before the conversation ends")
+
+
+@record_rule("tool-call-mismatch")
+def tool_call_mismatch(record: Record, options: dict) -> Iterator[Problem]:
+    for path, items in record.message_lists():
+        if not _has_tool_traffic(items):
+            continue
+        if path in ("messages", "input.messages"):
+            yield from _conversation(path, items, continues=record.is_dpo)
+        else:
+            # a DPO output: its calls answer nothing yet (the reply is the call); only check their shape
+            for i, msg in enumerate(items):
+                if isinstance(msg, dict):
+                    for _, _, problem in _calls(msg, f"{path}[{i}]"):
+                        if problem:
+                            yield problem
+
+
+# -- PFT309 invalid-tool-definition --------------------------------------------
+_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+_NAME_BAD_CHARS = re.compile(r"[^a-zA-Z0-9_-]+")
+# Problems of one tool definition, keyed by its JSON text: files repeat the same tools on every line.
+_CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
+_CACHE_SIZE = 512
+
+
+def _schema_problems(schema: dict) -> Iterator[tuple[str, str]]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    declared = schema.get("$schema")
+    if "$schema" in schema and not isinstance(declared, str):
+        yield ".$schema", "$schema must be a URI string naming a JSON Schema draft; remove it or use a string"
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an unknown $schema falls back to the latest draft
+            validator = validator_for(schema, default=Draft202012Validator)
+            validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.absolute_path)
+        yield where, (f"parameters is not a valid JSON Schema: {_short(exc.message)}; fix the schema so it "
+                      "validates against the JSON Schema metaschema")
+        return
+    except RecursionError:
+        yield "", "parameters is nested too deeply to check; simplify the schema"
+        return
+    except Exception as exc:  # noqa: BLE001 - a rule must never raise on any input
+        yield "", f"parameters could not be checked as a JSON Schema ({type(exc).__name__}); fix the schema"
+        return
+    kind = schema.get("type")
+    if "type" in schema and kind != "object":
+        yield ".type", (f"parameters describes a {kind if isinstance(kind, str) else 'value'}, but function "
+                        'arguments are an object; use {"type": "object", "properties": {...}}')
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tool_problems(entry) -> tuple[tuple[str, str], ...]:
+    """(JSON path suffix, message) for each problem of one entry of ``tools``."""
+    if not isinstance(entry, dict):
+        return (("", f"a tool definition must be an object, not a {_json_type(entry)}; write "
+                     '{"type": "function", "function": {"name": ..., "parameters": {...}}}'),)
+    out = []
+    if "type" not in entry:
+        out.append(("", 'the tool has no "type"; add "type": "function"'))
+    elif entry["type"] != "function":
+        out.append((".type", f"tool type {json.dumps(entry['type'])} is not \"function\", the only tool type "
+                             'fine-tuning files accept; use "type": "function"'))
+    function = entry.get("function")
+    if not isinstance(function, dict):
+        if "function" in entry:
+            out.append((".function", "function must be an object holding name, description and parameters"))
+        elif "name" in entry or "parameters" in entry:
+            out.append(("", "name and parameters sit at the top of the tool (the Responses API shape); "
+                            'fine-tuning files nest them: {"type": "function", "function": {"name": ..., ...}}'))
+        else:
+            out.append(("", 'the tool has no "function"; add "function": {"name": ..., "parameters": {...}}'))
+        return tuple(out)
+    name = function.get("name")
+    if "name" not in function:
+        out.append((".function", 'the function has no "name"; add one (letters, digits, _ and -, at most 64)'))
+    elif not isinstance(name, str):
+        out.append((".function.name", f"the function name must be a string, not a {_json_type(name)}"))
+    elif not _NAME.fullmatch(name):
+        fixed = _NAME_BAD_CHARS.sub("_", name).strip("_")[:64]
+        if not name:
+            out.append((".function.name", "the function name is empty; give it a name of letters, digits, _ "
+                                          "and -"))
+        elif len(name) > 64 and fixed == name[:64]:
+            out.append((".function.name", f"the function name is {len(name)} characters long, over the limit "
+                                          f"of 64; shorten it, e.g. to {fixed!r}"))
+        else:
+            out.append((".function.name", f"the function name {name!r} may only hold letters, digits, _ and - "
+                                          f"(at most 64); rename it, e.g. to {fixed or 'my_function'!r}"))
+    if "description" in function and not isinstance(function["description"], str):
+        out.append((".function.description", "description must be a string; write the description as text "
+                                              "or remove the key"))
+    if "strict" in function and not isinstance(function["strict"], bool):
+        out.append((".function.strict", f"strict must be true or false, not {json.dumps(function['strict'])}"))
+    if "parameters" in function:
+        params = function["parameters"]
+        if not isinstance(params, dict):
+            out.append((".function.parameters", f"parameters must be a JSON Schema object, not a "
+                                                f"{_json_type(params)}; e.g. "
+                                                '{"type": "object", "properties": {...}}'))
+        else:
+            out.extend((".function.parameters" + where, text) for where, text in _schema_problems(params))
+    return tuple(out)
+
+
+def _cached_tool_problems(entry) -> tuple[tuple[str, str], ...]:
+    try:
+        key = json.dumps(entry, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return _tool_problems(entry)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = _tool_problems(entry)
+    return found
+
+
+@record_rule("invalid-tool-definition")
+def invalid_tool_definition(record: Record, options: dict) -> Iterator[Problem]:
+    path, tools = record.tools()
+    if not isinstance(tools, list):
+        return  # absent, or not a list: wrong-type's business
+    names: set[str] = set()
+    for i, entry in enumerate(tools):
+        entry_path = f"{path}[{i}]"
+        for where, text in _cached_tool_problems(entry):
+            yield Problem(text, json_path=entry_path + where)
+        if isinstance(entry, dict):
+            function = entry.get("function")
+            name = function.get("name") if isinstance(function, dict) else None
+            if isinstance(name, str):
+                if name in names:
+                    yield Problem(f"two tools are named {name!r}; the model could not tell them apart: give "
+                                  "each function its own name or remove the duplicate",
+                                  json_path=f"{entry_path}.function.name")
+                names.add(name)
