@@ -12,6 +12,7 @@ import pytest
 
 from pftlint.api import make_linter
 from pftlint.catalog import rule_docs, tomllib
+from pftlint.models import Report
 from pftlint.registry import all_rules
 from pftlint.rules import implementations
 
@@ -30,9 +31,22 @@ def _option_attrs(attrs: dict[str, str]) -> dict:
     return {k.split(".", 1)[1]: tomllib.loads(f"v = {v}")["v"] for k, v in attrs.items() if k.startswith("options.")}
 
 
+def _validation_partner(doc, example):
+    """A block with ``validation=NAME`` is linted with the block named NAME of its section as validation file."""
+    for other in doc.examples:
+        if other is not example and other.bad == example.bad and (
+                other.filename == example.attrs.get("validation") or other.attrs.get("validation") == example.filename):
+            return other
+    return None
+
+
 def lint_example(doc, example):
     attrs = example.attrs
     options = _option_attrs(attrs)
+    partner = _validation_partner(doc, example)
+    valid = (partner if "validation" in attrs else example) if partner is not None else None
+    if valid is not None:
+        options["validation"] = valid.filename
     linter = make_linter(
         target=attrs.get("target", "openai"),
         method=attrs.get("method", "auto"),
@@ -40,7 +54,12 @@ def lint_example(doc, example):
         ignore=sorted(NOISY - {doc.name}),
         rules={doc.name: options} if options else None,
     )
-    return linter.lint_bytes(example.content(), attrs.get("name", "example.jsonl"))
+    if valid is None:
+        return linter.lint_bytes(example.content(), attrs.get("name", "example.jsonl"))
+    train = partner if valid is example else example
+    results = [linter.lint_bytes(e.content(), e.filename) for e in (valid, train)]  # validation first, as check does
+    linter.finish(Report(files=results))
+    return results[0] if valid is example else results[1]
 
 
 @pytest.mark.parametrize(("doc", "example"), CASES)

@@ -1,0 +1,315 @@
+"""Dataset rules: what only the whole file (or the whole run) shows.
+
+Each rule keeps digests, never records (:mod:`pftlint.canonical`): a dict from
+a 16-byte digest to the line that first had it, about a hundred bytes per
+record. ``key()`` is pure (it may run in a worker process); ``observe()``
+holds the state. Per-file state is dropped at the end of each file, so a file
+linted alone or with others gets the same findings; only
+``train-validation-overlap`` compares files.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Iterable
+
+from ..canonical import canonical_record, combine
+from ..models import Problem
+from ..record import text_of
+from . import dataset_rule
+
+_NONE: tuple = ()
+
+
+class _PerFile:
+    """A dataset rule whose state is one file's: reset at each file's start and end."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        self._seen: dict = {}
+
+    def begin_file(self, path: str) -> None:
+        self._seen = {}
+
+    def end_file(self, path: str) -> Iterable[Problem]:
+        self._seen = {}
+        return _NONE
+
+    def end_run(self) -> Iterable[tuple[str, Problem]]:
+        return _NONE
+
+    def _earlier(self, digest: bytes, line: int) -> int | None:
+        """The line that first had ``digest``, or None (and ``line`` becomes that line)."""
+        seen = self._seen
+        first = seen.get(digest)
+        if first is None:
+            seen[digest] = line
+        return first
+
+
+def _input_digest(record) -> bytes | None:
+    """The digest of a record's input: DPO ``input``; for chat records, everything before the last reply."""
+    canon = canonical_record(record.data)
+    if record.method == "dpo":
+        return canon.digest("input")
+    return canon.supervised_prompt()
+
+
+def _input_path(record) -> str:
+    return "input" if record.method == "dpo" else "messages"
+
+
+@dataset_rule("duplicate-example")
+class DuplicateExample(_PerFile):
+    def key(self, record, unit):
+        return canonical_record(record.data).record()
+
+    def observe(self, path, line, key):
+        first = self._earlier(key, line)
+        if first is None:
+            return _NONE
+        return (Problem(f"this record repeats the record on line {first} (the same JSON, ignoring key order and "
+                        "spacing); delete the copy: a repeated example is trained on twice as often"),)
+
+
+@dataset_rule("duplicate-prompt")
+class DuplicatePrompt(_PerFile):
+    def key(self, record, unit):
+        digest = _input_digest(record)
+        return None if digest is None else (digest, _input_path(record))
+
+    def observe(self, path, line, key):
+        digest, json_path = key
+        first = self._earlier(digest, line)
+        if first is None:
+            return _NONE
+        return (Problem(f"the same input as the record on line {first}; if this was not meant, check how the "
+                        "file was joined (repeated inputs weigh more in training)", json_path=json_path),)
+
+
+@dataset_rule("conflicting-preference", methods=("dpo",))
+class ConflictingPreference(_PerFile):
+    def key(self, record, unit):
+        canon = canonical_record(record.data)
+        prompt = canon.digest("input")
+        if prompt is None:
+            return None
+        preferred = canon.digest("preferred_output")
+        rejected = canon.digest("non_preferred_output")
+        if preferred is None or rejected is None or preferred == rejected:
+            return None
+        return combine(prompt, preferred, rejected), combine(prompt, rejected, preferred)
+
+    def observe(self, path, line, key):
+        pair, swapped = key
+        seen = self._seen
+        other = seen.get(swapped)
+        if pair not in seen:
+            seen[pair] = line
+        if other is None:
+            return _NONE
+        return (Problem(f"lines {other} and {line} have the same input and the same two replies, but preferred "
+                        f"and non-preferred are swapped; the two cancel out in training: keep the record "
+                        f"with the right label and delete the other", json_path="preferred_output"),)
+
+
+def _reply_length(items) -> int | None:
+    """Characters of the text and tool-call arguments of one output list; None if it is not a list."""
+    if not isinstance(items, list):
+        return None
+    total = 0
+    for msg in items:
+        if not isinstance(msg, dict):
+            continue
+        text = text_of(msg.get("content"))
+        if text:
+            total += len(text)
+        calls = msg.get("tool_calls")
+        if isinstance(calls, list):
+            for call in calls:
+                function = call.get("function") if isinstance(call, dict) else None
+                arguments = function.get("arguments") if isinstance(function, dict) else None
+                if isinstance(arguments, str):
+                    total += len(arguments)
+    return total
+
+
+# One-sided 95% normal quantile: a small file must beat the threshold beyond chance.
+_Z = 1.6448536269514722
+
+
+def _wilson_lower(successes: int, n: int) -> float:
+    """The lower end of the one-sided 95% Wilson score interval of a share."""
+    p = successes / n
+    z2 = _Z * _Z
+    centre = p + z2 / (2 * n)
+    spread = _Z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return (centre - spread) / (1 + z2 / n)
+
+
+@dataset_rule("length-bias", methods=("dpo",))
+class LengthBias:
+    def __init__(self, options: dict):
+        self.options = options
+        self._pairs = 0
+        self._longer = 0
+
+    def begin_file(self, path):
+        self._pairs = self._longer = 0
+
+    def key(self, record, unit):
+        data = record.data
+        preferred = _reply_length(data.get("preferred_output"))
+        rejected = _reply_length(data.get("non_preferred_output"))
+        if preferred is None or rejected is None:
+            return None
+        return preferred > rejected
+
+    def observe(self, path, line, key):
+        self._pairs += 1
+        if key:
+            self._longer += 1
+        return _NONE
+
+    def end_file(self, path):
+        pairs, longer = self._pairs, self._longer
+        self._pairs = self._longer = 0
+        threshold = self.options.get("threshold", 0.8)
+        minimum = self.options.get("min-pairs", 20)
+        if pairs == 0 or pairs < minimum or not isinstance(threshold, (int, float)):
+            return _NONE
+        if _wilson_lower(longer, pairs) <= threshold:
+            return _NONE
+        return (Problem(f"the preferred reply is the longer one in {longer / pairs:.0%} of pairs ({longer} of "
+                        f"{pairs}); DPO learns that longer is better: add pairs where the better reply is the "
+                        "shorter one, or trim the padded preferred replies"),)
+
+    def end_run(self):
+        return _NONE
+
+
+def _same_file(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return os.path.normpath(os.path.abspath(a)) == os.path.normpath(os.path.abspath(b))
+
+
+@dataset_rule("train-validation-overlap")
+class TrainValidationOverlap:
+    """Records (or inputs) of the validation file that a training file of the run also has.
+
+    The validation file's digests are kept for the whole run. Training files
+    linted after it are checked as they stream (nothing of theirs is kept);
+    training files linted before it keep their digests until it comes.
+    ``pftlint check`` lints the validation file first.
+    """
+
+    def __init__(self, options: dict):
+        self.options = options
+        self._validation = options.get("validation") or ""
+        self._in_validation = False
+        self._valid_done = False
+        self._valid_records: dict[bytes, int] = {}
+        self._valid_inputs: dict[bytes, int] = {}
+        self._pending: dict[str, tuple[dict, dict]] = {}  # training files read before the validation file
+        self._current: tuple[dict, dict] | None = None
+        self._valid_path = ""
+        # validation line -> (training path, training line, same whole record?, how many training records)
+        self._valid_hits: dict[int, list] = {}
+        self._late: list[tuple[str, Problem]] = []  # findings for files already finished
+
+    def key(self, record, unit):
+        if not self._validation:  # immutable option: the rule is idle without a validation file
+            return None
+        canon = canonical_record(record.data)
+        whole = canon.record()
+        if whole is None:
+            return None
+        return whole, _input_digest(record), _input_path(record)
+
+    def begin_file(self, path):
+        self._current = None
+        self._in_validation = bool(self._validation) and not self._valid_done and _same_file(path, self._validation)
+        if self._in_validation:
+            self._valid_path = path
+        elif self._validation and not self._valid_done:
+            self._current = self._pending[path] = ({}, {})
+
+    def observe(self, path, line, key):
+        whole, prompt, json_path = key
+        if self._in_validation:
+            return self._observe_validation(line, whole, prompt, json_path)
+        if self._current is not None:  # the validation file comes later
+            records, inputs = self._current
+            records.setdefault(whole, line)
+            if prompt is not None:
+                inputs.setdefault(prompt, line)
+            return _NONE
+        if not self._valid_done:
+            return _NONE
+        other = self._valid_records.get(whole)
+        same = other is not None
+        if not same and prompt is not None:
+            other = self._valid_inputs.get(prompt)
+        if other is None:
+            return _NONE
+        self._hit(other, path, line, same)
+        return (_problem(self._valid_path, other, same, "the validation file", "" if same else json_path),)
+
+    def _observe_validation(self, line, whole, prompt, json_path):
+        self._valid_records.setdefault(whole, line)
+        if prompt is not None:
+            self._valid_inputs.setdefault(prompt, line)
+        for train_path, (records, inputs) in self._pending.items():
+            other = records.get(whole)
+            same = other is not None
+            if not same and prompt is not None:
+                other = inputs.get(prompt)
+            if other is not None:
+                self._hit(line, train_path, other, same)
+                self._late.append((train_path, _problem(self._valid_path, line, same, "the validation file",
+                                                       "" if same else json_path, line=other)))
+        return _NONE
+
+    def _hit(self, valid_line, train_path, train_line, same):
+        hit = self._valid_hits.get(valid_line)
+        if hit is None:
+            self._valid_hits[valid_line] = [train_path, train_line, same, 1]
+        else:
+            hit[3] += 1
+            if same and not hit[2]:
+                hit[:3] = [train_path, train_line, same]
+
+    def end_file(self, path):
+        if self._in_validation:
+            self._in_validation = False
+            self._valid_done = True
+            self._pending.clear()
+        self._current = None
+        return _NONE
+
+    def end_run(self):
+        late, self._late = self._late, []
+        for valid_line, (train_path, train_line, same, count) in sorted(self._valid_hits.items()):
+            problem = _problem(train_path, train_line, same, "a training file", "", line=valid_line,
+                               more=count - 1)
+            late.append((self._valid_path, problem))
+        self._valid_hits = {}
+        return late
+
+
+def _problem(other_path: str, other_line: int, same: bool, role: str, json_path: str, line: int | None = None,
+             more: int = 0) -> Problem:
+    where = f"line {other_line} of {other_path} ({role})"
+    if more:
+        where += f", and {more} more training record{'s' if more > 1 else ''}"
+    if same:
+        text = f"this record is also {where}"
+    else:
+        text = f"this record's input is also the input of {where}"
+    return Problem(f"{text}; remove it from one of the two files: a validation loss measured on examples the "
+                   "model trained on says nothing about new inputs", json_path=json_path or None, line=line)
