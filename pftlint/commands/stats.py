@@ -1,0 +1,50 @@
+"""``pftlint stats PATH ...``: tokens per example, share over the limit, epochs and cost."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("stats", help="count tokens, epochs and cost of training files",
+                       description="Count the tokens of training files exactly (offline) and estimate "
+                                   "epochs and cost for a model.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
+    p.add_argument("--model", help="a snapshot, alias (gpt-4.1-mini) or fine-tuned name "
+                                   "(default: the target's default-model)")
+    p.add_argument("--target", help="provider profile: openai (default), azure, together, fireworks")
+    p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
+    p.add_argument("--output-format", choices=("auto", "table", "json"), default=None,
+                   help="table (default) or json")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="counting threads (default: one per core)")
+    p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
+    p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
+    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import load_config, with_overrides
+    from ..discovery import discover
+    from ..reporters import use_color
+    from ..stats import Settings, compute, render
+    from ..targets import load_target
+
+    config, source = load_config(args.config, args.isolated)
+    overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))
+                 if v is not None}
+    config = with_overrides(config, str(source) if source else "config", overrides)
+    target = load_target(config.target).with_model(config.model)
+    paths = discover(args.paths or ["."])
+    doc = compute(paths, Settings(target.name, target.default_model, config.method, args.jobs))
+    stream = sys.stdout
+    if (args.output_format or "auto") == "json":
+        json.dump(doc, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    else:
+        render(doc, stream, use_color(stream, args.no_color))
+    stream.flush()
+    return 0

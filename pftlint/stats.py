@@ -1,0 +1,392 @@
+"""``pftlint stats``: token counts, limits, epochs and cost of training files.
+
+Every example is counted exactly (pftlint.tokens). Parsing stays in the main
+thread while worker threads encode: tiktoken releases the GIL, so counting
+uses every core. Results are plain dicts (the JSON output); ``render`` draws
+them with Rich for a terminal.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from array import array
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterator, TextIO
+
+from . import __version__, formats
+from .models_table import Budget, budget
+from .reader import Reader, RecordUnit
+from .tokens import O200K, TOOL_COSTS, ExamplePieces, example_pieces, get_encoding, token_counter
+
+# Examples handed to a worker thread at a time, and batches in flight per worker.
+BATCH = 256
+IN_FLIGHT = 4
+# A file at least this large gets a progress bar (on a terminal only).
+PROGRESS_MIN_BYTES = 4 * 1024 * 1024
+
+# OpenAI's default-epochs heuristic, as the cookbook reproduces it (provider-rules.md §1d).
+TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
+MIN_DEFAULT_EPOCHS, MAX_DEFAULT_EPOCHS = 1, 25
+
+BILLING_NOTE = ("billed tokens = epochs x tokens per example; supervised examples are capped at the limit, "
+                "as the cookbook does; DPO examples count the input once and both outputs, uncapped "
+                "(how providers bill DPO is unconfirmed: provider-rules.md §1f, §5 U6)")
+
+
+def default_epochs(n: int) -> int:
+    if n <= 0:
+        return 0
+    if n * TARGET_EPOCHS < MIN_TARGET_EXAMPLES:
+        return min(MAX_DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES // n)
+    if n * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
+        return max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // n)
+    return TARGET_EPOCHS
+
+
+def percentile(ordered, p: float) -> int | None:
+    """Nearest-rank percentile of a sorted sequence (the median of 4 values is the 2nd)."""
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def histogram(ordered) -> list[dict]:
+    """Power-of-two bins (lo, hi], from the first non-empty bin to the last; the first bin starts at 0."""
+    if not ordered:
+        return []
+    top = ordered[-1]
+    edges = [0, 32]
+    while edges[-1] < top:
+        edges.append(edges[-1] * 2)
+    bins = []
+    i = 0
+    n = len(ordered)
+    for lo, hi in zip(edges, edges[1:]):
+        start = i
+        while i < n and ordered[i] <= hi:
+            i += 1
+        bins.append({"min": lo + 1 if lo else 0, "max": hi, "count": i - start})
+    while bins and not bins[0]["count"]:
+        bins.pop(0)
+    return bins
+
+
+@dataclass
+class Settings:
+    target: str
+    model: str | None  # base snapshot, or None: o200k_base counts, no limit
+    method: str = "auto"
+    jobs: int = 0
+
+    @property
+    def budget(self) -> Budget | None:
+        return budget(self.model, self.target) if self.model else None
+
+    @property
+    def encoding(self) -> str:
+        b = self.budget
+        return b.encoding if b else O200K
+
+
+@dataclass
+class _Acc:
+    """Per-file accumulators."""
+
+    limit: int | None
+    sizes: array = field(default_factory=lambda: array("q"))  # tokens the limit applies to, per example
+    total: int = 0
+    capped: int = 0
+    over: int = 0
+    preferred: int = 0
+    non_preferred: int = 0
+    preferred_longer: int = 0
+    non_preferred_longer: int = 0
+    equal: int = 0
+
+    def add(self, prompt: int, outputs: tuple[int, ...]) -> None:
+        limit = self.limit
+        if outputs:  # DPO: input + each output
+            pref, nonpref = outputs
+            size = prompt + max(pref, nonpref)
+            self.total += prompt + pref + nonpref
+            self.capped += prompt + pref + nonpref
+            self.preferred += pref
+            self.non_preferred += nonpref
+            if pref > nonpref:
+                self.preferred_longer += 1
+            elif nonpref > pref:
+                self.non_preferred_longer += 1
+            else:
+                self.equal += 1
+        else:
+            size = prompt
+            self.total += size
+            self.capped += min(size, limit) if limit else size
+        self.sizes.append(size)
+        if limit and size > limit:
+            self.over += 1
+
+
+def _count_batch(encoding: str, batch: list[ExamplePieces]) -> list[tuple[int, tuple[int, ...]]]:
+    count = token_counter(get_encoding(encoding))
+    return [(ex.prompt.measure(count), tuple(o.measure(count) for o in ex.outputs)) for ex in batch]
+
+
+class _Progress:
+    """Bytes read, as a Rich progress bar on stderr; nothing when stderr is not a terminal."""
+
+    def __init__(self, path: str, size: int | None, stream: TextIO | None = None):
+        stream = stream or sys.stderr
+        self.bar = None
+        self.pending = 0
+        if size and size >= PROGRESS_MIN_BYTES and _isatty(stream):
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                                TimeRemainingColumn(), console=Console(file=stream), transient=True)
+            self.task = self.bar.add_task(os.path.basename(path), total=size)
+
+    def wrap(self, stream: BinaryIO) -> Iterator[bytes]:
+        if self.bar is None:
+            yield from stream
+            return
+        with self.bar:
+            for line in stream:
+                self.pending += len(line)
+                if self.pending >= 1 << 20:
+                    self.bar.advance(self.task, self.pending)
+                    self.pending = 0
+                yield line
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Lines:
+    """A line iterator as the stream the reader expects."""
+
+    def __init__(self, lines: Iterator[bytes]):
+        self._lines = lines
+
+    def __iter__(self):
+        return self._lines
+
+
+def file_stats(path: str, settings: Settings, pool: ThreadPoolExecutor) -> dict:
+    """Count one file ("-": standard input)."""
+    if path == "-":
+        return _stream_stats(sys.stdin.buffer, "-", None, settings, pool)
+    with open(path, "rb") as stream:
+        return _stream_stats(stream, path, os.fstat(stream.fileno()).st_size, settings, pool)
+
+
+def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Settings,
+                  pool: ThreadPoolExecutor) -> dict:
+    from .engine import sample_method
+
+    b = settings.budget
+    limit = b.limit if b else None
+    encoding = settings.encoding
+    costs = TOOL_COSTS[encoding]
+    progress = _Progress(path, size)
+    units = iter(Reader(_Lines(progress.wrap(stream))))
+    head, method, _ = sample_method(units, settings.method)
+    acc = _Acc(limit)
+    skipped = 0
+    pending: deque = deque()
+    batch: list[ExamplePieces] = []
+    max_pending = IN_FLIGHT * max(1, pool._max_workers)
+
+    def drain(keep: int) -> None:
+        while len(pending) > keep:
+            for prompt, outputs in pending.popleft().result():
+                acc.add(prompt, outputs)
+
+    for unit in _chain(head, units):
+        if type(unit) is not RecordUnit:
+            continue
+        data = unit.data
+        if formats.detect(data) != method:
+            skipped += 1
+            continue
+        batch.append(example_pieces(data, method, costs))
+        if len(batch) >= BATCH:
+            pending.append(pool.submit(_count_batch, encoding, batch))
+            batch = []
+            drain(max_pending)
+    if batch:
+        pending.append(pool.submit(_count_batch, encoding, batch))
+    drain(0)
+    return _summary(path, method, acc, skipped, b)
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:
+    yield from head
+    yield from rest
+
+
+def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None) -> dict:
+    ordered = sorted(acc.sizes)
+    n = len(ordered)
+    epochs = default_epochs(n)
+    billed = acc.capped * epochs
+    price = b.training_price if b else None
+    preference = None
+    if method == formats.DPO:
+        preference = {
+            "preferred_tokens_mean": round(acc.preferred / n, 1) if n else None,
+            "non_preferred_tokens_mean": round(acc.non_preferred / n, 1) if n else None,
+            "preferred_longer": acc.preferred_longer,
+            "non_preferred_longer": acc.non_preferred_longer,
+            "equal": acc.equal,
+            "preferred_longer_share": round(acc.preferred_longer / n, 4) if n else None,
+        }
+    return {
+        "path": path,
+        "method": method,
+        "examples": n,
+        "skipped": skipped,
+        "tokens": {
+            "total": acc.total,
+            "mean": round(acc.total / n, 1) if n else None,
+            "min": ordered[0] if n else None,
+            "median": percentile(ordered, 50),
+            "p90": percentile(ordered, 90),
+            "max": ordered[-1] if n else None,
+        },
+        "over_limit": {"count": acc.over, "share": round(acc.over / n, 4) if n else 0.0} if b and b.limit else None,
+        "preference": preference,
+        "epochs": epochs,
+        "billed_tokens": billed,
+        "cost_usd": round(billed * price / 1_000_000, 2) if price is not None else None,
+        "histogram": histogram(ordered),
+    }
+
+
+def compute(paths: list[str], settings: Settings) -> dict:
+    """The whole JSON document for these files."""
+    jobs = settings.jobs if settings.jobs > 0 else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                                    else os.cpu_count() or 1)
+    b = settings.budget
+    notes = [BILLING_NOTE]
+    if b is None:
+        notes.append(f"no model: the {settings.target} profile has no default-model, so tokens are o200k_base "
+                     "counts (an estimate for this provider's models), with no limit and no cost; pass --model")
+    elif b.training_price is None:
+        notes.append(f"no published training price for {b.model} under --target {settings.target}: no cost shown")
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pftlint-count") as pool:
+        files = [file_stats(p, settings, pool) for p in paths]
+    for f in files:
+        if b is not None and f["examples"] and f["method"] not in b.methods:
+            notes.append(f"{f['path']}: {b.model} is not listed for {f['method']} fine-tuning "
+                         f"under --target {settings.target} (rules/models.toml)")
+    return {
+        "version": __version__,
+        "target": settings.target,
+        "model": b.model if b else None,
+        "encoding": settings.encoding,
+        "limit": b.limit if b else None,
+        "training_price_per_million": b.training_price if b else None,
+        "files": files,
+        "notes": notes,
+    }
+
+
+# -- rendering --------------------------------------------------------------
+def _num(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def _pct(share) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def render(doc: dict, stream: TextIO, color: bool) -> None:
+    """One key/value table per file, its histogram under it, then the notes."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, emoji=False)
+    limit = doc["limit"]
+    model = doc["model"] or f"none ({doc['encoding']} estimate)"
+    head = Text.assemble(("model ", "dim"), (model, "bold"), ("  target ", "dim"), doc["target"])
+    if limit:
+        head.append_text(Text.assemble(("  limit ", "dim"), f"{limit:,} tokens per example"))
+    if doc["training_price_per_million"] is not None:
+        head.append_text(Text.assemble(("  training ", "dim"), f"${doc['training_price_per_million']:.2f} / 1M tokens"))
+    console.print(head, soft_wrap=True)
+    for f in doc["files"]:
+        console.print(_file_table(f, limit, doc["training_price_per_million"]))
+        if f["histogram"]:
+            console.print(_histogram(f, limit))
+    for note in doc["notes"]:
+        console.print(Text(f"note: {note}", style="dim"))
+
+
+def _file_table(f: dict, limit: int | None, price: float | None):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(f"{f['path']}  ({f['method']})", style="bold"), title_justify="left",
+                  show_header=False, min_width=48)
+    table.add_column("", no_wrap=True, style="dim")
+    table.add_column("", overflow="fold")
+    examples = _num(f["examples"])
+    if f["skipped"]:
+        examples += f" ({f['skipped']:,} records in another format skipped: see pftlint check)"
+    table.add_row("examples", examples)
+    tokens = f["tokens"]
+    table.add_row("total tokens", _num(tokens["total"]))
+    table.add_row("tokens per example", f"min {_num(tokens['min'])} · median {_num(tokens['median'])} · "
+                                        f"p90 {_num(tokens['p90'])} · max {_num(tokens['max'])}")
+    if f["over_limit"] is not None:
+        over = f["over_limit"]
+        table.add_row("over the limit", Text(f"{over['count']:,} ({_pct(over['share'])})",
+                                             style="bold red" if over["count"] else ""))
+    p = f["preference"]
+    if p:
+        table.add_row("preferred output longer", f"{_pct(p['preferred_longer_share'])} of pairs "
+                      f"({p['preferred_longer']:,} longer, {p['non_preferred_longer']:,} shorter, {p['equal']:,} equal)")
+        table.add_row("output tokens, mean", f"preferred {_num(p['preferred_tokens_mean'])} · "
+                                             f"non-preferred {_num(p['non_preferred_tokens_mean'])}")
+    table.add_row("epochs (default heuristic)", _num(f["epochs"]))
+    table.add_row("billed tokens", _num(f["billed_tokens"]))
+    if price is not None:
+        table.add_row("training cost", "–" if f["cost_usd"] is None else f"${f['cost_usd']:,.2f}")
+    return table
+
+
+def _histogram(f: dict, limit: int | None, width: int = 40):
+    from rich.text import Text
+
+    bins = f["histogram"]
+    top = max(b["count"] for b in bins) or 1
+    label_width = max(len(f"{b['min']:,}–{b['max']:,}") for b in bins)
+    count_width = max(len(f"{b['count']:,}") for b in bins)
+    text = Text("tokens per example (histogram)\n", style="bold")
+    for b in bins:
+        label = f"{b['min']:,}–{b['max']:,}".rjust(label_width)
+        bar = "█" * max(1 if b["count"] else 0, round(b["count"] / top * width))
+        over = limit is not None and b["max"] > limit
+        text.append(f"  {label} │ ")
+        text.append(bar.ljust(width), style="red" if over else "cyan")
+        text.append(f" {b['count']:>{count_width},}")
+        if over and b["min"] <= limit:
+            text.append(f"  (limit {limit:,} falls in this bin)", style="dim")
+        elif over:
+            text.append("  over the limit", style="red")
+        text.append("\n")
+    return text
