@@ -92,15 +92,17 @@ def _role_problem(role: str, allowed, title: str, in_output: bool, output_roles)
 def invalid_role(record: Record, options: dict) -> Iterator[Problem]:
     target = record.target
     allowed = target.roles
-    for path, list_path, msg in record.messages():
-        role = msg.get("role")
-        if not isinstance(role, str) or role in allowed:
-            continue
-        in_output = list_path in _OUTPUTS
-        if in_output and role in target.dpo_output_roles:
-            continue
-        yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
-                      json_path=f"{path}.role")
+    for list_path, items in record.message_lists():
+        for i, msg in enumerate(items):
+            # the hot path: a dict with an allowed role (an unhashable role is wrong-type's)
+            role = msg.get("role") if type(msg) is dict else None
+            if type(role) is not str or role in allowed:
+                continue
+            in_output = list_path in _OUTPUTS
+            if in_output and role in target.dpo_output_roles:
+                continue
+            yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
+                          json_path=f"{list_path}[{i}].role")
 
 
 # -- PFT302 -------------------------------------------------------------------
@@ -119,7 +121,9 @@ def output_not_single_assistant(record: Record, options: dict) -> Iterator[Probl
     output_roles = target.dpo_output_roles
     wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
         f"1 to {limit} {role_list(output_roles)} messages"
-    for path, items in record.outputs():
+    for path, items in record.message_lists():
+        if path == "input.messages":
+            continue
         n = len(items)
         if n == 1:
             role = _role(items[0])
@@ -154,7 +158,8 @@ def input_ends_with_assistant(record: Record, options: dict) -> Iterator[Problem
 def system_not_first(record: Record, options: dict) -> Iterator[Problem]:
     for path, items in conversations(record):
         for i in range(1, len(items)):
-            if _role(items[i]) == "system":
+            msg = items[i]
+            if type(msg) is dict and msg.get("role") == "system":
                 if _role(items[0]) == "system":
                     text = "a second system message; merge it into the first message, the system prompt"
                 else:
@@ -164,9 +169,6 @@ def system_not_first(record: Record, options: dict) -> Iterator[Problem]:
 
 
 # -- PFT305 -------------------------------------------------------------------
-_ALTERNATING = frozenset({"user", "assistant"})
-
-
 def makes_calls(msg: dict) -> bool:
     """An assistant message that calls tools or a (legacy) function."""
     calls = msg.get("tool_calls")
@@ -178,8 +180,8 @@ def consecutive_same_role(record: Record, options: dict) -> Iterator[Problem]:
     for path, items in conversations(record):
         previous = None
         for i, msg in enumerate(items):
-            role = _role(msg)
-            if role is not None and role == previous and role in _ALTERNATING:
+            role = msg.get("role") if type(msg) is dict else None
+            if role == previous and (role == "user" or role == "assistant"):
                 # a call followed straight by another assistant turn is tool-call-mismatch's
                 if not (role == "assistant" and makes_calls(items[i - 1])):
                     if role == "user":
@@ -209,29 +211,27 @@ def no_assistant_message(record: Record, options: dict) -> Iterator[Problem]:
 
 # -- PFT307 -------------------------------------------------------------------
 def _weight_problem(weight) -> str | None:
-    if type(weight) is int and weight in (0, 1):
+    """The value's problem. Wrong types (1.0, true, "1", null) are wrong-type's: it names the integer to write."""
+    if type(weight) is int:
+        if weight in (0, 1):
+            return None
+    elif type(weight) is not float or weight.is_integer():
         return None
-    if isinstance(weight, bool):
-        return f"weight {'true' if weight else 'false'} is a boolean; use {int(weight)} (an integer)"
-    if isinstance(weight, float) and weight in (0.0, 1.0):
-        return f"weight {weight!r} is a float; use {int(weight)} (the schema accepts the integers 0 and 1)"
-    if weight is None:
-        return "weight null is not 0 or 1; use 1 to train on this message, 0 to skip it, or remove the key"
-    shown = weight if isinstance(weight, (int, float)) else repr(weight)
-    return (f"weight {shown} is not 0 or 1; per-message weights are all or nothing: use 1 to train on "
+    return (f"weight {weight} is not 0 or 1; per-message weights are all or nothing: use 1 to train on "
             "this message, 0 to skip it")
 
 
 @record_rule("invalid-weight")
 def invalid_weight(record: Record, options: dict) -> Iterator[Problem]:
-    for path, list_path, msg in record.messages():
-        if "weight" not in msg or list_path not in _CONVERSATIONS:
-            continue
-        role = msg.get("role")
-        if isinstance(role, str) and meant_role(role) not in (None, "assistant"):
-            yield Problem(f"weight is only allowed on assistant messages, not on a {role} message; remove it",
-                          json_path=f"{path}.weight")
-            continue
-        text = _weight_problem(msg["weight"])
-        if text:
-            yield Problem(text, json_path=f"{path}.weight")
+    for list_path, items in conversations(record):
+        for i, msg in enumerate(items):
+            if type(msg) is not dict or "weight" not in msg:
+                continue
+            role = msg.get("role")
+            if isinstance(role, str) and meant_role(role) not in (None, "assistant"):
+                yield Problem(f"weight is only allowed on assistant messages, not on a {role} message; "
+                              "remove it", json_path=f"{list_path}[{i}].weight")
+                continue
+            text = _weight_problem(msg["weight"])
+            if text:
+                yield Problem(text, json_path=f"{list_path}[{i}].weight")

@@ -52,29 +52,52 @@ def _json_type(value) -> str:
     return "object"
 
 
+_CALL_SHAPE = '{"id": "call_1", "type": "function", "function": {"name": ..., "arguments": "{...}"}}'
+
+
+def _call_shape_problem(call, call_path: str) -> Problem | None:
+    """What makes a tool call unreadable: no object, no string id, no function with a name and arguments."""
+    if not isinstance(call, dict):
+        return Problem(f"a tool call must be an object: {_CALL_SHAPE}", json_path=call_path)
+    call_id = call.get("id")
+    if not isinstance(call_id, str):
+        what = "has no 'id'" if "id" not in call else f"id must be a string, not a {_json_type(call_id)}"
+        return Problem(f"the tool call {what}; give it one (e.g. \"call_1\") and answer it with a tool message "
+                       "whose tool_call_id is that id", json_path=call_path if "id" not in call else f"{call_path}.id")
+    if call.get("type") != "function":
+        what = "has no 'type'" if "type" not in call else f"type {json.dumps(call.get('type'))} is not \"function\""
+        return Problem(f"the tool call {what}; add \"type\": \"function\"",
+                       json_path=call_path if "type" not in call else f"{call_path}.type")
+    function = call.get("function")
+    if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+        return Problem(f"the tool call needs a function with a name and arguments: {_CALL_SHAPE}",
+                       json_path=f"{call_path}.function" if "function" in call else call_path)
+    if "arguments" not in function:
+        return Problem("the tool call has no arguments; a call without arguments passes \"arguments\": \"{}\"",
+                       json_path=f"{call_path}.function")
+    return None
+
+
 def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, str, Problem | None]]:
     """(id, JSON path of the call, problem or None) for each call an assistant message makes."""
     calls = msg.get("tool_calls")
     if isinstance(calls, list):
         seen = set()
         for j, call in enumerate(calls):
-            if not isinstance(call, dict):
-                continue
             call_path = f"{path}.tool_calls[{j}]"
-            call_id = call.get("id")
+            problem = _call_shape_problem(call, call_path)
+            call_id = call.get("id") if isinstance(call, dict) else None
             if not isinstance(call_id, str):
-                call_id = None
-            elif call_id in seen:
+                yield None, call_path, problem
+                continue
+            if call_id in seen:
                 yield None, call_path, Problem(
                     f"two tool calls in this message share the id {call_id!r}, so their answers cannot be told "
                     "apart; give each call its own id", json_path=f"{call_path}.id")
-                call_id = None
-            else:
-                seen.add(call_id)
-            problem = None
-            function = call.get("function")
-            if isinstance(function, dict) and "arguments" in function:
-                text = _arguments_problem(function["arguments"])
+                continue
+            seen.add(call_id)
+            if problem is None:
+                text = _arguments_problem(call["function"]["arguments"])
                 if text:
                     problem = Problem(text, json_path=f"{call_path}.function.arguments")
             yield call_id, call_path, problem
@@ -171,6 +194,7 @@ _NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _NAME_BAD_CHARS = re.compile(r"[^a-zA-Z0-9_-]+")
 # Problems of one tool definition, keyed by its JSON text: files repeat the same tools on every line.
 _CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
+_LISTS: dict[str, tuple[tuple[int, str, str], ...]] = {}  # the same for whole tools lists
 _CACHE_SIZE = 512
 
 
@@ -262,35 +286,54 @@ def _tool_problems(entry) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _cached_tool_problems(entry) -> tuple[tuple[str, str], ...]:
+def _remember(cache: dict, key: str, value):
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _entry_problems(entry) -> tuple[tuple[str, str], ...]:
+    # repr, not json.dumps: it is several times faster and still tells true from 1 (== does not)
     try:
-        key = json.dumps(entry, ensure_ascii=False)
-    except (ValueError, TypeError, RecursionError):
+        key = repr(entry)
+    except RecursionError:
         return _tool_problems(entry)
     found = _CACHE.get(key)
-    if found is None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        found = _CACHE[key] = _tool_problems(entry)
-    return found
+    return found if found is not None else _remember(_CACHE, key, _tool_problems(entry))
 
 
-@record_rule("invalid-tool-definition")
-def invalid_tool_definition(record: Record, options: dict) -> Iterator[Problem]:
-    path, tools = record.tools()
-    if not isinstance(tools, list):
-        return  # absent, or not a list: wrong-type's business
+def _list_problems(tools: list) -> tuple[tuple[int, str, str], ...]:
+    """(index, JSON path suffix, message) for a whole tools list."""
+    out = []
     names: set[str] = set()
     for i, entry in enumerate(tools):
-        entry_path = f"{path}[{i}]"
-        for where, text in _cached_tool_problems(entry):
-            yield Problem(text, json_path=entry_path + where)
+        out.extend((i, where, text) for where, text in _entry_problems(entry))
         if isinstance(entry, dict):
             function = entry.get("function")
             name = function.get("name") if isinstance(function, dict) else None
             if isinstance(name, str):
                 if name in names:
-                    yield Problem(f"two tools are named {name!r}; the model could not tell them apart: give "
-                                  "each function its own name or remove the duplicate",
-                                  json_path=f"{entry_path}.function.name")
+                    out.append((i, ".function.name",
+                                f"two tools are named {name!r}; the model could not tell them apart: give "
+                                "each function its own name or remove the duplicate"))
                 names.add(name)
+    return tuple(out)
+
+
+@record_rule("invalid-tool-definition")
+def invalid_tool_definition(record: Record, options: dict) -> Iterator[Problem]:
+    path, tools = record.tools()
+    if not isinstance(tools, list) or not tools:
+        return  # absent, or not a list (wrong-type's business)
+    # Files repeat the same tools on every line: one lookup per record, one schema check per tool.
+    try:
+        key = repr(tools)
+    except RecursionError:
+        found = _list_problems(tools)
+    else:
+        found = _LISTS.get(key)
+        if found is None:
+            found = _remember(_LISTS, key, _list_problems(tools))
+    for i, where, text in found:
+        yield Problem(text, json_path=f"{path}[{i}]{where}")
