@@ -20,6 +20,7 @@ from typing import BinaryIO, Iterator, TextIO
 from . import __version__, formats
 from .models_table import Budget, budget
 from .reader import Reader, RecordUnit
+from .reporters import _isatty
 from .tokens import O200K, TOOL_COSTS, ExamplePieces, example_pieces, get_encoding, token_counter
 
 # Examples handed to a worker thread at a time, and batches in flight per worker.
@@ -143,7 +144,7 @@ class _Progress:
         stream = stream or sys.stderr
         self.bar = None
         self.pending = 0
-        if size and size >= PROGRESS_MIN_BYTES and _isatty(stream):
+        if size and size >= PROGRESS_MIN_BYTES and _isatty(stream):  # a terminal, whatever NO_COLOR says
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
@@ -164,23 +165,6 @@ class _Progress:
                 yield line
 
 
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Lines:
-    """A line iterator as the stream the reader expects."""
-
-    def __init__(self, lines: Iterator[bytes]):
-        self._lines = lines
-
-    def __iter__(self):
-        return self._lines
-
-
 def file_stats(path: str, settings: Settings, pool: ThreadPoolExecutor) -> dict:
     """Count one file ("-": standard input)."""
     if path == "-":
@@ -191,14 +175,14 @@ def file_stats(path: str, settings: Settings, pool: ThreadPoolExecutor) -> dict:
 
 def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Settings,
                   pool: ThreadPoolExecutor) -> dict:
-    from .engine import sample_method
+    from .engine import _IterStream, sample_method
 
     b = settings.budget
     limit = b.limit if b else None
     encoding = settings.encoding
     costs = TOOL_COSTS[encoding]
     progress = _Progress(path, size)
-    units = iter(Reader(_Lines(progress.wrap(stream))))
+    units = iter(Reader(_IterStream(progress.wrap(stream))))
     head, method, _ = sample_method(units, settings.method)
     acc = _Acc(limit)
     skipped = 0
