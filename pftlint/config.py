@@ -37,6 +37,8 @@ class Config(BaseModel):
     output_format: str = "auto"
     # The model whose token limit applies (rules/models.toml); None: the target's default-model.
     model: str | None = None
+    # The validation file, checked against the training files (train-validation-overlap).
+    validation: str | None = None
     # Per-rule settings: {"rule-name": {"severity": "warning", "<option>": value}}
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -142,7 +144,8 @@ def load_config(explicit: str | None = None, isolated: bool = False, start: Path
     return validate(section, path), path
 
 
-KEYS = ("select", "extend-select", "ignore", "target", "method", "fail-on", "output-format", "model", "rules")
+KEYS = ("select", "extend-select", "ignore", "target", "method", "fail-on", "output-format", "model", "validation",
+        "rules")
 
 
 def validate(section: dict[str, Any], source: Path | str = "config", flags: frozenset[str] = frozenset()) -> Config:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from typing import TextIO
@@ -13,6 +14,7 @@ from ..discovery import discover
 from ..engine import Linter
 from ..models import Report, Severity
 from ..reporters import REPORTERS, format_names, resolve_format, use_color
+from ..rules.dataset import OVERLAP, same_file
 from ..selection import SelectionError, check_selectors, resolve
 from ..targets import load_target
 
@@ -39,6 +41,8 @@ def add_parser(sub) -> None:
                    help="lowest severity that makes the exit status 1: error (default), warning, info")
     p.add_argument("--output-format", metavar="FORMAT",
                    help="auto (default: table on a terminal, concise otherwise), " + ", ".join(REPORTERS))
+    p.add_argument("--validation", metavar="FILE",
+                   help="the validation file: linted too, and checked for records shared with the training files")
     p.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not the findings")
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
@@ -50,6 +54,8 @@ def settings_from(args: argparse.Namespace):
     """The config file's settings with the command line's on top, every selector checked."""
     config, source = load_config(args.config, args.isolated)
     label = str(source) if source else "config"
+    if config.validation and source is not None and not os.path.isabs(config.validation):
+        config.validation = os.path.relpath(source.parent / config.validation)  # relative to the config file
     # Selectors and per-rule settings from the file are checked here, so errors name the file.
     try:
         for key, value in (("select", config.select), ("extend-select", config.extend_select),
@@ -61,7 +67,7 @@ def settings_from(args: argparse.Namespace):
     overrides = {key: value for key, value in (
         ("select", args.select), ("extend-select", args.extend_select), ("ignore", args.ignore),
         ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
-        ("output-format", args.output_format),
+        ("output-format", args.output_format), ("validation", args.validation),
     ) if value is not None}
     for key in ("select", "extend-select", "ignore"):
         if key in overrides:
@@ -72,8 +78,14 @@ def settings_from(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     config = settings_from(args)
     paths = discover(args.paths or ["."])
+    rules = config.rules
+    overlap = rules.get(OVERLAP, {})
+    validation = config.validation or overlap.get("validation")
+    if isinstance(validation, str) and validation:  # linted first, so that the training files are checked as they stream
+        paths = with_validation(paths, validation)
+        rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
     target = load_target(config.target).with_model(config.model)
-    active = resolve(target, config.select, config.extend_select, config.ignore, config.rules)
+    active = resolve(target, config.select, config.extend_select, config.ignore, rules)
     report = Linter(target, active, config.method).run(paths)
     status = 1 if report.reaches(Severity(config.fail_on)) else 0
     stream = sys.stdout
@@ -89,6 +101,16 @@ def run(args: argparse.Namespace) -> int:
 
         silence_stdout()
     return status
+
+
+def with_validation(paths: list[str], validation: str) -> list[str]:
+    """The validation file first, then the other files (the validation file only once)."""
+    from ..cli import UsageError
+
+    found = discover([validation])
+    if found != [validation] or validation == "-":
+        raise UsageError(f"--validation {validation}: expected one .jsonl file, not a directory or stdin")
+    return [validation, *(p for p in paths if p == "-" or not same_file(p, validation))]
 
 
 def statistics(report: Report) -> list[dict]:

@@ -70,8 +70,14 @@ def builtin_rules(module: str, *names: str) -> None:
         _register(name, READER, ("dpo", "supervised"), None, module)
 
 
+_LOADED: list[bool] = []
+
+
 def implementations() -> dict[str, Implementation]:
-    if not _REGISTRY:
+    # Not "if not _REGISTRY": a rule module imported directly (by a command or a test)
+    # must not hide the others. import_module returns modules already imported as they are.
+    if not _LOADED:
         for info in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{info.name}")
+        _LOADED.append(True)
     return _REGISTRY

@@ -179,7 +179,7 @@ class LengthBias:
         minimum = self.options.get("min-pairs", 20)
         if pairs == 0 or pairs < minimum or not isinstance(threshold, (int, float)):
             return _NONE
-        if _wilson_lower(longer, pairs) <= threshold:
+        if longer / pairs <= threshold or _wilson_lower(longer, pairs) <= threshold:
             return _NONE
         return (Problem(f"the preferred reply is the longer one in {longer / pairs:.0%} of pairs ({longer} of "
                         f"{pairs}); DPO learns that longer is better: add pairs where the better reply is the "
@@ -189,7 +189,7 @@ class LengthBias:
         return _NONE
 
 
-def _same_file(a: str, b: str) -> bool:
+def same_file(a: str, b: str) -> bool:
     if a == b:
         return True
     try:
@@ -198,7 +198,10 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.normpath(os.path.abspath(a)) == os.path.normpath(os.path.abspath(b))
 
 
-@dataset_rule("train-validation-overlap")
+OVERLAP = "train-validation-overlap"
+
+
+@dataset_rule(OVERLAP)
 class TrainValidationOverlap:
     """Records (or inputs) of the validation file that a training file of the run also has.
 
@@ -233,7 +236,7 @@ class TrainValidationOverlap:
 
     def begin_file(self, path):
         self._current = None
-        self._in_validation = bool(self._validation) and not self._valid_done and _same_file(path, self._validation)
+        self._in_validation = bool(self._validation) and not self._valid_done and same_file(path, self._validation)
         if self._in_validation:
             self._valid_path = path
         elif self._validation and not self._valid_done:
@@ -311,5 +314,5 @@ def _problem(other_path: str, other_line: int, same: bool, role: str, json_path:
         text = f"this record is also {where}"
     else:
         text = f"this record's input is also the input of {where}"
-    return Problem(f"{text}; remove it from one of the two files: a validation loss measured on examples the "
-                   "model trained on says nothing about new inputs", json_path=json_path or None, line=line)
+    return Problem(f"{text}; remove it from one of the two files: the validation loss of examples the model "
+                   "trained on says nothing", json_path=json_path or None, line=line)
