@@ -26,7 +26,8 @@ def _kebab(name: str) -> str:
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    # Keys are kebab-case only (fail-on, not fail_on), as in the file format.
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab)
 
     select: list[str] | None = None
     extend_select: list[str] = Field(default_factory=list)

@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
-
 from ..registry import all_rules, lookup
 from ..reporters import use_color
 from ..targets import all_targets
@@ -32,6 +28,9 @@ def run_list(args) -> int:
         json.dump([r.to_dict() for r in rules], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
     targets = all_targets()
     color = use_color(sys.stdout, getattr(args, "no_color", False))
     console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
@@ -73,6 +72,9 @@ def run_one(args) -> int:
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     color = use_color(sys.stdout, getattr(args, "no_color", False))
     console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
     console.print(Markdown(rule.doc.text))

@@ -1,0 +1,248 @@
+"""Configuration: [tool.pftlint] in the nearest pyproject.toml, or pftlint.toml; the command line wins.
+
+Most cases run main() in-process (fast); the search from the working directory
+and a bad key are also checked through the real console script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pftlint.cli import main
+from pftlint.config import Config, ConfigError, load_config
+
+BOM_RECORD = b'\xef\xbb\xbf'
+
+
+def rec(role: str = "user", i: int = 0) -> dict:
+    return {"input": {"messages": [{"role": role, "content": f"Question {i}: what is {i} + {i}?"}]},
+            "preferred_output": [{"role": "assistant", "content": f"{i} + {i} = {2 * i}."}],
+            "non_preferred_output": [{"role": "assistant", "content": f"It is {2 * i + 1}."}]}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A folder with data.jsonl: one record with role 'human' (invalid-role, an error) after a BOM (utf8-bom)."""
+    rows = [rec("human", 0)] + [rec("user", i) for i in range(1, 12)]
+    (tmp_path / "data.jsonl").write_bytes(BOM_RECORD + b"".join(json.dumps(r).encode() + b"\n" for r in rows))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path
+
+
+def lint(capsys, *args: str) -> tuple[int, dict | None, str]:
+    """main() with JSON output: (status, document or None, stderr)."""
+    status = main(["check", "--output-format", "json", *args])
+    out, err = capsys.readouterr()
+    return status, (json.loads(out) if out.strip() else None), err
+
+
+def rules_of(doc: dict) -> dict[str, str]:
+    return {f["rule"]: f["severity"] for f in doc["findings"]}
+
+
+def pyproject(folder: Path, body: str) -> Path:
+    """A pyproject.toml with ``body`` as [tool.pftlint] (``[rules.x]`` becomes ``[tool.pftlint.rules.x]``)."""
+    body = re.sub(r"^\[rules\.", "[tool.pftlint.rules.", body, flags=re.M)
+    path = folder / "pyproject.toml"
+    path.write_text('[project]\nname = "data"\nversion = "1"\n\n[tool.pftlint]\n' + body)
+    return path
+
+
+def test_no_config_gives_defaults(project, capsys):
+    status, doc, _ = lint(capsys)
+    assert status == 1
+    assert rules_of(doc) == {"invalid-role": "error", "utf8-bom": "warning"}
+
+
+def test_pyproject_settings(project, capsys):
+    pyproject(project, 'ignore = ["invalid-role"]\nfail-on = "warning"\n')
+    status, doc, _ = lint(capsys)
+    assert rules_of(doc) == {"utf8-bom": "warning"}
+    assert status == 1  # fail-on = warning from the file
+
+
+def test_nearest_pyproject_from_a_subfolder(project, capsys, monkeypatch):
+    pyproject(project, 'target = "azure"\n')  # azure: a BOM is fine
+    sub = project / "sub" / "deeper"
+    sub.mkdir(parents=True)
+    (sub / "pyproject.toml").write_text('[project]\nname = "x"\n')  # no [tool.pftlint]: keep searching
+    monkeypatch.chdir(sub)
+    status, doc, _ = lint(capsys, str(project / "data.jsonl"))
+    assert rules_of(doc) == {"invalid-role": "error"}
+
+
+def test_pftlint_toml_top_level_keys(project, capsys):
+    (project / "pftlint.toml").write_text('select = ["utf8-bom"]\n')
+    pyproject(project, 'select = ["invalid-role"]\n')  # pftlint.toml comes first in the same folder
+    _, doc, _ = lint(capsys)
+    assert rules_of(doc) == {"utf8-bom": "warning"}
+
+
+def test_pftlint_toml_tool_table(project, capsys):
+    (project / "pftlint.toml").write_text('[tool.pftlint]\nselect = ["utf8-bom"]\n')
+    _, doc, _ = lint(capsys)
+    assert rules_of(doc) == {"utf8-bom": "warning"}
+
+
+def test_every_key(project, capsys):
+    (project / "data.txt").write_bytes((project / "data.jsonl").read_bytes())
+    pyproject(project, """
+select = ["PFT1", "invalid-role"]
+extend-select = ["missing-final-newline"]
+ignore = ["utf8-bom"]
+target = "together"
+method = "dpo"
+fail-on = "info"
+output-format = "concise"
+
+[rules.invalid-role]
+severity = "info"
+
+[rules.file-too-large]
+max-bytes = 100
+""")
+    status = main(["check", "data.txt"])
+    out = capsys.readouterr().out
+    assert status == 1  # fail-on info
+    assert "PFT" in out and out.splitlines()[-1].startswith("Checked ")  # concise from the file
+    found = {line.split(" [")[0].split(": ")[-1] for line in out.splitlines()[:-1]}
+    codes = {line.split(": ")[1].split(" ")[0] for line in out.splitlines()[:-1]}
+    assert all(code.startswith("PFT1") or code == "PFT301" for code in codes), found
+    assert "[info] role 'human'" in out  # severity from [rules.invalid-role]
+    assert "over the configured limit" in out  # the max-bytes option reached the rule
+    assert "byte-order mark" not in out  # ignored
+    assert "wrong-extension" not in out and any("PFT110" in line for line in out.splitlines())
+
+
+def test_per_rule_severity_and_target_severity(project, capsys):
+    pyproject(project, 'target = "together"\n[rules.invalid-role]\nseverity = "warning"\n')
+    _, doc, _ = lint(capsys)
+    assert rules_of(doc) == {"invalid-role": "warning", "utf8-bom": "error"}  # together: a BOM is an error
+
+
+def test_method_from_config(project, capsys):
+    (project / "sft.jsonl").write_text(
+        json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}) + "\n")
+    pyproject(project, 'method = "dpo"\nselect = ["wrong-format"]\n')
+    status, doc, _ = lint(capsys, "sft.jsonl")
+    assert doc["files"][0]["method"] == "dpo"
+    status, doc, _ = lint(capsys, "--method", "auto", "sft.jsonl")
+    assert doc["files"][0]["method"] == "supervised" and status == 0
+
+
+# -- the command line wins ---------------------------------------------------------
+
+def test_cli_flags_win(project, capsys):
+    pyproject(project, 'target = "azure"\nfail-on = "warning"\noutput-format = "concise"\n')
+    status, doc, _ = lint(capsys, "--target", "openai", "--fail-on", "error", "--ignore", "invalid-role")
+    assert rules_of(doc) == {"utf8-bom": "warning"}  # openai from the CLI: the BOM is reported
+    assert status == 0  # fail-on error from the CLI
+    assert doc["version"]  # --output-format json beat the file's concise
+
+
+def test_cli_ignore_and_extend_select_add_select_replaces(project, capsys):
+    pyproject(project, 'ignore = ["utf8-bom"]\nextend-select = ["missing-final-newline"]\n')
+    (project / "nonl.jsonl").write_bytes((project / "data.jsonl").read_bytes().rstrip(b"\n"))
+    _, doc, _ = lint(capsys, "nonl.jsonl")
+    assert set(rules_of(doc)) == {"invalid-role", "missing-final-newline"}
+    _, doc, _ = lint(capsys, "--ignore", "invalid-role", "nonl.jsonl")  # adds to the file's ignore
+    assert set(rules_of(doc)) == {"missing-final-newline"}
+    _, doc, _ = lint(capsys, "--extend-select", "crlf-line-endings", "nonl.jsonl")  # adds, nothing to find
+    assert set(rules_of(doc)) == {"invalid-role", "missing-final-newline"}
+    _, doc, _ = lint(capsys, "--select", "PFT1", "nonl.jsonl")  # replaces select and extend-select
+    assert set(rules_of(doc)) == set()  # utf8-bom still ignored by the file; missing-final-newline is off
+    _, doc, _ = lint(capsys, "--select", "invalid-role,utf8-bom", "nonl.jsonl")
+    assert set(rules_of(doc)) == {"invalid-role"}
+
+
+def test_isolated_and_explicit_config(project, capsys, tmp_path_factory):
+    pyproject(project, 'ignore = ["invalid-role", "utf8-bom"]\n')
+    status, doc, _ = lint(capsys)
+    assert status == 0 and rules_of(doc) == {}
+    status, doc, _ = lint(capsys, "--isolated")
+    assert set(rules_of(doc)) == {"invalid-role", "utf8-bom"}
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "strict.toml"
+    elsewhere.write_text('fail-on = "warning"\nignore = ["invalid-role"]\n')
+    status, doc, _ = lint(capsys, "--config", str(elsewhere))
+    assert status == 1 and rules_of(doc) == {"utf8-bom": "warning"}
+
+
+# -- bad configuration: exit 2, one line naming the key --------------------------
+
+@pytest.mark.parametrize(("body", "words"), [
+    ('colour = "red"\n', ["unknown key 'colour'"]),
+    ('target = "mars"\n', ["target", "mars", "openai"]),
+    ('method = "rlhf"\n', ["method"]),
+    ('fail-on = "never"\n', ["fail-on"]),
+    ('output-format = "xml"\n', ["output-format", "xml"]),
+    ('select = "PFT1"\n', ["select"]),
+    ('select = ["PFT9"]\n', ["select", "PFT9"]),
+    ('ignore = ["no-such-rule"]\n', ["ignore", "no-such-rule"]),
+    ('extend-select = ["nope"]\n', ["extend-select", "nope"]),
+    ('[rules.invalid-role]\nseverity = "fatal"\n', ["rules.invalid-role.severity", "fatal"]),
+    ('[rules.no-such-rule]\nseverity = "error"\n', ["rules.no-such-rule"]),
+    ('[rules.file-too-large]\nmax-megabytes = 3\n', ["rules.file-too-large", "max-megabytes", "max-bytes"]),
+    ('[rules.file-too-large]\nmax-bytes = "big"\n', ["rules.file-too-large.max-bytes", "int"]),
+    ('rules = 3\n', ["rules"]),
+    ('select = [\n', ["invalid TOML"]),
+])
+def test_bad_config_exits_2_naming_the_key(project, capsys, body, words):
+    path = pyproject(project, body)
+    status = main(["check"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"pftlint: error: {path}"), err
+    for word in words:
+        assert word in err, (word, err)
+
+
+def test_explicit_config_errors(project, capsys):
+    (project / "other").mkdir()
+    (project / "other" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for args, words in ((["--config", "other"], ["other", "directory"]),
+                        (["--config", "other/pyproject.toml"], ["no [tool.pftlint]"]),
+                        (["--config", "missing.toml"], ["missing.toml", "not found"])):
+        assert main(["check", *args]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and all(w in err for w in words), err
+
+
+def test_config_that_is_not_utf8(project, capsys):
+    (project / "pftlint.toml").write_bytes(b'target = "\xff"\n')
+    assert main(["check"]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_load_config_api(project):
+    assert load_config(isolated=True) == (Config(), None)
+    pyproject(project, 'fail-on = "info"\n[rules.invalid-role]\nseverity = "warning"\n')
+    config, path = load_config()
+    assert path == project / "pyproject.toml"
+    assert config.fail_on == "info" and config.rules == {"invalid-role": {"severity": "warning"}}
+    with pytest.raises(ConfigError):
+        load_config("nowhere.toml")
+
+
+# -- through the console script -----------------------------------------------------
+
+def test_console_script_reads_the_config_of_its_working_directory(project, run_cli):
+    pyproject(project, 'ignore = ["invalid-role"]\noutput-format = "json"\n')
+    proc = run_cli("check", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert rules_of(json.loads(proc.stdout)) == {"utf8-bom": "warning"}
+    proc = run_cli("check", "--isolated", "--output-format", "concise", cwd=project)
+    assert proc.returncode == 1 and "PFT301" in proc.stdout
+
+
+def test_console_script_bad_key(project, run_cli):
+    pyproject(project, 'fail_on = "warning"\n')
+    proc = run_cli("check", cwd=project)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "unknown key 'fail_on'" in proc.stderr
+    assert "Traceback" not in proc.stderr
