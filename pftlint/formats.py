@@ -38,7 +38,9 @@ SUPERVISED_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functi
 OLD_DPO_KEYS = {"preferred_completion": "preferred_output", "non_preferred_completion": "non_preferred_output"}
 
 _CLOSE_TO = ("input", "preferred_output", "non_preferred_output", *OLD_DPO_KEYS)
-_PREFERENCE_WORD = re.compile(r"(?:non_?|dis_?)?pref+e?r")  # preferred, prefered, non-preferred, ...
+_PREFERENCE_WORD = re.compile(r"(?:non_?|dis_?)?pref+e?r+ed")  # preferred, prefered, non-preferred, ...
+# Keys that are never a misspelled DPO key: skipped without a look-up.
+_OTHER_KEYS = SUPERVISED_KEYS | {"prompt", "chosen", "rejected", "completion"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -64,6 +66,9 @@ def detect(record: dict) -> str:
     """
     if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
         return DPO
+    for key in record:
+        if key not in _OTHER_KEYS and dpo_like(key):
+            return DPO
     if "chosen" in record and "rejected" in record:
         if "prompt" in record:
             return TRL
@@ -74,9 +79,6 @@ def detect(record: dict) -> str:
         return TRL  # implicit-prompt TRL: the prompt is the shared prefix of chosen/rejected
     if "prompt" in record and "completion" in record:
         return PROMPT_COMPLETION
-    for key in record:
-        if key not in SUPERVISED_KEYS and dpo_like(key):
-            return DPO
     if "messages" in record:
         return SUPERVISED
     return UNKNOWN

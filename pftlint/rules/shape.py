@@ -106,20 +106,52 @@ def _stands_for(obj: dict, schema: str) -> set:
     return {suggest(schema, key)[1] for key in obj if key not in allowed}
 
 
+# -- the shared scan ------------------------------------------------------
+
+_PLAIN_ROLES = ("user", "assistant", "system")
+_last: list = [None, None]  # (record, its scan): the three rules share one walk per record
+
+
+def _scan(record: Record) -> tuple[bool, bool, list]:
+    """(top level plainly right, some message is not an object, the messages that need a closer look).
+
+    A plain message is ``{"role": "user"|"assistant"|"system", "content": "..."}``: none of
+    the three rules can find anything in it, and nearly every message is one.
+    """
+    if _last[0] is record:
+        return _last[1]
+    data = record.data
+    if record.is_dpo:  # three keys, of the right types, and 'input' holding only 'messages'
+        inp = data.get("input")
+        top_ok = (len(data) == 3 and type(inp) is dict and len(inp) == 1 and type(inp.get("messages")) is list
+                  and type(data.get("preferred_output")) is list and type(data.get("non_preferred_output")) is list)
+    else:
+        top_ok = len(data) == 1 and type(data.get("messages")) is list
+    messages = record.messages()
+    items = sum([len(values) for _, values in record.message_lists()])
+    odd = [m for m in messages if not (len(m[2]) == 2 and type(m[2].get("content")) is str
+                                       and m[2].get("role") in _PLAIN_ROLES)]
+    result = (top_ok, items != len(messages), odd)
+    _last[0], _last[1] = record, result
+    return result
+
+
 # -- unknown-key ----------------------------------------------------------
 
 @record_rule("unknown-key")
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
-    data = record.data
-    if record.is_dpo:
-        if not data.keys() <= DPO_KEYS:
-            yield from _unknown(data, "dpo", "")
-        inp = data.get("input")
-        if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
-            yield from _unknown(inp, "input", "input.")
-    elif not data.keys() <= SUPERVISED_KEYS:
-        yield from _unknown(data, "supervised", "")
-    for path, _, msg in record.messages():
+    top_ok, _, odd = _scan(record)
+    if not top_ok:
+        data = record.data
+        if record.is_dpo:
+            if not data.keys() <= DPO_KEYS:
+                yield from _unknown(data, "dpo", "")
+            inp = data.get("input")
+            if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
+                yield from _unknown(inp, "input", "input.")
+        elif not data.keys() <= SUPERVISED_KEYS:
+            yield from _unknown(data, "supervised", "")
+    for path, _, msg in odd:
         if not msg.keys() <= MESSAGE_KEYS:
             yield from _unknown(msg, "message", f"{path}.")
 
@@ -134,13 +166,19 @@ _ADD = {
                             "\"content\": \"...\"}]",
 }
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
-_PLAIN_ROLES = ("user", "assistant", "system")
 
 
 @record_rule("missing-key")
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
-    data = record.data
-    if record.is_dpo:
+    top_ok, _, odd = _scan(record)
+    if not top_ok:
+        yield from _missing_at_top(record.data, record.is_dpo)
+    for path, list_path, msg in odd:
+        yield from _missing_in_message(path, list_path, msg)
+
+
+def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
+    if is_dpo:
         if not data.keys() >= DPO_KEYS:
             covered = _stands_for(data, "dpo")
             for key in _DPO_ORDER:
@@ -153,10 +191,6 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     elif "messages" not in data and "messages" not in _stands_for(data, "supervised"):
         yield Problem("the record has no 'messages'; a supervised example is "
                       "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
-    for path, list_path, msg in record.messages():
-        if len(msg) == 2 and "content" in msg and msg.get("role") in _PLAIN_ROLES:
-            continue  # the common case: nothing can be missing
-        yield from _missing_in_message(path, list_path, msg)
 
 
 def _missing_in_message(path: str, list_path: str, msg: dict) -> Iterator[Problem]:
@@ -270,8 +304,20 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
 
 @record_rule("wrong-type")
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
-    data = record.data
-    if record.is_dpo:
+    top_ok, not_objects, odd = _scan(record)
+    if not top_ok:
+        yield from _wrong_at_top(record.data, record.is_dpo)
+    if not_objects:
+        for list_path, items in record.message_lists():
+            for i, item in enumerate(items):
+                if type(item) is not dict:
+                    yield _message_not_object(f"{list_path}[{i}]", list_path, item)
+    for path, _, msg in odd:
+        yield from _wrong_in_message(path, msg)
+
+
+def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
+    if is_dpo:
         if "input" in data:
             inp = data["input"]
             if type(inp) is not dict:
@@ -279,37 +325,32 @@ def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
             else:
                 if "messages" in inp and type(inp["messages"]) is not list:
                     yield _list_problem("input.messages", inp["messages"], "messages")
-                if len(inp) > 1:
-                    yield from _container(inp, "input.")
+                yield from _container(inp, "input.")
         for key in ("preferred_output", "non_preferred_output"):
             if key in data and type(data[key]) is not list:
                 yield _output_problem(key, data[key])
     else:
         if "messages" in data and type(data["messages"]) is not list:
             yield _list_problem("messages", data["messages"], "messages")
-        if len(data) > 1:
-            yield from _container(data, "")
-    for list_path, items in record.message_lists():
-        for i, item in enumerate(items):
-            if type(item) is not dict:
-                yield _message_not_object(f"{list_path}[{i}]", list_path, item)
-    for path, _, msg in record.messages():
-        role = msg.get("role")
-        if role is not None and type(role) is not str:
-            yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
-                          json_path=f"{path}.role")
-        if "content" in msg:
-            content = msg["content"]
-            if type(content) is not str or role == "tool":
-                yield from _content(path, msg, role, content)
-        if len(msg) > ("role" in msg) + ("content" in msg):  # keys beyond role and content
-            for key, value in msg.items():
-                expected = _FIELD_TYPES.get(key)
-                if expected is not None and type(value) not in expected:
-                    yield Problem(f"{key!r} is {type_name(value)}, but it must be {_EXPECTED[key]}",
-                                  json_path=f"{path}.{key}")
-            if "weight" in msg:
-                yield from _weight(path, msg["weight"])
+        yield from _container(data, "")
+
+
+def _wrong_in_message(path: str, msg: dict) -> Iterator[Problem]:
+    role = msg.get("role")
+    if role is not None and type(role) is not str:
+        yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
+                      json_path=f"{path}.role")
+    if "content" in msg:
+        content = msg["content"]
+        if type(content) is not str or role == "tool":
+            yield from _content(path, msg, role, content)
+    for key, value in msg.items():
+        expected = _FIELD_TYPES.get(key)
+        if expected is not None and type(value) not in expected:
+            yield Problem(f"{key!r} is {type_name(value)}, but it must be {_EXPECTED[key]}",
+                          json_path=f"{path}.{key}")
+    if "weight" in msg:
+        yield from _weight(path, msg["weight"])
 
 
 def _message_not_object(path: str, list_path: str, item: object) -> Problem:
