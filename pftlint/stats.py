@@ -20,14 +20,12 @@ from typing import BinaryIO, Iterator, TextIO
 from . import __version__, formats
 from .models_table import Budget, budget
 from .reader import Reader, RecordUnit
-from .reporters import _isatty
+from .progress import ByteProgress
 from .tokens import O200K, TOOL_COSTS, ExamplePieces, example_pieces, get_encoding, token_counter
 
 # Examples handed to a worker thread at a time, and batches in flight per worker.
 BATCH = 256
 IN_FLIGHT = 4
-# A file at least this large gets a progress bar (on a terminal only).
-PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 
 # OpenAI's default-epochs heuristic, as the cookbook reproduces it (provider-rules.md §1d).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
@@ -137,34 +135,6 @@ def _count_batch(encoding: str, batch: list[ExamplePieces]) -> list[tuple[int, t
     return [(ex.prompt.measure(count), tuple(o.measure(count) for o in ex.outputs)) for ex in batch]
 
 
-class _Progress:
-    """Bytes read, as a Rich progress bar on stderr; nothing when stderr is not a terminal."""
-
-    def __init__(self, path: str, size: int | None, stream: TextIO | None = None):
-        stream = stream or sys.stderr
-        self.bar = None
-        self.pending = 0
-        if size and size >= PROGRESS_MIN_BYTES and _isatty(stream):  # a terminal, whatever NO_COLOR says
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-            self.bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                                TimeRemainingColumn(), console=Console(file=stream), transient=True)
-            self.task = self.bar.add_task(os.path.basename(path), total=size)
-
-    def wrap(self, stream: BinaryIO) -> Iterator[bytes]:
-        if self.bar is None:
-            yield from stream
-            return
-        with self.bar:
-            for line in stream:
-                self.pending += len(line)
-                if self.pending >= 1 << 20:
-                    self.bar.advance(self.task, self.pending)
-                    self.pending = 0
-                yield line
-
-
 def file_stats(path: str, settings: Settings, pool: ThreadPoolExecutor) -> dict:
     """Count one file ("-": standard input)."""
     if path == "-":
@@ -181,7 +151,7 @@ def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Setti
     limit = b.limit if b else None
     encoding = settings.encoding
     costs = TOOL_COSTS[encoding]
-    progress = _Progress(path, size)
+    progress = ByteProgress(path, size)
     units = iter(Reader(_IterStream(progress.wrap(stream))))
     head, method, _ = sample_method(units, settings.method)
     acc = _Acc(limit)

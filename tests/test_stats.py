@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pftlint import stats
+from pftlint.progress import PROGRESS_MIN_BYTES, ByteProgress, files_progress
 from pftlint.tokens import O200K, get_encoding
 
 
@@ -154,7 +155,7 @@ def test_percentile_and_histogram():
 def test_progress_only_on_a_terminal(tmp_path, monkeypatch):
     import io
 
-    big = stats._Progress("x", stats.PROGRESS_MIN_BYTES, stream=io.StringIO())
+    big = ByteProgress("x", PROGRESS_MIN_BYTES, stream=io.StringIO())
     assert big.bar is None  # not a terminal
 
     class Tty(io.StringIO):
@@ -162,7 +163,33 @@ def test_progress_only_on_a_terminal(tmp_path, monkeypatch):
             return True
 
     tty = Tty()
-    on = stats._Progress("x", stats.PROGRESS_MIN_BYTES, stream=tty)
+    on = ByteProgress("x", PROGRESS_MIN_BYTES, stream=tty)
     assert on.bar is not None
     assert list(on.wrap(io.BytesIO(b"a\n" * 10))) == [b"a\n"] * 10
-    assert stats._Progress("x", 1000, stream=Tty()).bar is None  # a small file: no bar
+    assert ByteProgress("x", 1000, stream=Tty()).bar is None  # a small file: no bar
+
+
+def test_check_progress_tracks_files(tmp_path):
+    import io
+
+    from pftlint.progress import tracked
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    small = tmp_path / "a.jsonl"
+    small.write_text("{}\n")
+    with files_progress([str(small)], stream=Tty()) as done:
+        seen = []
+        assert list(tracked([str(small)], lambda p: seen.append(p) or done(p))) == [str(small)]
+        assert seen == [str(small)]
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b"{}\n" * (PROGRESS_MIN_BYTES // 3 + 1))
+    tty = Tty()
+    with files_progress([str(big)], stream=tty) as done:
+        done(str(big))
+    piped = io.StringIO()
+    with files_progress([str(big)], stream=piped) as done:
+        done(str(big))
+    assert piped.getvalue() == ""

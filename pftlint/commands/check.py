@@ -86,7 +86,10 @@ def run(args: argparse.Namespace) -> int:
         rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
     target = load_target(config.target).with_model(config.model)
     active = resolve(target, config.select, config.extend_select, config.ignore, rules)
-    report = Linter(target, active, config.method).run(paths)
+    from ..progress import files_progress, tracked
+
+    with files_progress(paths) as done:  # a bar on stderr for big files, on a terminal only
+        report = Linter(target, active, config.method).run(tracked(paths, done))
     status = 1 if report.reaches(Severity(config.fail_on)) else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)

@@ -1,0 +1,80 @@
+"""Progress bars for long runs: Rich, on stderr, only on a terminal, only for files over a few MB.
+
+Nothing is drawn when stderr is piped or redirected, so logs and CI output stay clean.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import BinaryIO, Iterator, TextIO
+
+from .reporters import _isatty
+
+# A file at least this large gets a progress bar.
+PROGRESS_MIN_BYTES = 4 * 1024 * 1024
+
+
+def _wanted(total: int | None, stream: TextIO) -> bool:
+    return bool(total) and total >= PROGRESS_MIN_BYTES and _isatty(stream)  # a terminal, whatever NO_COLOR says
+
+
+def _bar(stream: TextIO):
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                    TimeElapsedColumn(), console=Console(file=stream), transient=True)
+
+
+class ByteProgress:
+    """Bytes read from one file, advanced as its lines are consumed (``pftlint stats``)."""
+
+    def __init__(self, path: str, size: int | None, stream: TextIO | None = None):
+        stream = stream or sys.stderr
+        self.bar = None
+        if _wanted(size, stream):
+            self.bar = _bar(stream)
+            self.task = self.bar.add_task(os.path.basename(path), total=size)
+
+    def wrap(self, lines: BinaryIO) -> Iterator[bytes]:
+        if self.bar is None:
+            yield from lines
+            return
+        pending = 0
+        with self.bar:
+            for line in lines:
+                pending += len(line)
+                if pending >= 1 << 20:
+                    self.bar.advance(self.task, pending)
+                    pending = 0
+                yield line
+
+
+@contextmanager
+def files_progress(paths: list[str], stream: TextIO | None = None):
+    """For ``pftlint check``: a bar over the bytes of the files, advanced as each file is done.
+
+    Yields ``done(path)`` to call after each file (a no-op when no bar is drawn).
+    """
+    stream = stream or sys.stderr
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[path] = os.path.getsize(path) if path != "-" else 0
+        except OSError:
+            sizes[path] = 0
+    if not _wanted(max(sizes.values(), default=0), stream):
+        yield lambda path: None
+        return
+    with _bar(stream) as bar:
+        task = bar.add_task(f"checking {len(paths)} file{'s' if len(paths) != 1 else ''}", total=sum(sizes.values()))
+        yield lambda path: bar.advance(task, sizes.get(path, 0))
+
+
+def tracked(paths: list[str], done) -> Iterator[str]:
+    """The paths, calling ``done(path)`` once each has been processed (when the next is asked for)."""
+    for path in paths:
+        yield path
+        done(path)
