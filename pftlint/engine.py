@@ -267,8 +267,9 @@ def _foreign_fix(fmt: str, method: str, path: str) -> str:
 def _foreign_file(fmt: str, method: str, path: str) -> Problem:
     if fmt in formats.METHODS:  # --method asked for the other method
         return Problem(
-            f"the file is {formats.DESCRIPTIONS[fmt]}, but --method {method} was asked for, and a {method} job "
-            f"rejects it; check it with --method {fmt}, or write {formats.DESCRIPTIONS[method]} records")
+            f"the file is {formats.DESCRIPTIONS[fmt]}, but --method {method} was asked for, and a "
+            f"{'DPO' if method == formats.DPO else method} job rejects it; check it with --method {fmt}, "
+            f"or write {formats.DESCRIPTIONS[method]} records")
     return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
                    + _foreign_fix(fmt, method, path))
 
