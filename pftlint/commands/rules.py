@@ -51,6 +51,9 @@ def run_list(args) -> int:
     console.print("Targets: 'all' means every target uses the default severity; otherwise the targets that differ.\n"
                   "Rules marked off run only when selected by exact code or name, e.g. "
                   "--extend-select crlf-line-endings. `pftlint rule NAME` shows a rule's document.")
+    models = ", ".join(f"{t.name} {t.default_model or 'none'}" for t in targets)
+    console.print(f"Token limits (example-too-long, `pftlint stats`) use the target's default model: {models}; "
+                  "choose another with --model.")
     return 0
 
 
