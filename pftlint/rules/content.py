@@ -147,6 +147,32 @@ def identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
                       "the example", json_path="non_preferred_output")
 
 
+_HEAD = 64
+
+
+def _head(text: str) -> list[str]:
+    """The first folded words of a text (its last, maybe cut, word dropped when the text is longer)."""
+    words = text[:_HEAD].casefold().split()
+    return words[:-1] if len(text) > _HEAD else words
+
+
+def _heads_agree(preferred: list, rejected: list) -> bool:
+    """A cheap necessary condition for equal folded outputs: each pair of texts starts alike."""
+    for a, b in zip(preferred, rejected):
+        if isinstance(a, dict) and isinstance(b, dict):
+            text_a, text_b = text_of(a.get("content")), text_of(b.get("content"))
+            if text_a is not None and text_b is not None:
+                # The first character decides most pairs without copying (lstrip returns
+                # the text itself when it has no leading whitespace).
+                if text_a.lstrip()[:1].casefold() != text_b.lstrip()[:1].casefold():
+                    return False
+                head_a, head_b = _head(text_a), _head(text_b)
+                n = min(len(head_a), len(head_b))
+                if head_a[:n] != head_b[:n]:
+                    return False
+    return True
+
+
 def _fold_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -168,8 +194,8 @@ def _folded(output: list) -> list:
 @record_rule("near-identical-outputs", methods=("dpo",))
 def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     pair = _output_pair(record)
-    if pair is None or _identical(*pair):
-        return  # identical-outputs' case
+    if pair is None or len(pair[0]) != len(pair[1]) or not _heads_agree(*pair) or _identical(*pair):
+        return  # different, or identical-outputs' case
     if _equal(_folded(pair[0]), _folded(pair[1])):
         yield Problem("the non-preferred output differs from the preferred output only in case or whitespace: "
                       "DPO learns almost nothing from the pair; make the two replies differ in substance, "
@@ -178,23 +204,27 @@ def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
 
 # -- special-token-in-content ---------------------------------------------
 
-# One regex for every token; each alternative starts with "<" or "[", which a C-level
-# `in` test checks first. <s> and </s> are BOS and EOS only at the very start or end of a
-# text (and not as a pair around it); anywhere else they are HTML strikethrough.
-_SPECIAL_TOKEN = re.compile(
-    r"<\|[A-Za-z0-9_]{1,40}\|>"                 # <|endoftext|> <|im_start|> <|eot_id|> <|start|> <|user|> ...
-    r"|<｜[^｜\s]{1,40}｜>"                       # DeepSeek: <｜begin▁of▁sentence｜>
-    r"|\[/?INST\]|<</?SYS>>"                     # Llama 2, Mistral
-    r"|\[/?(?:AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|SYSTEM_PROMPT)\]"  # Mistral v3+
-    r"|<(?:start|end)_of_turn>"                  # Gemma
-    r"|</?s>"                                    # Llama, Mistral BOS / EOS (see _leaked_token)
+# The tokens, in two compiled patterns by their first character. A pattern that starts
+# with one literal character is scanned at memchr-like speed (250-480 MB/s here); one
+# pattern for both, starting with the class [<[], runs at 35 MB/s. A C-level `in` test
+# skips each pattern for the many texts without its character. <s> and </s> are BOS and
+# EOS only at the very start or end of a text (and not as a pair around it); anywhere
+# else they are HTML strikethrough.
+_ANGLE_TOKEN = re.compile(
+    r"<(?:"
+    r"\|[A-Za-z0-9_]{1,40}\|>"                  # <|endoftext|> <|im_start|> <|eot_id|> <|start|> <|user|> ...
+    r"|｜[^｜\s]{1,40}｜>"                        # DeepSeek: <｜begin▁of▁sentence｜>
+    r"|</?SYS>>"                                 # Llama 2: <<SYS>> <</SYS>>
+    r"|(?:start|end)_of_turn>"                   # Gemma
+    r"|/?s>)"                                    # Llama, Mistral BOS / EOS (see _leaked_token)
 )
+_BRACKET_TOKEN = re.compile(r"\[/?(?:INST|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|SYSTEM_PROMPT)\]")  # Llama 2, Mistral
 
 
 def _edge_tokens(text: str) -> tuple[str, ...]:
     """<s> as the very start or </s> as the very end of a text, each without the other."""
     stripped = text.strip()
-    edges = ()
+    edges: tuple[str, ...] = ()
     if stripped.startswith("<s>") and "</s>" not in text:
         edges += ("<s>",)
     if stripped.endswith("</s>") and "<s>" not in text:
@@ -202,20 +232,31 @@ def _edge_tokens(text: str) -> tuple[str, ...]:
     return edges
 
 
-def _leaked_token(text: str) -> str | None:
-    """The first special token in a text, or None."""
-    if "<" not in text and "[" not in text:
-        return None
+def _first_angle_token(text: str) -> tuple[int, str] | None:
     edges = None
-    for match in _SPECIAL_TOKEN.finditer(text):
+    for match in _ANGLE_TOKEN.finditer(text):
         token = match.group()
         if token == "<s>" or token == "</s>":
             if edges is None:
                 edges = _edge_tokens(text)
             if token not in edges:
                 continue  # HTML strikethrough
-        return token
+        return match.start(), token
     return None
+
+
+def _leaked_token(text: str) -> str | None:
+    """The first special token in a text, or None."""
+    found = []
+    if "<" in text:
+        angle = _first_angle_token(text)
+        if angle is not None:
+            found.append(angle)
+    if "[" in text:
+        match = _BRACKET_TOKEN.search(text)
+        if match is not None:
+            found.append((match.start(), match.group()))
+    return min(found)[1] if found else None
 
 
 @record_rule("special-token-in-content")
@@ -233,19 +274,24 @@ def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]
 
 # Spans where a literal \n is legitimate: quoted string literals (an escaped quote \" opens
 # nothing, and a single quote opens only where no letter precedes it, so "don't" opens
-# nothing) and Windows paths (C:\new\notes).
+# nothing) and Windows paths up to the next space (C:\new\notes).
 _LEGIT_ESCAPES = re.compile(
     r'(?<!\\)"(?:[^"\\]|\\.)*"'
     r"|(?<![A-Za-z0-9\\])'(?:[^'\\]|\\.)*'(?![A-Za-z0-9])"
-    r"|\b[A-Za-z]:\\[^\s\"']*"
+    r"|\b[A-Z]:\\[^\s\"']*"
 )
-# \n followed by a lowercase letter is LaTeX (\neq, \nabla, \nu) or a path (\new), not a line break.
-_ESCAPED_NEWLINE = re.compile(r"\\n(?![a-z])")
+# \n that starts a LaTeX command (\neq, \nabla, \nu, \notin, ...) is not a line break.
+_ESCAPED_NEWLINE = re.compile(
+    r"\\n(?!(?:abla|e|eq|eg|exists|i|u|ot|otin|mid|leq|geq|less|gtr|subseteq|supseteq|parallel|cong|sim"
+    r"|prec|succ|vdash|atural|ormalsize|onumber|olimits|oindent|ewline|ewpage|ewcommand|ewenvironment"
+    r"|leftarrow|rightarrow|Leftarrow|Rightarrow|leftrightarrow)(?![A-Za-z]))"
+)
 
 
 def escaped_newlines(text: str, minimum: int = 3) -> int:
     """How many literal backslash-n stand for line breaks in a text without real ones (0 if too few)."""
-    if "\n" in text or text.count("\\n") < minimum:
+    # memchr-speed tests first: most texts have no backslash, or real newlines.
+    if "\\" not in text or "\n" in text or text.count("\\n") < minimum:
         return 0
     if len(text) > 1 and text[0] == '"' and text[-1] == '"':
         text = text[1:-1]  # json.dumps(text) stored as the text: the quotes are part of the mistake
@@ -260,9 +306,7 @@ def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem
         minimum = 3
     for path, list_path, msg in record.messages():
         text = text_of(msg.get("content"))
-        if not text or "\\n" not in text:
-            continue
-        count = escaped_newlines(text, minimum)
+        count = escaped_newlines(text, minimum) if text else 0
         if count:
             yield Problem(f"{_which(list_path, path, msg)} holds {count} literal '\\n' and no line break: the text "
                           "was JSON-encoded twice; decode it once more (json.loads) before writing the record",
