@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
+import tempfile
 from collections import Counter
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..config import ConfigError, load_config, with_overrides
 from ..discovery import discover
@@ -40,7 +42,15 @@ def add_parser(sub) -> None:
     p.add_argument("--fail-on", metavar="LEVEL",
                    help="lowest severity that makes the exit status 1: error (default), warning, info")
     p.add_argument("--output-format", metavar="FORMAT",
-                   help="auto (default: table on a terminal, concise otherwise), " + ", ".join(REPORTERS))
+                   help="auto (default: github annotations in GitHub Actions, table on a terminal, concise "
+                   "otherwise), " + ", ".join(REPORTERS))
+    p.add_argument("--output-file", metavar="PATH",
+                   help="write the report (in --output-format) to PATH, replaced atomically; "
+                   "the terminal still gets the human report")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when findings reach --fail-on (report-only jobs); errors still exit 2")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print nothing on stdout (the exit status tells; --output-file still gets the report)")
     p.add_argument("--validation", metavar="FILE",
                    help="the validation file: linted too, and checked for records shared with the training files")
     p.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not the findings")
@@ -78,6 +88,7 @@ def settings_from(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     config = settings_from(args)
     paths = discover(args.paths or ["."])
+    check_output_options(args, config.output_format, paths)
     rules = config.rules
     overlap = rules.get(OVERLAP, {})
     validation = config.validation or overlap.get("validation")
@@ -88,16 +99,18 @@ def run(args: argparse.Namespace) -> int:
     active = resolve(target, config.select, config.extend_select, config.ignore, rules)
     from ..progress import files_progress, tracked
 
-    with files_progress(paths) as done:  # a bar on stderr for big files, on a terminal only
+    with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
         report = Linter(target, active, config.method).run(tracked(paths, done))
-    status = 1 if report.reaches(Severity(config.fail_on)) else 0
+    status = 1 if report.reaches(Severity(config.fail_on)) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
+    if args.output_file:
+        write_atomically(args.output_file, lambda out: emit(report, out, resolve_format(config.output_format, out), args))
+        name = resolve_format("auto", stream)  # the terminal still gets the human report
+    if args.quiet:
+        return status
     try:
-        if args.statistics:
-            write_statistics(report, stream, as_json=name == "json")
-        else:
-            REPORTERS[name](stream, color=use_color(stream, args.no_color)).report(report)
+        emit(report, stream, name, args)
         stream.flush()
     except BrokenPipeError:  # `pftlint check big.jsonl | head`: the reader left; the verdict stands
         from ..cli import silence_stdout
@@ -136,3 +149,64 @@ def write_statistics(report: Report, stream: TextIO, as_json: bool = False) -> N
     total = sum(r["count"] for r in rows)
     stream.write(f"{total} finding{'' if total == 1 else 's'} in {len(report.files)} "
                  f"file{'' if len(report.files) == 1 else 's'}.\n")
+
+
+def emit(report: Report, stream: TextIO, name: str, args: argparse.Namespace) -> None:
+    """The report (or, with --statistics, the counts per rule) in format ``name``."""
+    if args.statistics:
+        write_statistics(report, stream, as_json=name == "json")
+    else:
+        REPORTERS[name](stream, color=use_color(stream, args.no_color)).report(report)
+
+
+def check_output_options(args: argparse.Namespace, output_format: str, paths: list[str]) -> None:
+    """Fail before linting, not after: --statistics has no SARIF form; --output-file needs a folder, not an input."""
+    from ..cli import UsageError
+
+    if args.statistics and output_format in ("sarif", "github"):
+        raise UsageError(f"--statistics has no {output_format} form; use --output-format json, concise or table")
+    target = args.output_file
+    if target is None:
+        return
+    if not target or target == "-" or os.path.isdir(target):
+        raise UsageError(f"--output-file {target!r}: expected a file path")
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--output-file {target}: folder {folder} does not exist")
+    if os.path.exists(target) and any(p != "-" and same_file(p, target) for p in paths):
+        raise UsageError(f"--output-file {target}: is one of the files being checked; choose another path")
+
+
+def write_atomically(path: str, write: Callable[[TextIO], None]) -> None:
+    """Write a temporary file in the same folder, then rename it over ``path``: no reader sees half a report."""
+    from ..cli import UsageError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, _file_mode(path))
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise UsageError(f"--output-file {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _file_mode(path: str) -> int:
+    """The mode a plain ``open(path, "w")`` would leave: the existing file's, else 0666 minus the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -7,13 +7,17 @@ from typing import TextIO
 
 from .base import Reporter
 from .concise import ConciseReporter
+from .github import GithubReporter
 from .json import JsonReporter
+from .sarif import SarifReporter
 from .table import TableReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     "table": TableReporter,
     "concise": ConciseReporter,
     "json": JsonReporter,
+    "sarif": SarifReporter,
+    "github": GithubReporter,
 }
 
 CHOICES = ("auto", *REPORTERS)
@@ -25,9 +29,11 @@ def format_names() -> tuple[str, ...]:
 
 
 def resolve_format(name: str, stream: TextIO) -> str:
-    """``auto``: the Rich table on a terminal, concise lines otherwise."""
+    """``auto``: annotations in a GitHub Actions job, the Rich table on a terminal, concise lines otherwise."""
     if name != "auto":
         return name
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
     return "table" if _isatty(stream) else "concise"
 
 
