@@ -14,7 +14,7 @@ import sys
 from array import array
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
@@ -158,7 +158,7 @@ def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Setti
     skipped = 0
     pending: deque = deque()
     batch: list[ExamplePieces] = []
-    max_pending = IN_FLIGHT * max(1, pool._max_workers)
+    max_pending = IN_FLIGHT * settings.jobs
 
     def drain(keep: int) -> None:
         while len(pending) > keep:
@@ -228,8 +228,10 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None) 
 
 def compute(paths: list[str], settings: Settings) -> dict:
     """The whole JSON document for these files."""
-    jobs = settings.jobs if settings.jobs > 0 else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                                    else os.cpu_count() or 1)
+    if settings.jobs <= 0:
+        from .engine import _available_cores
+
+        settings = replace(settings, jobs=_available_cores())
     b = settings.budget
     notes = [BILLING_NOTE]
     if b is None:
@@ -237,7 +239,7 @@ def compute(paths: list[str], settings: Settings) -> dict:
                      "counts (an estimate for this provider's models), with no limit and no cost; pass --model")
     elif b.training_price is None:
         notes.append(f"no published training price for {b.model} under --target {settings.target}: no cost shown")
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pftlint-count") as pool:
+    with ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="pftlint-count") as pool:
         files = [file_stats(p, settings, pool) for p in paths]
     for f in files:
         if b is not None and f["examples"] and f["method"] not in b.methods:
