@@ -321,6 +321,7 @@ class _Stream:
 
 
 def test_resolve_format_and_color(monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     assert resolve_format("auto", _Stream(True)) == "table"
     assert resolve_format("auto", _Stream(False)) == "concise"
     assert resolve_format("json", _Stream(True)) == "json"
@@ -339,6 +340,7 @@ def test_auto_is_table_on_a_terminal_and_concise_in_a_pipe(tmp_path):
 
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
     env.pop("FORCE_COLOR", None)
+    env.pop("GITHUB_ACTIONS", None)
     cmd = [*pftlint_command(), "check", "--isolated", str(BROKEN)]
     master, slave = pty.openpty()
     proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=env, cwd=tmp_path)
