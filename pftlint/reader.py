@@ -151,7 +151,7 @@ class Reader:
             if line_no == 1:
                 if raw[:3] == BOM:
                     raw = raw[3:]
-                    yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF)")
+                    yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
                 else:
                     binary = _binary_kind(bytes(raw[:8]))
                     if binary is not None:
