@@ -276,6 +276,97 @@ def profile(path: Path, out: Path, top: int = 25) -> dict:
                                       for r in by_own]}
 
 
+def rule_costs(path: Path, limit: int = 5000) -> dict | None:
+    """Microseconds per record of each part of a check, without a profiler, on the first records.
+
+    The reader, the walk over the messages (Record.messages(), shared by the rules), each
+    record rule, each dataset rule's per-record key, and what is left of the one-core engine
+    run over the same bytes (dispatch, findings, file rules, dataset bookkeeping). Uses the
+    engine's internals, so it reports None if they have changed shape.
+    """
+    from itertools import islice
+
+    from pftlint import formats
+    from pftlint.reader import Reader, RecordUnit
+    from pftlint.record import Record
+
+    with open(path, "rb") as stream:
+        data = b"".join(islice(stream, limit))
+    linter = single_core_linter()
+    try:
+        clock = time.process_time
+        started = clock()  # first, while module-level caches are as cold as in a real run
+        linter.lint_bytes(data, str(path))
+        total = clock() - started
+        started = clock()
+        units = [u for u in Reader(io.BytesIO(data)) if type(u) is RecordUnit]
+        reader = clock() - started
+        if not units:
+            return None
+        method = formats.detect(units[0].data)
+        method = method if method in formats.METHODS else "dpo"
+        started = clock()
+        for line in data.splitlines():
+            json.loads(line)
+        loads = clock() - started
+        started = clock()
+        records = [Record(u.data, method, linter.target, u.line) for u in units]
+        for record in records:
+            record.messages()
+        walk = clock() - started
+        # Every part runs on each record in the engine's order, timed call by call, so that a
+        # value one part caches for the next (e.g. a digest shared by dataset rules) counts once.
+        checks = [(active.rule.name, check, active.options) for check, active in linter._record_checks[method]]
+        keys = [(f"{active.rule.name} (dataset key)", state) for state, active in linter._dataset_for(method)]
+        spent = [0.0] * (len(checks) + len(keys))
+        timer = time.perf_counter  # cheap enough per call; scaled to CPU time below
+        overhead = timer()
+        for _ in range(10000):
+            started = timer()
+            spent[0] += timer() - started
+        overhead = spent[0] / 10000
+        spent[0] = 0.0
+        cpu, wall = clock(), timer()
+        for record, unit in zip(records, units):
+            i = 0
+            for _, check, options in checks:
+                started = timer()
+                for _ in check(record, options):
+                    pass
+                spent[i] += timer() - started
+                i += 1
+            for _, state in keys:
+                started = timer()
+                state.key(record, unit)
+                spent[i] += timer() - started
+                i += 1
+        cpu, wall = clock() - cpu, timer() - wall
+        # other processes on the machine stretch wall time; count the parts in CPU time
+        scale = cpu / wall if wall > 0 else 1.0
+        spent = [max(0.0, (t - overhead * len(records)) * scale) for t in spent]
+        parts = list(zip([c[0] for c in checks] + [k[0] for k in keys], spent))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    n = len(units)
+    measured = reader + walk + sum(t for _, t in parts)
+    rows = [("reader (decode, json.loads, structure checks)", reader), ("Record.messages() walk", walk),
+            *sorted(parts, key=lambda p: p[1], reverse=True),
+            ("rest of the engine (dispatch, findings, file and dataset bookkeeping)", max(0.0, total - measured))]
+    return {"records": n, "total_us_per_record": total / n * 1e6, "json_loads_us_per_record": loads / n * 1e6,
+            "parts": [{"part": name, "us_per_record": t / n * 1e6, "share": t / total if total else 0.0}
+                      for name, t in rows]}
+
+
+def format_rule_costs(costs: dict) -> str:
+    lines = [f"== cost per record without a profiler (CPU time, first {costs['records']} records, one core) ==",
+             f"engine total {costs['total_us_per_record']:.1f} us/record; the json.loads loop alone "
+             f"{costs['json_loads_us_per_record']:.1f} us/record",
+             f"{'us/rec':>8} {'share':>6}  part"]
+    for part in costs["parts"]:
+        lines.append(f"{part['us_per_record']:8.1f} {part['share'] * 100:5.1f}%  {part['part']}")
+    return "\n".join(lines) + "\n"
+
+
 def _where(filename: str, lineno: int, name: str) -> str:
     if filename == "~":
         return name  # a builtin
@@ -340,6 +431,11 @@ def bench_file(path: Path, repeat: int, extra: list[str], profile_out: Path | No
     }
     if profile_out is not None:
         result["profile"] = profile(path, profile_out)
+        costs = rule_costs(path)
+        if costs is not None:
+            result["rule_costs"] = costs
+            with open(profile_out, "a", encoding="utf-8") as out:
+                out.write("\n" + format_rule_costs(costs))
     return result
 
 
@@ -409,6 +505,8 @@ def print_file_report(m: dict, r: dict) -> None:
         print(f"profile ({p['seconds']:.2f} s under cProfile) written to {p['path']}; own time per record:")
         for row in p["top_own_us_per_record"]:
             print(f"  {row['us_per_record']:9.2f} us  {row['function']}")
+    if "rule_costs" in r:
+        print(format_rule_costs(r["rule_costs"]), end="")
 
 
 def print_memory_report(m: dict, r: dict) -> None:
