@@ -280,18 +280,31 @@ def _table(run_cli, columns: int, *paths: str, **env) -> str:
     return proc.stdout
 
 
-@pytest.mark.parametrize("columns", [80, 160])
+@pytest.mark.parametrize("columns", [60, 80, 160])
 def test_table_format(run_cli, columns):
     out = _table(run_cli, columns, str(BROKEN), str(CLEAN))
     lines = out.splitlines()
-    assert max(len(line) for line in lines) <= columns
+    # ✓ lines are left to the terminal to wrap (a long path must not be broken up)
+    assert max(len(line) for line in lines if not line.startswith("✓")) <= columns
+    assert_tables_closed(out)
     assert str(BROKEN) in out and "Line:Col" in out and "Severity" in out
     for rule in ("invalid-role", "identical-outputs", "blank-line"):
         assert rule in out
     assert re.search(r"✓ .*clean-dpo\.jsonl\s+12 records \(dpo\): no findings", out)
     assert re.search(r"2 files, \d+ records: \d+ errors?, \d+ warnings?, \d+ info\s+\(\d+\.\d\ds\)$", lines[-1])
-    if columns == 160:  # wide enough: each finding on one row
+    if columns == 160:  # wide: a Rule column, each short finding on one row
         assert re.search(r"│\s+3:\d+ │ error\s+│ PFT\d+ │ invalid-role\s+│ role 'human' .*│$", out, re.M)
+    else:  # narrow: the rule's name leads the message
+        assert re.search(r"│\s+3:\d+ │ error\s+│ PFT\d+ │ invalid-role: ", out, re.M)
+        assert "┃ Rule" not in out
+
+
+def assert_tables_closed(out: str) -> None:
+    """Every row of a Rich table ends with its right border: nothing was cropped."""
+    ends = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "└": "┘"}
+    for line in out.splitlines():
+        if line[:1] in ends:
+            assert line.rstrip().endswith(ends[line[0]]), f"cropped row: {line!r}"
 
 
 def test_table_caps_rows_per_file(run_cli, tmp_path, monkeypatch):
@@ -420,6 +433,7 @@ def test_rules_table(run_cli, columns):
     proc = run_cli("rules", env={"COLUMNS": str(columns)})
     assert proc.returncode == 0
     assert max(len(line) for line in proc.stdout.splitlines()) <= columns
+    assert_tables_closed(proc.stdout)
     for d in rule_docs():
         assert re.search(rf"│ {d.code} │ {re.escape(d.name)}\b", proc.stdout), d.name
     assert re.search(r"utf8-bom.*azure: off", proc.stdout)

@@ -14,6 +14,8 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Rows shown per file: a person does not read more, and Rich would take minutes
 # to lay out a million rows. The rest is counted; concise or json shows them all.
 MAX_ROWS = 500
+# From this width on, the rule's name has a column of its own.
+WIDE = 100
 
 
 class TableReporter(Reporter):
@@ -22,6 +24,7 @@ class TableReporter(Reporter):
     def report(self, report: Report) -> None:
         console = Console(file=self.stream, force_terminal=self.color, no_color=not self.color,
                           highlight=False, soft_wrap=False, emoji=False)
+        wide = console.width >= WIDE
         for fr in report.files:
             method = fr.method or "?"
             if not fr.findings:
@@ -34,14 +37,17 @@ class TableReporter(Reporter):
             table.add_column("Line:Col", justify="right", no_wrap=True)
             table.add_column("Severity", no_wrap=True)
             table.add_column("Code", no_wrap=True)
-            table.add_column("Rule", overflow="fold", min_width=12)
-            table.add_column("Message", overflow="fold", ratio=1, min_width=24)
+            if wide:
+                table.add_column("Rule", overflow="fold")
+            table.add_column("Message", overflow="fold", ratio=1)
             for f in fr.findings[:MAX_ROWS]:
-                message = Text(f.message)
+                # narrow terminals: the rule's name leads the message instead of taking a column
+                message = Text() if wide else Text(f"{f.rule}: ", style="bold")
+                message.append(f.message)
                 if f.json_path:
                     message.append(f"  [{f.json_path}]", style="dim")
-                table.add_row(f"{f.line}:{f.column}", Text(f.severity.value, style=STYLE[f.severity.value]),
-                              f.code, f.rule, message)
+                cells = [f"{f.line}:{f.column}", Text(f.severity.value, style=STYLE[f.severity.value]), f.code]
+                table.add_row(*cells, *([f.rule] if wide else []), message)
             console.print(table)
             hidden = len(fr.findings) - MAX_ROWS
             if hidden > 0:
