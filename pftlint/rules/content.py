@@ -1,8 +1,8 @@
 """Content: what the messages say (empty, non-text, identical replies, leaked tokens, escapes).
 
 These rules read the text of every message, so each keeps its per-message
-work to C-level string operations (``in``, ``str.count``, one compiled regex
-search) and does more only for the rare text that passes a cheap pre-check.
+work to C-level string operations (``in``, ``str.count``, compiled regex
+searches) and does more only for the rare text that passes a cheap pre-check.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def _heads_agree(preferred: list, rejected: list) -> bool:
             if text_a is not None and text_b is not None:
                 # The first character decides most pairs without copying (lstrip returns
                 # the text itself when it has no leading whitespace).
-                if text_a.lstrip()[:1].casefold() != text_b.lstrip()[:1].casefold():
+                if text_a.lstrip()[:1].casefold()[:1] != text_b.lstrip()[:1].casefold()[:1]:
                     return False
                 head_a, head_b = _head(text_a), _head(text_b)
                 n = min(len(head_a), len(head_b))
@@ -277,7 +277,7 @@ def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]
 # nothing) and Windows paths up to the next space (C:\new\notes).
 _LEGIT_ESCAPES = re.compile(
     r'(?<!\\)"(?:[^"\\]|\\.)*"'
-    r"|(?<![A-Za-z0-9\\])'(?:[^'\\]|\\.)*'(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9\\])'(?:[^'\\]|\\.){0,200}'(?![A-Za-z0-9])"  # bounded: an unclosed ' costs 200 steps
     r"|\b[A-Z]:\\[^\s\"']*"
 )
 # \n that starts a LaTeX command (\neq, \nabla, \nu, \notin, ...) is not a line break.
