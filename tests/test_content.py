@@ -276,6 +276,8 @@ def test_special_token_good(text):
     'def f(x):\\n    print(\\"hi\\")\\n    return x\\n',                 # code with escaped quotes
     'print("a")\\nprint("b")\\nprint("c")\\nprint("d")',                 # quotes balanced, \n between them
     "Step 1\\r\\nStep 2\\r\\nStep 3\\r\\nDone",
+    "A:\\n\\n1. x\\n2. y",                                              # a label, not a drive path
+    "Q:\\nWhy?\\nA:\\nBecause.",
 ])
 def test_literal_escape_bad(text):
     found = run("literal-escape-in-content", dpo(preferred=text))
@@ -290,7 +292,7 @@ def test_literal_escape_bad(text):
     "Use '\\n', '\\n\\n' or '\\r\\n' as separators.",
     'import json\nprint("a\\nb\\nc\\nd")\nprint("\\n")',                  # real newlines: code, left alone
     "Show that $\\nabla f \\neq 0$ and $\\nu \\notin S$.",               # LaTeX
-    "Files are in C:\\new\\notes\\nina and D:\\n\\n\\n.",                 # Windows paths
+    "Files are in C:\\new\\notes\\nina and D:\\nightly\\N1\\n2.",                 # Windows paths
     "Run \\newcommand, then \\noindent and \\nonumber.",                   # LaTeX
     "One\\nTwo",                                                         # too few
     '{"a": "x\\ny", "b": "z\\nw\\nq"}',                                   # one-line JSON

@@ -278,7 +278,7 @@ def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]
 _LEGIT_ESCAPES = re.compile(
     r'(?<!\\)"(?:[^"\\]|\\.)*"'
     r"|(?<![A-Za-z0-9\\])'(?:[^'\\]|\\.){0,200}'(?![A-Za-z0-9])"  # bounded: an unclosed ' costs 200 steps
-    r"|\b[A-Z]:\\[^\s\"']*"
+    r"|\b[A-Z]:\\(?!n(?![a-z]))[^\s\"']*"  # C:\Users, C:\new; not "A:\n\n1." (a label, then breaks)
 )
 # \n that starts a LaTeX command (\neq, \nabla, \nu, \notin, ...) is not a line break.
 _ESCAPED_NEWLINE = re.compile(
