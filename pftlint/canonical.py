@@ -44,6 +44,7 @@ def _fast_encoder():
 
 
 _ENCODE = _fast_encoder() or _ENCODE
+_KEY = json.encoder.encode_basestring_ascii  # an object key as the encoder writes it (C)
 # Errors a value from json.loads could still raise while being encoded (deep nesting).
 _FAILURES = (RecursionError, ValueError, TypeError, OverflowError)
 
@@ -105,7 +106,7 @@ class Canonical:
                 if value is None:
                     self._record = None
                     return None
-                pieces.append(_ENCODE(key).encode("ascii"))
+                pieces.append(_KEY(key).encode("ascii"))
                 pieces.append(value)
             self._record = blake2b(b"".join(pieces), digest_size=DIGEST_SIZE).digest()
         return self._record  # type: ignore[return-value]

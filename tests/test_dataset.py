@@ -342,5 +342,5 @@ def test_key_is_pure_small_and_picklable():
         record = Record(data, "dpo", target)
         key = state.key(record, None)
         assert key == state.key(Record(copy.deepcopy(data), "dpo", target), None)
-        assert key is not None and len(pickle.dumps(key)) < 200
+        assert isinstance(key, (bytes, bool)) and len(pickle.dumps(key)) < 100
         assert before is None or vars(state) == before

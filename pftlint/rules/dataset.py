@@ -14,7 +14,7 @@ import math
 import os
 from typing import Iterable
 
-from ..canonical import canonical_record, combine
+from ..canonical import DIGEST_SIZE, canonical_record, combine
 from ..models import Problem
 from ..record import text_of
 from . import dataset_rule
@@ -56,8 +56,8 @@ def _input_digest(record) -> bytes | None:
     return canon.supervised_prompt()
 
 
-def _input_path(record) -> str:
-    return "input" if record.method == "dpo" else "messages"
+def _input_path(method: bytes) -> str:
+    return "input" if method == b"d" else "messages"
 
 
 @dataset_rule("duplicate-example")
@@ -77,15 +77,14 @@ class DuplicateExample(_PerFile):
 class DuplicatePrompt(_PerFile):
     def key(self, record, unit):
         digest = _input_digest(record)
-        return None if digest is None else (digest, _input_path(record))
+        return None if digest is None else (b"d" if record.method == "dpo" else b"s") + digest
 
     def observe(self, path, line, key):
-        digest, json_path = key
-        first = self._earlier(digest, line)
+        first = self._earlier(key, line)
         if first is None:
             return _NONE
         return (Problem(f"the same input as the record on line {first}; if this was not meant, check how the "
-                        "file was joined (repeated inputs weigh more in training)", json_path=json_path),)
+                        "file was joined (repeated inputs weigh more in training)", json_path=_input_path(key[:1])),)
 
 
 @dataset_rule("conflicting-preference", methods=("dpo",))
@@ -99,10 +98,11 @@ class ConflictingPreference(_PerFile):
         rejected = canon.digest("non_preferred_output")
         if preferred is None or rejected is None or preferred == rejected:
             return None
-        return combine(prompt, preferred, rejected), combine(prompt, rejected, preferred)
+        # one bytes object, not a tuple: keys may travel between processes in bulk
+        return combine(prompt, preferred, rejected) + combine(prompt, rejected, preferred)
 
     def observe(self, path, line, key):
-        pair, swapped = key
+        pair, swapped = key[:DIGEST_SIZE], key[DIGEST_SIZE:]
         seen = self._seen
         other = seen.get(swapped)
         if pair not in seen:
@@ -228,11 +228,11 @@ class TrainValidationOverlap:
     def key(self, record, unit):
         if not self._validation:  # immutable option: the rule is idle without a validation file
             return None
-        canon = canonical_record(record.data)
-        whole = canon.record()
+        whole = canonical_record(record.data).record()
         if whole is None:
             return None
-        return whole, _input_digest(record), _input_path(record)
+        # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
+        return (b"d" if record.method == "dpo" else b"s") + whole + (_input_digest(record) or b"")
 
     def begin_file(self, path):
         self._current = None
@@ -243,7 +243,8 @@ class TrainValidationOverlap:
             self._current = self._pending[path] = ({}, {})
 
     def observe(self, path, line, key):
-        whole, prompt, json_path = key
+        json_path = _input_path(key[:1])
+        whole, prompt = key[1:1 + DIGEST_SIZE], key[1 + DIGEST_SIZE:] or None
         if self._in_validation:
             return self._observe_validation(line, whole, prompt, json_path)
         if self._current is not None:  # the validation file comes later
