@@ -54,6 +54,13 @@ def add_parser(sub) -> None:
     p.add_argument("--validation", metavar="FILE",
                    help="the validation file: linted too, and checked for records shared with the training files")
     p.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not the findings")
+    fixing = p.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="repair the findings of fixable structure rules in place (the same records, checked "
+                        "before the file is replaced), then report what remains; exit 1 when a file changed")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print what --fix would change as a unified diff and change nothing; "
+                        "exit 1 when there is something to fix")
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
@@ -97,11 +104,16 @@ def run(args: argparse.Namespace) -> int:
         rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
     target = load_target(config.target).with_model(config.model)
     active = resolve(target, config.select, config.extend_select, config.ignore, rules)
+    fixed = False
+    if args.fix or args.diff:
+        fixed = fix_files(args, paths, active)
+        if args.diff:
+            return 1 if fixed else 0
     from ..progress import files_progress, tracked
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
         report = Linter(target, active, config.method).run(tracked(paths, done))
-    status = 1 if report.reaches(Severity(config.fail_on)) and not args.exit_zero else 0
+    status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
     if args.output_file:
@@ -117,6 +129,17 @@ def run(args: argparse.Namespace) -> int:
 
         silence_stdout()
     return status
+
+
+def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:
+    """--fix / --diff (pftlint.fix): True when a file was, or would be, changed."""
+    from ..cli import UsageError
+    from ..fix import FixError, run_fixes
+
+    try:
+        return run_fixes(paths, active, args.diff, sys.stdout, None if args.quiet else sys.stderr)
+    except FixError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def with_validation(paths: list[str], validation: str) -> list[str]:

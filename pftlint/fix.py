@@ -1,0 +1,402 @@
+"""Safe auto-fix of the file-structure rules: ``pftlint check --fix`` and ``--diff``.
+
+Fixable (``fixable = true`` in their documents): ``json-array``,
+``multiline-record``, ``literal-newline-separator``, ``blank-line``,
+``trailing-blank-lines``, ``utf8-bom``, ``crlf-line-endings`` and
+``missing-final-newline``. A file is rewritten when one of those rules is
+active and has a finding in it. The rewrite:
+
+- puts one record per line and drops blank and trailing blank lines;
+- keeps every record's text byte for byte where it already sat on one line
+  (one line of a JSON array, one piece of a line glued by a literal ``\\n``,
+  a line of its own); a record pretty-printed over several lines is written
+  as ``json.dumps(record, ensure_ascii=False)`` with the default ``", "`` and
+  ``": "`` separators (what the rule documents show under "Use instead"). A
+  record ``json.dumps`` cannot reproduce (a lone surrogate, a number too big
+  for a float) keeps its own tokens, with the whitespace between them removed;
+- removes the BOM, turns CRLF into LF and adds the final newline only when
+  ``utf8-bom``, ``crlf-line-endings`` and ``missing-final-newline`` are active:
+  otherwise the rewrite keeps them as they were (a BOM under ``--target
+  azure``, CRLF endings, which then follow the file's first line break, no
+  newline after a last record that was already on its own line).
+
+Nothing is guessed. A file with a finding of ``invalid-json``,
+``invalid-utf8`` or ``not-an-object`` (whether those rules are active or
+not), or a ``{"data": [...]}`` document with other keys beside the records,
+is left alone with one line saying which line to repair by hand.
+
+Safety: the fixed file is written to a temporary file in the same folder,
+re-read, and compared record by record with the original (same count, same
+order, same values with the same types and key order); only then is it
+renamed over the original, with the original's permission bits. A read-only
+file, a write error (full disk), an interruption, or a failed comparison
+leaves the original untouched and removes the temporary file. Standard input
+is never fixed: ``--fix``/``--diff`` with ``-`` is a usage error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
+
+from .reader import BOM, Issue, Reader, RecordUnit
+
+FIXABLE = ("json-array", "multiline-record", "literal-newline-separator", "blank-line",
+           "trailing-blank-lines", "utf8-bom", "crlf-line-endings", "missing-final-newline")
+# Byte-level preferences: changed only when their rule is active, kept otherwise.
+_PREFERENCES = frozenset({"utf8-bom", "crlf-line-endings", "missing-final-newline"})
+# Reader findings that mean "no records, nothing to rewrite" rather than "cannot be repaired".
+_NOTHING_TO_DO = frozenset({"empty-file"})
+# Above this size --diff prints a summary of what would change instead of a line diff.
+DIFF_MAX_BYTES = 4 * 1024 * 1024
+
+_STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\r\n]+')
+
+
+class FixError(Exception):
+    """The file could not be fixed and was left untouched (one line; exit status 2)."""
+
+
+@dataclass
+class Outcome:
+    """What a rewrite of one file did (or, for a scan, would do)."""
+
+    fixes: dict[str, int] = field(default_factory=dict)  # active fixable rule -> how many things fixed
+    blocked: tuple[int, str, str] | None = None  # (line, rule, why) of a finding that cannot be repaired
+    first_line: int = 0  # the first line a fix touches
+    records: int = 0
+    rewritten: int = 0  # records not kept byte for byte (pretty-printed ones)
+    wrapped: bool = False  # a {"key": [records]} document
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixes) and self.blocked is None and self.records > 0
+
+    def what(self) -> str:
+        """What the fix does, for ``Fixed <path>: <what>``."""
+        n = self.fixes
+        phrases = []
+        for rule in FIXABLE:
+            if rule not in n:
+                continue
+            count = n[rule]
+            phrases.append({
+                "json-array": f"JSON {'document' if self.wrapped else 'array'} -> {_plural(self.records, 'record')}, "
+                              "one per line",
+                "multiline-record": f"{_plural(count, 'pretty-printed record')} put on one line{' each' if count > 1 else ''}",
+                "literal-newline-separator": f"{_plural(count, 'record')} glued by a literal \\n split onto "
+                                             "their own lines",
+                "blank-line": f"{_plural(count, 'blank line')} deleted",
+                "trailing-blank-lines": f"{_plural(count, 'trailing blank line')} deleted",
+                "utf8-bom": "byte-order mark removed",
+                "crlf-line-endings": "CRLF line endings -> LF",
+                "missing-final-newline": "final newline added",
+            }[rule] + f" ({rule})")
+        return "; ".join(phrases)
+
+    def why_not(self) -> str:
+        line, rule, why = self.blocked
+        return f"{why}: fix line {line} by hand ({rule}), then run --fix again"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+# -- the rewrite -------------------------------------------------------------
+
+class _Null:
+    """A sink for a scan: counts nothing, keeps nothing."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+class _Lines:
+    """The stream's lines, noting whether the first one ends in CRLF (the file's line break)."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self.crlf = False
+        self.first_content = b""  # the first non-blank byte of the file (after a BOM)
+
+    def __iter__(self) -> Iterator[bytes]:
+        lines = iter(self._stream)
+        number = 0
+        for raw in lines:
+            number += 1
+            if number == 1:
+                self.crlf = raw.endswith(b"\r\n")
+            yield raw
+            stripped = raw.removeprefix(BOM).lstrip()
+            if stripped:
+                self.first_content = stripped[:1]
+                break
+        yield from lines
+
+
+def one_line(unit: RecordUnit) -> tuple[bytes, bool]:
+    """The record as one line of UTF-8, and whether it was rewritten (not kept byte for byte)."""
+    text = unit.text
+    if "\n" not in text:
+        return text.encode("utf-8"), False
+    try:
+        return json.dumps(unit.data, ensure_ascii=False, allow_nan=False).encode("utf-8"), True
+    except (ValueError, UnicodeEncodeError, RecursionError):  # inf from 1e999, a lone surrogate, deep nesting
+        return _STRING.sub(lambda m: m.group(1) or "", text).encode("utf-8"), True
+
+
+def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
+    """Write the fixed file to ``out`` (anything with ``write(bytes)``); stop early when it cannot be fixed."""
+    active = frozenset(active)
+    outcome = Outcome()
+    fixes = outcome.fixes
+    lines = _Lines(stream)
+    reader = Reader(lines)
+    keep_bom = False
+    first = True
+    blank_at = 0  # the first line of a run of blank lines, until the next unit shows where it ends
+    glued_line = 0
+    trailing = False
+    eol = b"\n"
+
+    def fixed(rule: str, line: int, count: int = 1) -> None:
+        if rule in active:
+            fixes[rule] = fixes.get(rule, 0) + count
+            if not outcome.first_line or line < outcome.first_line:
+                outcome.first_line = line
+
+    for unit in reader:
+        if blank_at:
+            fixed("blank-line", blank_at, max(unit.line - blank_at, 1))
+            blank_at = 0
+        if type(unit) is RecordUnit:
+            data, rewritten = one_line(unit)
+            if first:
+                eol = b"\n" if "crlf-line-endings" in active or not lines.crlf else b"\r\n"
+                out.write(BOM + data if keep_bom else data)
+                first = False
+            else:
+                out.write(eol)
+                out.write(data)
+            outcome.records += 1
+            if rewritten:
+                outcome.rewritten += 1
+                if reader.stats.structure != "json-array":
+                    fixed("multiline-record", unit.line)
+            elif unit.line == glued_line:
+                fixed("literal-newline-separator", unit.line)
+            continue
+        rule = unit.rule
+        if rule == "blank-line":
+            blank_at = unit.line
+        elif rule == "trailing-blank-lines":
+            trailing = True
+            fixed(rule, unit.line, reader.stats.lines - unit.line + 1)
+        elif rule == "literal-newline-separator":
+            glued_line = unit.line
+        elif rule == "json-array":
+            outcome.wrapped = lines.first_content == b"{"
+            fixed(rule, unit.line)
+        elif rule == "utf8-bom":
+            if rule in active:
+                fixed(rule, 1)
+            else:
+                keep_bom = True
+        elif rule in ("crlf-line-endings", "missing-final-newline"):
+            fixed(rule, unit.line)
+        elif rule in _NOTHING_TO_DO or rule == "multiline-record":  # counted record by record above
+            pass
+        elif outcome.blocked is None:  # invalid-json, invalid-utf8, not-an-object, or anything new
+            outcome.blocked = (unit.line, rule, "cannot be repaired without guessing")
+            out = _Null()  # nothing more is written; the scan goes on to tell what else needs fixing
+    if not first and outcome.blocked is None:
+        # The final newline: kept absent only where the rule is off and the last record was on its own last line.
+        stats = reader.stats
+        if stats.ends_with_newline or trailing or stats.structure != "jsonl" or "missing-final-newline" in active:
+            out.write(eol)
+    return outcome
+
+
+# -- verification ------------------------------------------------------------
+
+def _strict(value) -> str:
+    """Equal for equal JSON values with the same types and key order (``1``, ``1.0`` and ``true`` differ)."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def verify(original: BinaryIO, fixed: BinaryIO, active: Iterable[str]) -> str | None:
+    """Why ``fixed`` does not hold exactly the records of ``original``, in order; None when it does."""
+    allowed = _PREFERENCES - frozenset(active)  # what a rewrite keeps on purpose
+    left: list[Issue] = []
+
+    def records(stream: BinaryIO, issues: list[Issue] | None) -> Iterator[RecordUnit]:
+        for unit in Reader(stream):
+            if type(unit) is RecordUnit:
+                yield unit
+            elif issues is not None:
+                issues.append(unit)
+
+    number = 0
+    for number, (a, b) in enumerate(zip_longest(records(original, None), records(fixed, left)), 1):
+        if a is None or b is None:
+            return f"record {number} is {'extra' if a is None else 'missing'} in the fixed file"
+        if a.text != b.text:
+            try:
+                same = _strict(a.data) == _strict(b.data)
+            except (ValueError, RecursionError):
+                same = False
+            if not same:
+                return f"record {number} (line {a.line}) would change"
+        bad = [i for i in left if i.rule not in allowed]
+        if bad:
+            return f"the fixed file has {bad[0].rule} at line {bad[0].line}"
+    bad = [i for i in left if i.rule not in allowed]
+    if bad:
+        return f"the fixed file has {bad[0].rule} at line {bad[0].line}"
+    if not number:
+        return "the fixed file holds no records"
+    return None
+
+
+# -- one file ----------------------------------------------------------------
+
+def _wrapper_block(data: bytes | None, path: str) -> tuple[int, str, str] | None:
+    """A {"data": [...]} document with other keys beside the records: those keys would be lost."""
+    try:
+        if data is None:
+            with open(path, "rb") as f:
+                data = f.read()
+        value = json.loads(data.decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(value, dict) and len(value) > 1:
+        keys = ", ".join(repr(k) for k in list(value)[:4])
+        return (1, "json-array", f"the document holds other keys beside the records ({keys}) that JSONL "
+                                 "has no place for; extracting the records would drop them")
+    return None
+
+
+def _open_temp(fd: int) -> BinaryIO:
+    """The temporary file, for writing (a seam for tests that simulate a full disk)."""
+    return os.fdopen(fd, "wb", buffering=1 << 20)
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: str) -> Iterator[tuple[int, str]]:
+    """A new temporary file in ``path``'s folder (so that os.replace is a rename), gone afterwards
+    unless it was renamed: on an error, a full disk or Ctrl-C alike."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".pftlint-fix",
+                               dir=os.path.dirname(path))
+    try:
+        yield fd, tmp
+    finally:
+        with contextlib.suppress(OSError):  # FileNotFoundError once it was renamed over the original
+            os.unlink(tmp)
+
+
+def fix_file(path: str, active: Iterable[str]) -> Outcome:
+    """Fix ``path`` in place. Raises FixError (the file untouched) when it cannot be written safely."""
+    active = frozenset(active)
+    real = os.path.realpath(path)  # a symlink stays a symlink: its target is fixed
+    with open(real, "rb") as src:
+        outcome = rewrite(src, active, _Null())
+    if outcome.changed and outcome.wrapped:
+        outcome.blocked = _wrapper_block(None, real)
+    if not outcome.changed:
+        return outcome
+    st = os.stat(real)
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise FixError(f"cannot fix {path}: the file is read-only; it is unchanged")
+    try:
+        with _temporary_beside(real) as (fd, tmp):
+            with _open_temp(fd) as out, open(real, "rb") as src:
+                again = rewrite(src, active, out)
+                out.flush()
+                os.fsync(out.fileno())
+            if again.fixes != outcome.fixes or again.blocked is not None:
+                raise FixError(f"cannot fix {path}: it changed while being fixed; it is unchanged")
+            with open(real, "rb") as original, open(tmp, "rb") as result:
+                problem = verify(original, result, active)
+            if problem is not None:
+                raise FixError(f"cannot fix {path}: the check of the fixed copy failed ({problem}); "
+                               "the file is unchanged (please report this)")
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            with contextlib.suppress(OSError, AttributeError):  # only root may give the file back to its owner
+                os.chown(tmp, st.st_uid, st.st_gid)
+            os.replace(tmp, real)
+    except OSError as exc:
+        raise FixError(f"cannot fix {path}: {exc.strerror or exc}; the file is unchanged") from None
+    return outcome
+
+
+def diff_file(path: str, active: Iterable[str], out: TextIO) -> Outcome:
+    """Print what fix_file would change (a unified diff, or a summary for a big file); change nothing."""
+    active = frozenset(active)
+    size = os.path.getsize(path)
+    if size > DIFF_MAX_BYTES:
+        with open(path, "rb") as src:
+            outcome = rewrite(src, active, _Null())
+        if outcome.changed and outcome.wrapped:
+            outcome.blocked = _wrapper_block(None, path)
+        if outcome.changed:
+            out.write(f"--- {path}\n+++ {path} (fixed)\n@@ {_plural(outcome.records, 'record')}, "
+                      f"{_plural(outcome.rewritten, 'record')} rewritten, first change at line "
+                      f"{outcome.first_line}; the file is too large for a line diff: {outcome.what()} @@\n")
+        return outcome
+    with open(path, "rb") as src:
+        before = src.read()
+    buffer = io.BytesIO()
+    outcome = rewrite(io.BytesIO(before), active, buffer)
+    if outcome.changed and outcome.wrapped:
+        outcome.blocked = _wrapper_block(before, path)
+    if not outcome.changed:
+        return outcome
+    after = buffer.getvalue()
+    problem = verify(io.BytesIO(before), io.BytesIO(after), active)
+    if problem is not None:
+        raise FixError(f"cannot fix {path}: the check of the fixed copy failed ({problem}) (please report this)")
+    old = before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    for line in difflib.unified_diff(old, new, f"{path}", f"{path} (fixed)"):
+        out.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return outcome
+
+
+# -- the check command's flow ------------------------------------------------
+
+def run_fixes(paths: list[str], active: Iterable[str], diff: bool, out: TextIO, err: TextIO | None,
+              ) -> bool:
+    """Fix (or, with ``diff``, show the fixes for) every path; True when a file was (or would be) changed.
+
+    ``err`` gets one ``Fixed <path>: <what>`` (or ``Would fix``) line per file, and a
+    ``Not fixed`` line for a file with fixable findings that cannot be repaired
+    safely; None prints nothing.
+    """
+    if "-" in paths:
+        raise FixError(f"--{'diff' if diff else 'fix'} cannot rewrite standard input; save it to a file "
+                       "and fix that")
+    active = frozenset(active) & frozenset(FIXABLE)
+    changed = False
+    action: Callable[[str], Outcome] = (lambda p: diff_file(p, active, out)) if diff else \
+        (lambda p: fix_file(p, active))
+    for path in paths:
+        if not active:
+            break
+        outcome = action(path)
+        if outcome.changed:
+            changed = True
+            if err is not None:
+                err.write(f"{'Would fix' if diff else 'Fixed'} {path}: {outcome.what()}\n")
+        elif outcome.blocked is not None and outcome.fixes and err is not None:
+            err.write(f"Not fixed {path}: {outcome.why_not()}\n")
+    return changed
