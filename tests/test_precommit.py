@@ -132,6 +132,22 @@ def test_hook_entry_on_broken_and_fixed_files(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_fix_hook_repairs_then_passes(tmp_path):
+    fix, check = hooks()["pftlint-fix"], hooks()["pftlint"]
+    assert shlex.split(fix["entry"]) == ["pftlint", "check", "--fix"]
+    assert {k: fix[k] for k in ("language", "files", "require_serial", "stages")} == \
+        {k: check[k] for k in ("language", "files", "require_serial", "stages")}
+    data = tmp_path / "train.jsonl"
+    lines = CLEAN.splitlines(keepends=True)
+    data.write_bytes(b"\xef\xbb\xbf" + "".join([*lines[:3], "\n", *lines[3:]]).encode("utf-8"))  # BOM, blank line
+    entry = shlex.split(fix["entry"])
+    first = subprocess.run([*entry, "train.jsonl"], capture_output=True, text=True, cwd=tmp_path, env=cli_env())
+    assert first.returncode == 1, first.stdout + first.stderr  # it changed the file: the commit stops for review
+    assert data.read_bytes() == CLEAN.encode("utf-8")
+    again = subprocess.run([*entry, "train.jsonl"], capture_output=True, text=True, cwd=tmp_path, env=cli_env())
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 # -- pre-commit for real ----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
