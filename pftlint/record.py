@@ -19,7 +19,7 @@ SUPERVISED_LISTS = ("messages",)
 
 
 class Record:
-    __slots__ = ("data", "method", "target", "line", "_lists", "_messages")
+    __slots__ = ("data", "method", "target", "line", "_lists", "_messages", "_roles")
 
     def __init__(self, data: dict, method: str, target: Target, line: int = 1):
         self.data = data
@@ -28,6 +28,7 @@ class Record:
         self.line = line
         self._lists: list[tuple[str, list]] | None = None
         self._messages: list[tuple[str, str, dict]] | None = None
+        self._roles: list[tuple[str, list, tuple]] | None = None
 
     @property
     def is_dpo(self) -> bool:
@@ -69,6 +70,19 @@ class Record:
                         out.append((f"{list_path}[{i}]", list_path, msg))
             self._messages = out
         return self._messages
+
+    def roles(self) -> list[tuple[str, list, tuple]]:
+        """(JSON path, list, roles) per message list; roles[i] is message i's role if a string, else None.
+
+        Lets role rules test a whole list at C speed (``"assistant" in roles``, set containment).
+        """
+        if self._roles is None:
+            self._roles = [
+                (path, items, tuple([r if type(m) is dict and type(r := m.get("role")) is str else None
+                                     for m in items]))
+                for path, items in self.message_lists()
+            ]
+        return self._roles
 
     def outputs(self) -> Iterator[tuple[str, list]]:
         """The DPO output lists that are lists."""

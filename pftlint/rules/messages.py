@@ -7,6 +7,7 @@ shape rules' business (``wrong-type``, ``missing-key``): these rules skip them.
 
 from __future__ import annotations
 
+from operator import eq
 from typing import Iterator
 
 from ..models import Problem
@@ -88,14 +89,28 @@ def _role_problem(role: str, allowed, title: str, in_output: bool, output_roles)
     return f"{why}; use one of {role_list(allowed)}"
 
 
+_KNOWN: dict[frozenset, frozenset] = {}
+
+
 @record_rule("invalid-role")
-def invalid_role(record: Record, options: dict) -> Iterator[Problem]:
+def invalid_role(record: Record, options: dict):
+    # Each rule below tests the record at C speed first and only walks it when something is off.
+    allowed = record.target.roles
+    known = _KNOWN.get(allowed)
+    if known is None:
+        known = _KNOWN[allowed] = allowed | {None}  # None: not a string role, wrong-type's
+    for _, _, roles in record.roles():
+        if not known.issuperset(roles):
+            return _invalid_roles(record)
+    return ()
+
+
+def _invalid_roles(record: Record) -> Iterator[Problem]:
     target = record.target
     allowed = target.roles
     for list_path, items in record.message_lists():
         for i, msg in enumerate(items):
-            # the hot path: a dict with an allowed role (an unhashable role is wrong-type's)
-            role = msg.get("role") if type(msg) is dict else None
+            role = msg.get("role") if type(msg) is dict else None  # non-string roles are wrong-type's
             if type(role) is not str or role in allowed:
                 continue
             in_output = list_path in _OUTPUTS
@@ -115,7 +130,15 @@ def _describe(items: list) -> str:
 
 
 @record_rule("output-not-single-assistant", methods=("dpo",))
-def output_not_single_assistant(record: Record, options: dict) -> Iterator[Problem]:
+def output_not_single_assistant(record: Record, options: dict):
+    output_roles = record.target.dpo_output_roles
+    for path, _, roles in record.roles():
+        if path != "input.messages" and not (len(roles) == 1 and roles[0] in output_roles):
+            return _outputs_not_single(record)
+    return ()
+
+
+def _outputs_not_single(record: Record) -> Iterator[Problem]:
     target = record.target
     limit = target.dpo_output_messages
     output_roles = target.dpo_output_roles
@@ -144,23 +167,31 @@ def output_not_single_assistant(record: Record, options: dict) -> Iterator[Probl
 
 # -- PFT303 -------------------------------------------------------------------
 @record_rule("input-ends-with-assistant", methods=("dpo",))
-def input_ends_with_assistant(record: Record, options: dict) -> Iterator[Problem]:
-    for path, items in record.message_lists():
-        if path == "input.messages" and items and _role(items[-1]) == "assistant":
-            yield Problem("the prompt ends with an assistant turn, so the outputs would answer the assistant; "
-                          "end input.messages with the user turn the outputs reply to (move this reply into "
-                          "the outputs or drop it)",
-                          json_path=f"{path}[{len(items) - 1}].role")
+def input_ends_with_assistant(record: Record, options: dict):
+    for path, items, roles in record.roles():
+        if path == "input.messages" and roles and roles[-1] == "assistant":
+            return (Problem("the prompt ends with an assistant turn, so the outputs would answer the "
+                            "assistant; end input.messages with the user turn the outputs reply to (move this "
+                            "reply into the outputs or drop it)", json_path=f"{path}[{len(items) - 1}].role"),)
+    return ()
 
 
 # -- PFT304 -------------------------------------------------------------------
 @record_rule("system-not-first")
-def system_not_first(record: Record, options: dict) -> Iterator[Problem]:
-    for path, items in conversations(record):
-        for i in range(1, len(items)):
-            msg = items[i]
-            if type(msg) is dict and msg.get("role") == "system":
-                if _role(items[0]) == "system":
+def system_not_first(record: Record, options: dict):
+    for path, _, roles in record.roles():
+        if path in _CONVERSATIONS and "system" in roles[1:]:
+            return _systems_not_first(record)
+    return ()
+
+
+def _systems_not_first(record: Record) -> Iterator[Problem]:
+    for path, _, roles in record.roles():
+        if path not in _CONVERSATIONS:
+            continue
+        for i in range(1, len(roles)):
+            if roles[i] == "system":
+                if roles[0] == "system":
                     text = "a second system message; merge it into the first message, the system prompt"
                 else:
                     text = ("a system message after the conversation has started; move it to the start "
@@ -176,11 +207,19 @@ def makes_calls(msg: dict) -> bool:
 
 
 @record_rule("consecutive-same-role")
-def consecutive_same_role(record: Record, options: dict) -> Iterator[Problem]:
-    for path, items in conversations(record):
+def consecutive_same_role(record: Record, options: dict):
+    for path, _, roles in record.roles():
+        if path in _CONVERSATIONS and any(map(eq, roles, roles[1:])):
+            return _same_roles(record)
+    return ()
+
+
+def _same_roles(record: Record) -> Iterator[Problem]:
+    for path, items, roles in record.roles():
+        if path not in _CONVERSATIONS:
+            continue
         previous = None
-        for i, msg in enumerate(items):
-            role = msg.get("role") if type(msg) is dict else None
+        for i, role in enumerate(roles):
             if role == previous and (role == "user" or role == "assistant"):
                 # a call followed straight by another assistant turn is tool-call-mismatch's
                 if not (role == "assistant" and makes_calls(items[i - 1])):
@@ -196,17 +235,14 @@ def consecutive_same_role(record: Record, options: dict) -> Iterator[Problem]:
 
 # -- PFT306 -------------------------------------------------------------------
 @record_rule("no-assistant-message", methods=("supervised",))
-def no_assistant_message(record: Record, options: dict) -> Iterator[Problem]:
-    for path, items in record.message_lists():
-        roles = []
-        for msg in items:
-            role = _role(msg)
-            if role is None:
-                return  # a message without a readable role: the shape rules report it first
-            roles.append(role)
+def no_assistant_message(record: Record, options: dict):
+    for path, _, roles in record.roles():
+        if "assistant" in roles or None in roles:
+            continue  # None: a message without a readable role, which the shape rules report first
         if not any(meant_role(role) == "assistant" for role in roles):
-            yield Problem("the conversation has no assistant message, so there is nothing to train on; "
-                          "add the assistant reply the model should learn", json_path=path)
+            return (Problem("the conversation has no assistant message, so there is nothing to train on; "
+                            "add the assistant reply the model should learn", json_path=path),)
+    return ()
 
 
 # -- PFT307 -------------------------------------------------------------------
@@ -222,7 +258,18 @@ def _weight_problem(weight) -> str | None:
 
 
 @record_rule("invalid-weight")
-def invalid_weight(record: Record, options: dict) -> Iterator[Problem]:
+def invalid_weight(record: Record, options: dict):
+    for path, items in conversations(record):
+        for msg in items:
+            if type(msg) is dict and "weight" in msg:
+                weight = msg["weight"]
+                # the usual case, an integer 0 or 1 on an assistant message, needs no walk
+                if not (type(weight) is int and (weight == 0 or weight == 1) and msg.get("role") == "assistant"):
+                    return _invalid_weights(record)
+    return ()
+
+
+def _invalid_weights(record: Record) -> Iterator[Problem]:
     for list_path, items in conversations(record):
         for i, msg in enumerate(items):
             if type(msg) is not dict or "weight" not in msg:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import re
 import warnings
 from typing import Iterator
@@ -17,7 +18,23 @@ from .messages import meant_role
 _MOVES_ON = frozenset({"user", "assistant", "system"})
 
 
+_SCAN = json.JSONDecoder().scan_once  # the C scanner: json.loads without its Python layers
+
+
+def _is_json_object(text: str) -> bool:
+    """The usual case, a compact JSON object, checked at C speed; False means "look closer"."""
+    if text[:1] != "{":
+        return False
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return False
+    return end == len(text) and type(value) is dict
+
+
 def _arguments_problem(args) -> str | None:
+    if type(args) is str and _is_json_object(args):
+        return None
     if isinstance(args, str):
         try:
             value = json.loads(args)
@@ -78,52 +95,58 @@ def _call_shape_problem(call, call_path: str) -> Problem | None:
     return None
 
 
-def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, str, Problem | None]]:
-    """(id, JSON path of the call, problem or None) for each call an assistant message makes."""
+def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
+    """(id, index of the call, problem or None) for each call of the assistant message at ``path``.
+
+    JSON paths are only built for problems: this runs on every tool-calling message.
+    """
     calls = msg.get("tool_calls")
-    if isinstance(calls, list):
+    if type(calls) is list:
         seen = set()
         for j, call in enumerate(calls):
-            call_path = f"{path}.tool_calls[{j}]"
-            problem = _call_shape_problem(call, call_path)
-            call_id = call.get("id") if isinstance(call, dict) else None
-            if not isinstance(call_id, str):
-                yield None, call_path, problem
+            call_id = call.get("id") if type(call) is dict else None
+            function = call.get("function") if type(call) is dict else None
+            if not (type(call_id) is str and call.get("type") == "function" and type(function) is dict
+                    and type(function.get("name")) is str and "arguments" in function):
+                problem = _call_shape_problem(call, f"{path}.tool_calls[{j}]")
+                yield (call_id if type(call_id) is str and call_id not in seen else None), j, problem
+                if type(call_id) is str:
+                    seen.add(call_id)
                 continue
             if call_id in seen:
-                yield None, call_path, Problem(
+                yield None, j, Problem(
                     f"two tool calls in this message share the id {call_id!r}, so their answers cannot be told "
-                    "apart; give each call its own id", json_path=f"{call_path}.id")
+                    "apart; give each call its own id", json_path=f"{path}.tool_calls[{j}].id")
                 continue
             seen.add(call_id)
-            if problem is None:
-                text = _arguments_problem(call["function"]["arguments"])
-                if text:
-                    problem = Problem(text, json_path=f"{call_path}.function.arguments")
-            yield call_id, call_path, problem
+            text = _arguments_problem(function["arguments"])
+            yield call_id, j, (Problem(text, json_path=f"{path}.tool_calls[{j}].function.arguments")
+                               if text else None)
     legacy = msg.get("function_call")
-    if isinstance(legacy, dict) and "arguments" in legacy:
+    if type(legacy) is dict and "arguments" in legacy:
         text = _arguments_problem(legacy["arguments"])
         if text:
-            yield None, f"{path}.function_call", Problem(text, json_path=f"{path}.function_call.arguments")
+            yield None, -1, Problem(text, json_path=f"{path}.function_call.arguments")
 
 
-def _unanswered(pending: dict[str, str], why: str) -> Iterator[Problem]:
-    for call_id, call_path in pending.items():
+def _unanswered(path: str, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
+    for call_id, (i, j) in pending.items():
         yield Problem(f"tool call {call_id!r} is never answered {why}; add a tool message with "
-                      f"tool_call_id {call_id!r} right after the call", json_path=f"{call_path}.id")
+                      f"tool_call_id {call_id!r} right after the call", json_path=f"{path}[{i}].tool_calls[{j}].id")
 
 
-def _has_tool_traffic(items: list) -> bool:
+def _has_tool_traffic(items: list, roles: tuple) -> bool:
+    if "tool" in roles:
+        return True
     for msg in items:
-        if isinstance(msg, dict) and ("tool_calls" in msg or "function_call" in msg or msg.get("role") == "tool"):
+        if type(msg) is dict and ("tool_calls" in msg or "function_call" in msg):
             return True
     return False
 
 
 def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
     """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input)."""
-    pending: dict[str, str] = {}  # open call id -> JSON path of the call
+    pending: dict[str, tuple[int, int]] = {}  # open call id -> (message index, call index)
     answered: set[str] = set()
     closed: set[str] = set()  # reported as unanswered: a late answer is not reported again
     last_role = None
@@ -133,7 +156,6 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
         role = msg.get("role")
         if not isinstance(role, str):
             continue
-        msg_path = f"{path}[{i}]"
         last_role = role
         if role == "tool":
             call_id = msg.get("tool_call_id")
@@ -144,39 +166,46 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
                 answered.add(call_id)
             elif call_id in answered:
                 yield Problem(f"a second answer to tool call {call_id!r}; each call gets exactly one tool "
-                              "message: merge the answers or remove this one", json_path=f"{msg_path}.tool_call_id")
+                              "message: merge the answers or remove this one", json_path=f"{path}[{i}].tool_call_id")
             elif call_id not in closed:
                 open_ids = ", ".join(repr(k) for k in pending)
                 hint = f"the open calls are {open_ids}" if open_ids else "no call is waiting for an answer"
                 yield Problem(f"tool_call_id {call_id!r} answers no earlier tool call ({hint}); use the id "
-                              "of the assistant tool call this message answers", json_path=f"{msg_path}.tool_call_id")
+                              "of the assistant tool call this message answers", json_path=f"{path}[{i}].tool_call_id")
                 if pending:
                     # most likely a mistyped id: let it stand for the first open call, reported once here
                     first = next(iter(pending))
                     del pending[first]
                     closed.add(first)
             continue
-        if meant_role(role) in _MOVES_ON:
+        if role in _MOVES_ON or meant_role(role) in _MOVES_ON:
             if pending:
-                yield from _unanswered(pending, f"before the next {role} turn")
+                yield from _unanswered(path, pending, f"before the next {role} turn")
                 closed.update(pending)
                 pending = {}
             if role == "assistant":
-                for call_id, call_path, problem in _calls(msg, msg_path):
+                for call_id, j, problem in _calls(msg, f"{path}[{i}]"):
                     if problem:
                         yield problem
                     if call_id is not None:
-                        pending[call_id] = call_path
+                        pending[call_id] = (i, j)
     # A conversation may end with the assistant making calls (the training target itself). Calls left
     # open after some answers came, or before the DPO reply, were never answered.
     if pending and last_role != "assistant":
-        yield from _unanswered(pending, "before the reply" if continues else "before the conversation ends")
+        yield from _unanswered(path, pending, "before the reply" if continues else "before the conversation ends")
 
 
 @record_rule("tool-call-mismatch")
-def tool_call_mismatch(record: Record, options: dict) -> Iterator[Problem]:
-    for path, items in record.message_lists():
-        if not _has_tool_traffic(items):
+def tool_call_mismatch(record: Record, options: dict):
+    for _, items, roles in record.roles():
+        if _has_tool_traffic(items, roles):
+            return _mismatches(record)
+    return ()  # the common case: no tool use at all
+
+
+def _mismatches(record: Record) -> Iterator[Problem]:
+    for path, items, roles in record.roles():
+        if not _has_tool_traffic(items, roles):
             continue
         if path in ("messages", "input.messages"):
             yield from _conversation(path, items, continues=record.is_dpo)
@@ -192,9 +221,9 @@ def tool_call_mismatch(record: Record, options: dict) -> Iterator[Problem]:
 # -- PFT309 invalid-tool-definition --------------------------------------------
 _NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _NAME_BAD_CHARS = re.compile(r"[^a-zA-Z0-9_-]+")
-# Problems of one tool definition, keyed by its JSON text: files repeat the same tools on every line.
-_CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
-_LISTS: dict[str, tuple[tuple[int, str, str], ...]] = {}  # the same for whole tools lists
+# Problems of one tool definition, keyed by its marshal bytes: files repeat the same tools on every line.
+_CACHE: dict[bytes, tuple[tuple[str, str], ...]] = {}
+_LISTS: dict[bytes, tuple[tuple[int, str, str], ...]] = {}  # the same for whole tools lists
 _CACHE_SIZE = 512
 
 
@@ -286,18 +315,26 @@ def _tool_problems(entry) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _remember(cache: dict, key: str, value):
+def _remember(cache: dict, key: bytes, value):
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[key] = value
     return value
 
 
-def _entry_problems(entry) -> tuple[tuple[str, str], ...]:
-    # repr, not json.dumps: it is several times faster and still tells true from 1 (== does not)
+def _key(value) -> bytes | None:
+    """A cache key for a JSON value: marshal is several times faster than repr or json.dumps, and unlike
+    ``==`` it tells true from 1 and 1.0 from 1. Equal values may get different keys (shared strings are
+    written as back-references), which only costs a cache miss."""
     try:
-        key = repr(entry)
-    except RecursionError:
+        return marshal.dumps(value)
+    except ValueError:  # nested too deeply
+        return None
+
+
+def _entry_problems(entry) -> tuple[tuple[str, str], ...]:
+    key = _key(entry)
+    if key is None:
         return _tool_problems(entry)
     found = _CACHE.get(key)
     return found if found is not None else _remember(_CACHE, key, _tool_problems(entry))
@@ -322,18 +359,16 @@ def _list_problems(tools: list) -> tuple[tuple[int, str, str], ...]:
 
 
 @record_rule("invalid-tool-definition")
-def invalid_tool_definition(record: Record, options: dict) -> Iterator[Problem]:
+def invalid_tool_definition(record: Record, options: dict):
     path, tools = record.tools()
-    if not isinstance(tools, list) or not tools:
-        return  # absent, or not a list (wrong-type's business)
+    if type(tools) is not list or not tools:
+        return ()  # absent, empty, or not a list (wrong-type's business)
     # Files repeat the same tools on every line: one lookup per record, one schema check per tool.
-    try:
-        key = repr(tools)
-    except RecursionError:
+    key = _key(tools)
+    if key is None:
         found = _list_problems(tools)
     else:
         found = _LISTS.get(key)
         if found is None:
             found = _remember(_LISTS, key, _list_problems(tools))
-    for i, where, text in found:
-        yield Problem(text, json_path=f"{path}[{i}]{where}")
+    return [Problem(text, json_path=f"{path}[{i}]{where}") for i, where, text in found]
