@@ -3,7 +3,8 @@
 The real test (marked ``network``) makes a git repository, installs the README's
 pre-commit snippet pointed at this checkout (``repo:`` its path, ``rev:`` its HEAD
 commit: pre-commit installs what is committed), and commits a broken and then a
-fixed preference file through the installed git hook. pre-commit builds the hook's
+fixed preference file through the installed git hook; then, with ``pftlint-fix`` in
+place of ``pftlint``, a file that hook repairs. pre-commit builds the hook's
 environment with pip from the package registry: pip never takes packages from this
 interpreter's site-packages, so the test needs the registry (reachable here and in
 CI). Its PRE_COMMIT_HOME is a fresh folder per test session: the first commit pays
@@ -205,6 +206,20 @@ def test_pre_commit_blocks_the_broken_file_and_passes_the_fixed_one(tmp_path, pr
     committed = git("show", "--name-only", "--format=", "HEAD", cwd=project, env=env).stdout.split()
     assert sorted(committed) == [".pre-commit-config.yaml", "data/train.jsonl", "notes.json"]
     print(f"pre-commit: first commit (with the hook install) {first:.0f}s, second {time.monotonic() - started:.1f}s")
+
+    # pftlint-fix in place of pftlint (the README): it repairs, pre-commit stops the commit for review
+    config["repos"][0]["hooks"] = [{"id": "pftlint-fix"}]
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (project / "data" / "train.jsonl").write_bytes(b"\xef\xbb\xbf" + CLEAN.encode("utf-8"))
+    git("add", ".pre-commit-config.yaml", "data/train.jsonl", cwd=project, env=env)
+    repaired = git("commit", "-m", "use pftlint-fix", cwd=project, env=env)
+    output = repaired.stdout + repaired.stderr
+    assert repaired.returncode != 0 and re.search(r"^pftlint \(fix\)\.+Failed$", output, re.M), output
+    assert "files were modified by this hook" in output and "utf8-bom" in output, output
+    assert (project / "data" / "train.jsonl").read_bytes() == CLEAN.encode("utf-8")
+    git("add", "data/train.jsonl", cwd=project, env=env)
+    reviewed = git("commit", "-m", "use pftlint-fix", cwd=project, env=env)
+    assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
 
 
 # -- the CI snippets --------------------------------------------------------------------------
