@@ -185,7 +185,7 @@ class Linter:
                         findings.append(self._finding(path, wrong_format, _foreign_record(fmt, method, path),
                                                       unit.line, unit.column))
                     continue
-                record = Record(data, method, target, unit.line)
+                record = Record(data, method, target, unit.line, len(unit.text))
                 for check, active in checks:
                     for problem in check(record, active.options):
                         findings.append(self._record_finding(path, active, problem, unit))

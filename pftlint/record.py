@@ -19,13 +19,16 @@ SUPERVISED_LISTS = ("messages",)
 
 
 class Record:
-    __slots__ = ("data", "method", "target", "line", "_lists", "_messages", "_roles")
+    __slots__ = ("data", "method", "target", "line", "size", "_lists", "_messages", "_roles")
 
-    def __init__(self, data: dict, method: str, target: Target, line: int = 1):
+    def __init__(self, data: dict, method: str, target: Target, line: int = 1, size: int = -1):
         self.data = data
         self.method = method
         self.target = target
         self.line = line
+        # Characters of the record's JSON text (-1: unknown). Every string of the record
+        # is inside that text, so its UTF-8 size is at most 4 * size: a cheap bound for rules.
+        self.size = size
         self._lists: list[tuple[str, list]] | None = None
         self._messages: list[tuple[str, str, dict]] | None = None
         self._roles: list[tuple[str, list, tuple]] | None = None

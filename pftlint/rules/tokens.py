@@ -10,6 +10,7 @@ from ..tokens import TOOL_COSTS, example_pieces, get_encoding, token_counter, ut
 from . import record_rule
 
 _OUTPUTS = ("preferred_output", "non_preferred_output")
+_SLACK = 64  # reply priming and the fixed tool-definition tokens
 _LABELS = {"preferred_output": "the preferred output", "non_preferred_output": "the non-preferred output"}
 
 
@@ -34,6 +35,11 @@ def example_too_long(record, options):
     if found is None:
         return
     limit, encoding, what = found
+    # Per-message and tool overheads are a few tokens each, always fewer than the bytes of JSON
+    # syntax around them; no token is shorter than one byte. So a record whose whole JSON text
+    # is under the limit in bytes cannot exceed it: skip building the pieces.
+    if 0 <= record.size and 4 * record.size + _SLACK <= limit:
+        return
     pieces = example_pieces(record.data, record.method, TOOL_COSTS[encoding])
     # No token is shorter than one byte: an example whose text fits in `limit` bytes fits in `limit` tokens.
     prompt_bound = pieces.prompt.measure(utf8_size)
