@@ -1,0 +1,116 @@
+"""``pftlint convert IN -o OUT``: write OpenAI preference (or supervised chat) JSONL from other formats.
+
+Exit status: 0 every record converted, 1 some records skipped (each reported on stderr with
+its line; the others are written), 2 usage or I/O error (OUT untouched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+
+from .. import convert as conv
+from ..convert import columns, writer
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "convert", help="convert TRL, Anthropic HH or flat-column records to OpenAI preference JSONL",
+        description="Convert preference records (TRL prompt/chosen/rejected, Anthropic HH transcripts, or "
+                    "any flat columns) from JSONL, a JSON array or CSV into OpenAI preference JSONL, or "
+                    "supervised chat JSONL with --to supervised. Records that cannot be converted are "
+                    "skipped and reported with their line. Exit status: 0 all converted, 1 some skipped, "
+                    "2 usage or I/O error.")
+    p.add_argument("input", metavar="IN", help="the file to convert: .jsonl, .json (an array), .csv, .tsv, "
+                                               "or - for stdin")
+    p.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="the file to write (replaced only once complete), or - for stdout")
+    p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,
+                   help="dpo: OpenAI preference records (default); supervised: chat records of the prompt "
+                        "and the chosen reply")
+    p.add_argument("--from", dest="source", choices=conv.SOURCES, default=None,
+                   help="the source format (default: detected record by record; columns when a --*-field "
+                        "option is given)")
+    p.add_argument("--input-format", choices=conv.readers.FORMATS, default=None,
+                   help="how IN is written (default: from its extension, else from its first byte)")
+    fields = p.add_argument_group("column mapping (flat records)")
+    fields.add_argument("--prompt-field", metavar="NAME", help="the column holding the prompt (default: prompt)")
+    fields.add_argument("--chosen-field", metavar="NAME", help="the column holding the preferred reply "
+                                                               "(default: chosen)")
+    fields.add_argument("--rejected-field", metavar="NAME", help="the column holding the rejected reply "
+                                                                 "(default: rejected)")
+    fields.add_argument("--system-field", metavar="NAME", help="a column holding a system prompt (optional)")
+    p.set_defaults(run=run)
+
+
+def _options(args: argparse.Namespace) -> conv.Options:
+    from ..cli import UsageError
+
+    given = {k: v for k, v in (("prompt", args.prompt_field), ("chosen", args.chosen_field),
+                               ("rejected", args.rejected_field), ("system", args.system_field)) if v is not None}
+    source = args.source
+    if given:
+        if source is None:
+            source = conv.COLUMNS
+        elif source not in (conv.COLUMNS, "trl"):
+            raise UsageError(f"--from {source} does not take --*-field options (only columns and trl do)")
+    return conv.Options(source, args.to, conv.Fields(**given) if given else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+
+    options = _options(args)
+    src, out = args.input, args.output
+    if src != "-" and out != "-" and os.path.exists(out) and os.path.exists(src) and os.path.samefile(src, out):
+        raise UsageError(f"-o {out} is the input file; write the converted records to another file")
+    if out != "-" and os.path.isdir(out):
+        raise UsageError(f"-o {out} is a folder; give a file name ending in .jsonl")
+    stats = conv.Stats()
+    err = sys.stderr
+    with (sys.stdin.buffer if src == "-" else open(src, "rb")) as stream, writer.atomic(out) as sink:
+        try:
+            for line, result in conv.convert(conv.units(stream, src, args.input_format), options, stats):
+                if isinstance(result, bytes):
+                    sink.write(result)
+                else:
+                    print(f"{src}:{line}: skipped: {result.detail}", file=err)
+        except conv.InputError as exc:
+            raise UsageError(f"{src}: {exc}") from None
+        if stats.written == 0:
+            sink.keep = False  # no empty OUT: an empty file fails every upload
+    if stats.read == 0:
+        raise UsageError(f"{src}: no records to convert")
+    _summary(stats, args, err)
+    return 0 if stats.skipped_total == 0 else 1
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
+    seen = ", ".join(f"{conv.DESCRIPTIONS.get(f, f)}: {n:,}" for f, n in stats.formats.most_common())
+    print(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), file=err)
+    what = "supervised chat" if args.to == conv.SUPERVISED else "OpenAI preference"
+    if stats.written:
+        print(f"wrote {_plural(stats.written, 'record')} to {args.output} ({what} JSONL)", file=err)
+    else:
+        print(f"wrote nothing: every record was skipped, so {args.output} was not written", file=err)
+    if stats.skipped:
+        reasons = ", ".join(f"{reason}: {n:,}" for reason, n in stats.skipped.most_common())
+        print(f"skipped {_plural(stats.skipped_total, 'record')} ({reasons})", file=err)
+    guess = columns.guess(stats.unknown_keys or ())
+    if guess is not None:
+        flags = f" --prompt-field {shlex.quote(guess.prompt)} --chosen-field {shlex.quote(guess.chosen)} " \
+                f"--rejected-field {shlex.quote(guess.rejected)}"
+        if guess.system:
+            flags += f" --system-field {shlex.quote(guess.system)}"
+        to = f" --to {args.to}" if args.to != conv.DPO else ""
+        print(f"these look like flat columns; try: pftlint convert {shlex.quote(args.input)} -o "
+              f"{shlex.quote(args.output)}{flags}{to}", file=err)
+    if not args.output.endswith(".jsonl") and args.output != "-" and stats.written:
+        print(f"note: {args.output} does not end in .jsonl; the fine-tuning API accepts .jsonl files only",
+              file=err)

@@ -1,0 +1,110 @@
+"""``pftlint convert``: records in the formats people have, rewritten in the format providers accept.
+
+Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> a source module per format
+(``trl``, ``hh``, ``columns``, ``openai``) gives a ``Pair`` -> ``common.build`` checks it
+and makes the provider's record -> one JSON line. Every record is accounted for:
+``Stats.read == written + skipped``, each skip with its line and reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+from .. import formats
+from . import columns, hh, openai, trl
+from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip, build
+from .columns import Fields
+from .readers import InputError, Unit, units
+
+__all__ = ["DPO", "SUPERVISED", "SOURCES", "Fields", "InputError", "Options", "Stats", "convert", "units"]
+
+COLUMNS = "columns"
+# --from names: the formats module's names, plus columns (a mapping, not a detectable format).
+SOURCES = (formats.TRL, formats.HH, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO, formats.SUPERVISED)
+DESCRIPTIONS = {**formats.DESCRIPTIONS, COLUMNS: "flat columns"}
+
+
+class Options(NamedTuple):
+    source: str | None = None   # one of SOURCES; None: detected record by record
+    to: str = DPO               # dpo or supervised
+    fields: Fields | None = None  # --*-field names (columns, or TRL under other names)
+
+
+class Stats:
+    """What a conversion read, wrote and skipped (by reason), and the formats it met."""
+
+    def __init__(self) -> None:
+        self.read = 0
+        self.written = 0
+        self.skipped: Counter[str] = Counter()
+        self.formats: Counter[str] = Counter()
+        self.unknown_keys: list | None = None  # the keys of the first record of no known format
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def _unknown(record: dict, need_rejected: bool) -> Pair:
+    keys = ", ".join(str(k) for k in list(record)[:8]) or "none"
+    raise Skip(UNKNOWN_FORMAT, f"the record's keys ({keys}) are not a format pftlint knows; name the "
+                               "columns with --prompt-field, --chosen-field and --rejected-field")
+
+
+def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]:
+    if source == COLUMNS:
+        mapping = fields or Fields()
+        return lambda record, need: columns.pair(record, mapping, need)
+    if source == formats.TRL:
+        keys = fields or Fields()
+        return lambda record, need: trl.pair(record, keys.prompt, keys.chosen, keys.rejected, keys.system,
+                                             need_rejected=need)
+    return {
+        formats.HH: lambda record, need: hh.pair(record),
+        formats.PROMPT_COMPLETION: columns.prompt_completion,
+        formats.DPO: openai.dpo,
+        formats.SUPERVISED: openai.supervised,
+    }.get(source, _unknown)
+
+
+_DETECTED = {f: _handler(f, None) for f in (*formats.FOREIGN, *formats.METHODS)}
+
+
+def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Iterator[tuple[int, bytes | Skip]]:
+    """(source line, the output line or the Skip) for every record, in order; ``stats`` kept up to date."""
+    need = options.to == DPO
+    forced = _handler(options.source, options.fields) if options.source else None
+    for unit in source_units:
+        stats.read += 1
+        result: bytes | Skip
+        if unit.skip is not None:
+            result = unit.skip
+        else:
+            record = unit.value
+            if forced is None:
+                fmt = formats.detect(record)
+                handler = _DETECTED.get(fmt, _unknown)
+            else:
+                fmt, handler = options.source, forced
+            stats.formats[fmt] += 1
+            if fmt == formats.UNKNOWN and stats.unknown_keys is None:
+                stats.unknown_keys = list(record)
+            try:
+                result = _line(build(handler(record, need), options.to))
+            except Skip as skip:
+                result = skip
+        if isinstance(result, Skip):
+            stats.skipped[result.reason] += 1
+        else:
+            stats.written += 1
+        yield unit.line, result
+
+
+def _line(record: dict) -> bytes:
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        raise Skip(INVALID_TEXT, "a text holds an unpaired UTF-16 surrogate (\\ud800-\\udfff), which "
+                                 "UTF-8 cannot encode; fix the text in the source") from None

@@ -1,0 +1,167 @@
+"""What every source format shares: messages normalised, and the record built and checked.
+
+A source module turns one record into a ``Pair`` (prompt messages, chosen reply,
+rejected reply) or raises ``Skip``. ``build`` then checks everything the linter's
+record rules check about the shape (roles, turn order, empty and identical
+replies) and writes the provider's record, so every record written lints clean
+by construction; whatever cannot be made clean is a ``Skip`` with its reason.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..rules.messages import meant_role
+
+DPO = "dpo"
+SUPERVISED = "supervised"
+
+# Summary categories (a Skip's ``reason``); the detail says what to do.
+NOT_AN_OBJECT = "not a JSON object"
+INVALID_JSON = "invalid JSON"
+BAD_ROW = "malformed CSV row"
+UNKNOWN_FORMAT = "format not recognised"
+MISSING_FIELD = "missing field"
+WRONG_TYPE = "wrong type"
+EMPTY_PROMPT = "empty prompt"
+EMPTY_REPLY = "empty reply"
+IDENTICAL = "identical replies"
+ROLE = "role does not map"
+NON_TEXT = "non-text content"
+TOOLS = "tool calls or tool definitions"
+TURN_ORDER = "turn order"
+NO_SPLIT = "prompt and replies cannot be told apart"
+NO_REJECTED = "no rejected reply"
+INVALID_TEXT = "invalid text"
+
+_CHAT_ROLES = ("system", "user", "assistant")
+
+
+class Skip(Exception):
+    """A record that cannot be converted: ``reason`` is its summary category, ``detail`` the message."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+class Pair(NamedTuple):
+    prompt: list        # messages, ending with the user turn
+    chosen: dict        # one assistant message
+    rejected: dict | None  # one assistant message (None: no rejected reply, e.g. prompt / completion)
+
+
+def text_of(content) -> str:
+    """The text of a normalised content (a string or a list of text parts)."""
+    return content if isinstance(content, str) else "".join(part["text"] for part in content)
+
+
+def _content(value, where: str):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts = []
+        for part in value:
+            if isinstance(part, str):
+                parts.append({"type": "text", "text": part})
+            elif isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                parts.append({"type": "text", "text": part["text"]})
+            else:
+                raise Skip(NON_TEXT, f"{where} holds a part that is not text: preference and chat fine-tuning "
+                                     "records are converted with text content only")
+        return parts
+    if value is None:
+        raise Skip(MISSING_FIELD, f"{where} has no content")
+    raise Skip(WRONG_TYPE, f"{where} has content of type {type(value).__name__}, not text")
+
+
+def message(value, where: str) -> dict:
+    """One chat message, ``role``/``content`` (or ShareGPT's ``from``/``value``), its role mapped."""
+    if not isinstance(value, dict):
+        raise Skip(WRONG_TYPE, f"{where} is a {type(value).__name__}, not a message object")
+    role = value.get("role", value.get("from"))
+    if not isinstance(role, str):
+        raise Skip(MISSING_FIELD if role is None else WRONG_TYPE, f"{where} has no text role")
+    mapped = meant_role(role)
+    if mapped not in _CHAT_ROLES:
+        raise Skip(ROLE, f"{where} has role {role!r}, which does not map to system, user or assistant")
+    if value.get("tool_calls") or value.get("function_call"):
+        raise Skip(TOOLS, f"{where} calls tools: records with tool calls are not converted; "
+                          "write them in the provider's format by hand")
+    content = _content(value["content"] if "content" in value else value.get("value"), where)
+    out = {"role": mapped, "content": content}
+    name = value.get("name")
+    if isinstance(name, str) and name:
+        out["name"] = name
+    return out
+
+
+def conversation(value, where: str) -> list:
+    """A prompt: a string (one user turn) or a list of messages."""
+    if isinstance(value, str):
+        return [{"role": "user", "content": value}]
+    if isinstance(value, list):
+        return [message(m, f"{where} message {i + 1}") for i, m in enumerate(value)]
+    if value is None:
+        raise Skip(MISSING_FIELD, f"no {where}")
+    raise Skip(WRONG_TYPE, f"{where} is a {type(value).__name__}, not text or a list of messages")
+
+
+def reply(value, where: str) -> dict:
+    """One assistant reply: a string, an assistant message, or a list holding exactly one."""
+    if isinstance(value, str):
+        return {"role": "assistant", "content": value}
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise Skip(TURN_ORDER, f"the {where} holds {len(value)} messages, not one assistant reply: "
+                                   "DPO trains on one reply per output")
+        value = value[0]
+    if value is None:
+        raise Skip(MISSING_FIELD, f"no {where}")
+    msg = message(value, f"the {where}")
+    if msg["role"] != "assistant":
+        raise Skip(ROLE, f"the {where} is a {msg['role']} message, not the assistant's reply")
+    return msg
+
+
+def _blank(content) -> bool:
+    text = text_of(content)
+    return not text or text.isspace()
+
+
+def _check_prompt(prompt: list) -> None:
+    if not prompt:
+        raise Skip(EMPTY_PROMPT, "the prompt has no messages")
+    previous = None
+    for i, msg in enumerate(prompt):
+        role = msg["role"]
+        if _blank(msg["content"]):
+            raise Skip(EMPTY_PROMPT, f"prompt message {i + 1} ({role}) is empty")
+        if role == "system" and i:
+            raise Skip(TURN_ORDER, f"prompt message {i + 1} is a system message after the conversation "
+                                   "started: the system prompt comes first")
+        if role == previous:
+            raise Skip(TURN_ORDER, f"prompt messages {i} and {i + 1} are both {role} turns: merge them "
+                                   "in the source, or add the turn that belongs between them")
+        previous = role
+    if previous != "user":
+        raise Skip(TURN_ORDER, f"the prompt ends with a {previous} turn, not the user turn the replies answer")
+
+
+def build(pair: Pair, to: str) -> dict:
+    """The provider's record for a pair, or Skip: what the shape rules would report is never written."""
+    prompt, chosen, rejected = pair
+    _check_prompt(prompt)
+    if _blank(chosen["content"]):
+        raise Skip(EMPTY_REPLY, "the chosen reply is empty")
+    if to == SUPERVISED:
+        return {"messages": [*prompt, chosen]}
+    if rejected is None:
+        raise Skip(NO_REJECTED, "there is no rejected reply, so the record cannot train DPO; "
+                                "convert it with --to supervised")
+    if _blank(rejected["content"]):
+        raise Skip(EMPTY_REPLY, "the rejected reply is empty")
+    if chosen == rejected:
+        raise Skip(IDENTICAL, "chosen and rejected are the same reply: the pair teaches DPO nothing")
+    return {"input": {"messages": prompt}, "preferred_output": [chosen], "non_preferred_output": [rejected]}

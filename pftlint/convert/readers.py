@@ -1,0 +1,204 @@
+"""Input readers: JSONL (streamed), a JSON array file, CSV / TSV (stdlib csv). Each yields ``Unit``s.
+
+A unit is one source record with the line it starts on, or the reason the line is not a
+record. What stops the whole input (a broken JSON array, bytes that are not UTF-8 in a CSV)
+raises ``InputError``: one line for the user, exit status 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import sys
+from typing import BinaryIO, Iterator, NamedTuple
+
+from .common import BAD_ROW, INVALID_JSON, NOT_AN_OBJECT, Skip
+
+FORMATS = ("jsonl", "json", "csv", "tsv")
+_BOM = codecs.BOM_UTF8
+
+
+class InputError(Exception):
+    """The input cannot be read on: one line for the user."""
+
+
+class Unit(NamedTuple):
+    line: int
+    value: dict | None
+    skip: Skip | None = None
+
+
+def input_format(path: str, first: bytes) -> str:
+    """jsonl, json (an array) or csv / tsv: from the extension, else from the first byte."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".csv", ".tsv"):
+        return ext[1:]
+    head = first.lstrip(_BOM).lstrip()[:1]
+    if head == b"[":
+        return "json"
+    if head == b"{" or ext in (".jsonl", ".json", ".ndjson") or not head:
+        return "jsonl"
+    return "csv"
+
+
+def units(stream: BinaryIO, path: str, fmt: str | None = None) -> Iterator[Unit]:
+    """The records of an input, streamed (a JSON array is read whole)."""
+    first = stream.readline()
+    while first and not first.strip():  # leading blank lines: the format shows on the first one with text
+        rest = stream.readline()
+        if not rest:
+            break
+        first += rest
+    fmt = fmt or input_format(path, first)
+    if fmt == "json":
+        return _array(first + stream.read())
+    if fmt in ("csv", "tsv"):
+        return _csv(first, stream, "\t" if fmt == "tsv" else ",")
+    return _jsonl(first, stream)
+
+
+def _record(value, line: int) -> Unit:
+    if isinstance(value, dict):
+        return Unit(line, value)
+    return Unit(line, None, Skip(NOT_AN_OBJECT, f"the record is a JSON {_json_type(value)}, not an object"))
+
+
+def _json_type(value) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def _jsonl(first: bytes, stream: BinaryIO) -> Iterator[Unit]:
+    lines = io.BytesIO(first)  # the lines read to tell the format, split as the stream splits them
+    number = 0
+    for raw in _chain(lines, stream):
+        number += 1
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM):]
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except UnicodeDecodeError:
+            yield Unit(number, None, Skip(INVALID_JSON, "the line is not valid UTF-8"))
+            continue
+        except ValueError as exc:
+            reason = getattr(exc, "msg", str(exc))
+            column = getattr(exc, "colno", None)
+            yield Unit(number, None, Skip(INVALID_JSON, f"the line is not valid JSON ({reason}"
+                                                        + (f" at column {column})" if column else ")")))
+            continue
+        except RecursionError:
+            yield Unit(number, None, Skip(INVALID_JSON, "the line nests too deep to read"))
+            continue
+        yield _record(value, number)
+
+
+def _chain(lines, stream: BinaryIO) -> Iterator[bytes]:
+    yield from lines
+    yield from stream
+
+
+def _array(data: bytes) -> Iterator[Unit]:
+    """The items of a JSON array, each with the line it starts on (decoded item by item)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"line {_line_at(data, exc.start)}: the file is not valid UTF-8") from None
+    decoder = json.JSONDecoder()
+    pos = _skip_space(text, 0)
+    if not text.startswith("[", pos):
+        raise InputError("the file is not a JSON array; give JSONL records (one object per line) or an array")
+    pos = _skip_space(text, pos + 1)
+    if text.startswith("]", pos):
+        return
+    line, counted = 1, 0
+    while True:
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except ValueError as exc:
+            where = _line_at(text, getattr(exc, "pos", pos))
+            raise InputError(f"line {where}: the JSON array is broken ({getattr(exc, 'msg', exc)}); "
+                             "fix it or give the records as JSONL") from None
+        except RecursionError:
+            raise InputError(f"line {line}: an item of the JSON array nests too deep to read") from None
+        yield _record(value, line)
+        pos = _skip_space(text, end)
+        if text.startswith(",", pos):
+            pos = _skip_space(text, pos + 1)
+        elif text.startswith("]", pos):
+            if text[pos + 1:].strip():
+                raise InputError(f"line {_line_at(text, pos)}: text after the end of the JSON array")
+            return
+        else:
+            raise InputError(f"line {_line_at(text, pos)}: the JSON array is broken (expected ',' or ']'); "
+                             "fix it or give the records as JSONL")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line_at(text, pos: int) -> int:
+    return text.count("\n" if isinstance(text, str) else b"\n", 0, pos) + 1
+
+
+def _raise_field_limit() -> None:
+    limit = sys.maxsize
+    while True:  # the C long of some platforms is smaller than sys.maxsize
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
+def _csv(first: bytes, stream: BinaryIO, delimiter: str) -> Iterator[Unit]:
+    _raise_field_limit()  # a reply of more than 128 KiB is an ordinary field here
+    text = io.TextIOWrapper(_Prefixed(first, stream), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        start = reader.line_num + 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                yield Unit(line, None, Skip(BAD_ROW, f"the row has {len(row)} values but the header "
+                                                          f"names {len(header)} columns"))
+                continue
+            yield Unit(line, dict(zip(header, row)))
+    except UnicodeDecodeError:
+        raise InputError(f"line {reader.line_num + 1}: the file is not valid UTF-8") from None
+    except csv.Error as exc:
+        raise InputError(f"line {reader.line_num}: the CSV is broken ({exc})") from None
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream: the bytes already read, then the rest of the stream."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
