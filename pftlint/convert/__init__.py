@@ -85,6 +85,8 @@ def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Ite
             record = unit.value
             if forced is None:
                 fmt = formats.detect(record)
+                if fmt == formats.UNKNOWN and "prompt" in record and "chosen" in record:
+                    fmt = formats.TRL  # a TRL record without its rejected reply: enough for --to supervised
                 handler = _DETECTED.get(fmt, _unknown)
             else:
                 fmt, handler = options.source, forced
