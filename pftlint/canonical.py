@@ -93,6 +93,11 @@ class Canonical:
         digests = self._digests
         if key in digests:
             return digests[key]
+        value = self.data.get(key, _ABSENT)
+        plain = plain_digest(value)
+        if plain is not None:
+            digests[key] = plain
+            return plain
         text = self.part(key)
         value = digests[key] = None if text is None else _hash(text)
         return value
@@ -127,6 +132,11 @@ class Canonical:
             if isinstance(msg, dict) and msg.get("role") == "assistant":
                 last = i
                 break
+        if "tools" not in self.data:
+            # tag N: no reply at all, which the canonical path also tells apart
+            plain = _plain_messages(messages[:last], b"S" if last < len(messages) else b"N")
+            if plain is not None:
+                return plain
         text = self.part("messages")
         if text is None:
             return None
@@ -139,6 +149,43 @@ class Canonical:
             text = text[: len(text) - len(tail) + 1]  # keeps "[m0,...,m(k-1)," (or "[")
         tools = self.part("tools") or ""
         return _hash(f"{tools}\x00{text}")
+
+
+# -- plain values -------------------------------------------------------------
+# Most values that the dataset rules digest are plain message lists, every message exactly
+# {"role": str, "content": str}. Their digest is built from Python's own string hashes
+# (computed in C, once per string) instead of canonical JSON text, which costs as much as
+# parsing. It depends only on the value, never on how the record was written, so equal
+# values always get equal digests; a plain digest (9 bytes, tagged) can never equal a
+# canonical one (16 bytes). Python salts string hashes per interpreter: digests are compared
+# within one run only (worker processes are forked, so they share the salt). At 64 bits, the
+# chance that two different values of a 10-million-record file share a digest is ~3e-6.
+_ABSENT = object()
+_PLAIN_KEYS = frozenset({"role", "content"})
+
+
+def _plain_messages(messages: object, tag: bytes) -> bytes | None:
+    if type(messages) is not list:
+        return None
+    flat: list[str] = []
+    for msg in messages:
+        if type(msg) is not dict or msg.keys() != _PLAIN_KEYS:
+            return None
+        role, content = msg["role"], msg["content"]
+        if type(role) is not str or type(content) is not str:
+            return None
+        flat.append(role)
+        flat.append(content)
+    return tag + hash(tuple(flat)).to_bytes(8, "little", signed=True)
+
+
+def plain_digest(value: object) -> bytes | None:
+    """The digest of a plain message list (tag L) or of {"messages": plain list} (tag I); else None."""
+    if type(value) is list:
+        return _plain_messages(value, b"L")
+    if type(value) is dict and len(value) == 1 and "messages" in value:
+        return _plain_messages(value["messages"], b"I")
+    return None
 
 
 _last: Canonical | None = None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from . import formats
+from .fastpath import clearance
 from .locate import column_of
 from .models import FileResult, Finding, Problem, Report
 from .reader import FileStats, Issue, Reader, RecordUnit
@@ -68,6 +69,8 @@ class Linter:
                 if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]
             for m in formats.METHODS
         }
+        # Plain, clean records skip the record rules (pftlint.fastpath proves they would be silent).
+        self._clearance = {m: clearance(m, target, rules) for m in formats.METHODS}
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
 
@@ -166,6 +169,7 @@ class Linter:
         """
         rules = self.rules
         checks = self._record_checks[method]
+        cleared = self._clearance[method]
         dataset = self._dataset_for(method)
         keyed: list[tuple[int, tuple]] = []
         wrong_format = rules.get("wrong-format")
@@ -185,10 +189,12 @@ class Linter:
                         findings.append(self._finding(path, wrong_format, _foreign_record(fmt, method, path),
                                                       unit.line, unit.column))
                     continue
-                record = Record(data, method, target, unit.line, len(unit.text))
-                for check, active in checks:
-                    for problem in check(record, active.options):
-                        findings.append(self._record_finding(path, active, problem, unit))
+                size = len(unit.text)
+                record = Record(data, method, target, unit.line, size)
+                if cleared is None or not cleared(data, size):
+                    for check, active in checks:
+                        for problem in check(record, active.options):
+                            findings.append(self._record_finding(path, active, problem, unit))
                 if dataset:
                     keys = tuple(state.key(record, unit) for state, _ in dataset)
                     if observe:

@@ -10,7 +10,7 @@ from ..tokens import TOOL_COSTS, example_pieces, get_encoding, token_counter, ut
 from . import record_rule
 
 _OUTPUTS = ("preferred_output", "non_preferred_output")
-_SLACK = 64  # reply priming and the fixed tool-definition tokens
+SLACK = 64  # reply priming and the fixed tool-definition tokens
 _LABELS = {"preferred_output": "the preferred output", "non_preferred_output": "the non-preferred output"}
 
 
@@ -27,18 +27,27 @@ def _limit(model: str | None, target: str, max_tokens: int) -> tuple[int, str, s
     return b.limit, b.encoding, f"{b.model}'s training limit of {b.limit:,} tokens per example"
 
 
+def limit_for(target, options) -> int | None:
+    """The token limit this rule enforces for ``target``, or None when it checks nothing."""
+    found = _found(target, options)
+    return None if found is None else found[0]
+
+
+def _found(target, options):
+    max_tokens = options.get("max-tokens", 0)
+    return _limit(target.default_model, target.name, max_tokens if isinstance(max_tokens, int) else 0)
+
+
 @record_rule("example-too-long")
 def example_too_long(record, options):
-    target = record.target
-    max_tokens = options.get("max-tokens", 0)
-    found = _limit(target.default_model, target.name, max_tokens if isinstance(max_tokens, int) else 0)
+    found = _found(record.target, options)
     if found is None:
         return
     limit, encoding, what = found
     # Per-message and tool overheads are a few tokens each, always fewer than the bytes of JSON
     # syntax around them; no token is shorter than one byte. So a record whose whole JSON text
     # is under the limit in bytes cannot exceed it: skip building the pieces.
-    if 0 <= record.size and 4 * record.size + _SLACK <= limit:
+    if 0 <= record.size and 4 * record.size + SLACK <= limit:
         return
     pieces = example_pieces(record.data, record.method, TOOL_COSTS[encoding])
     # No token is shorter than one byte: an example whose text fits in `limit` bytes fits in `limit` tokens.
