@@ -146,7 +146,8 @@ def _check_prompt(prompt: list) -> None:
                                    "in the source, or add the turn that belongs between them")
         previous = role
     if previous != "user":
-        raise Skip(TURN_ORDER, f"the prompt ends with a {previous} turn, not the user turn the replies answer")
+        article = "an" if previous == "assistant" else "a"
+        raise Skip(TURN_ORDER, f"the prompt ends with {article} {previous} turn, not the user turn the replies answer")
 
 
 def build(pair: Pair, to: str) -> dict:

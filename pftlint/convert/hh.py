@@ -12,7 +12,7 @@ import re
 
 from .common import IDENTICAL, MISSING_FIELD, NO_SPLIT, ROLE, WRONG_TYPE, Pair, Skip
 
-_MARK = re.compile(r"(?:^|\n\n)(Human|Assistant):")
+_MARK = re.compile(r"\n\n(Human|Assistant):")  # a literal start: scanned fast
 _ROLES = {"Human": "user", "Assistant": "assistant"}
 
 
@@ -33,7 +33,7 @@ def pair(record: dict) -> Pair:
 
 def turns(text: str, key: str) -> list[tuple[str, str]]:
     """(role, text) turns of a transcript, each text without the spaces around it."""
-    parts = _MARK.split(text)
+    parts = _MARK.split(text if text.startswith("\n\n") else "\n\n" + text)
     if parts[0].strip():
         raise Skip(NO_SPLIT, f"{key!r} has text before its first 'Human:' turn")
     return [(_ROLES[parts[i]], parts[i + 1].strip()) for i in range(1, len(parts), 2)]

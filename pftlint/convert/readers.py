@@ -161,7 +161,7 @@ def _raise_field_limit() -> None:
 
 def _csv(first: bytes, stream: BinaryIO, delimiter: str) -> Iterator[Unit]:
     _raise_field_limit()  # a reply of more than 128 KiB is an ordinary field here
-    text = io.TextIOWrapper(_Prefixed(first, stream), encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(_Prefixed(first, stream), 1 << 16), encoding="utf-8-sig", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader, None)
