@@ -223,6 +223,9 @@ def test_diff_of_a_clean_file_is_empty_and_exits_0(tmp_path, run_cli):
     path.write_bytes(_lines(*RECORDS))
     proc = run_cli("check", "--diff", "--isolated", str(path))
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    path.write_bytes(_lines(*RECORDS, sep="\n\n"))
+    report_only = run_cli("check", "--diff", "--isolated", "--exit-zero", str(path))
+    assert report_only.returncode == 0 and report_only.stdout.startswith("---")
 
 
 def test_diff_of_a_big_file_is_a_summary(tmp_path, monkeypatch, capsys):
@@ -481,3 +484,25 @@ def test_pre_commit_installs_and_runs_the_fix_hook(tmp_path):
     repos = [{"repo": str(REPO), "rev": head.stdout.strip(), "hooks": [{"id": "pftlint-fix"}]}]
     project, env = _precommit_project(tmp_path, repos)
     _commit_fixes(project, env, _manifest()["pftlint-fix"]["name"])
+
+
+# -- real files ---------------------------------------------------------------------------------------
+
+def test_real_files_keep_every_record(corpus, tmp_path, capsys):
+    """Published files (BOMs, no final newline...): fixed with every fixable rule on, record for record."""
+    files = sorted(corpus.glob("*.jsonl"))
+    assert files
+    copies = []
+    for source in files:
+        copy = tmp_path / source.name
+        copy.write_bytes(source.read_bytes())
+        copies.append(copy)
+    fixable = ",".join(fix.FIXABLE)
+    assert main("--select", fixable, *map(str, copies)) == 1
+    captured = capsys.readouterr()
+    assert "PFT1" not in captured.out, captured.out  # no fixable finding is left anywhere
+    assert captured.err.count("Fixed ") >= 2, captured.err  # the corpus has BOMs and unterminated files
+    for source, copy in zip(files, copies):
+        before, after = source.read_bytes(), copy.read_bytes()
+        assert strict(jsonl_lines(after)) == strict(records_of(before)), source.name
+        assert len(jsonl_lines(after)) == len(records_of(before)) > 0

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         fixed = fix_files(args, paths, active)
         if args.diff:
-            return 1 if fixed else 0
+            return 1 if fixed and not args.exit_zero else 0
     from ..progress import files_progress, tracked
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
