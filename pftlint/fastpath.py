@@ -46,8 +46,8 @@ Clearance = Callable[[dict, int], bool]
 def clearance(method: str, target: Target, active: dict[str, ActiveRule]) -> Clearance | None:
     """The clearing test for records of ``method``, or None when it cannot vouch for the active rules."""
     record_rules = {name for name, a in active.items() if a.rule.impl.kind == "record"}
-    if not record_rules <= COVERED:
-        return None
+    if not record_rules or not record_rules <= COVERED:
+        return None  # nothing to skip, or a rule it cannot vouch for
     if "assistant" not in target.dpo_output_roles or target.dpo_output_messages != 1:
         return None
     roles = _PLAIN_ROLES & target.roles
