@@ -196,7 +196,7 @@ def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
             elif unit.line == glued_line:
                 fixed("literal-newline-separator", unit.line)
             continue
-        rule = unit.rule
+        rule = getattr(unit, "rule", "unknown")  # a unit the fixer does not know blocks the rewrite
         if rule == "blank-line":
             blank_at = unit.line
         elif rule == "trailing-blank-lines":
