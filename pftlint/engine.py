@@ -73,6 +73,7 @@ class Linter:
         self._clearance = {m: clearance(m, target, rules) for m in formats.METHODS}
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
+        self._dataset_by_method: dict[str, list] = {}
 
     # -- entry points -----------------------------------------------------
     def run(self, paths: Iterable[str]) -> Report:
@@ -151,7 +152,11 @@ class Linter:
         findings.sort()
 
     def _dataset_for(self, method: str) -> list:
-        return [(s, a) for s, a in self._dataset if method in a.rule.impl.methods]
+        found = self._dataset_by_method.get(method)
+        if found is None:
+            found = self._dataset_by_method[method] = [
+                (s, a) for s, a in self._dataset if method in a.rule.impl.methods]
+        return found
 
     def observe(self, path: str, method: str, line: int, keys: tuple, findings: list[Finding]) -> None:
         """Feed one record's dataset keys (in file order) to the dataset rules."""
@@ -171,6 +176,7 @@ class Linter:
         checks = self._record_checks[method]
         cleared = self._clearance[method]
         dataset = self._dataset_for(method)
+        dataset_keys = [state.key for state, _ in dataset]
         keyed: list[tuple[int, tuple]] = []
         wrong_format = rules.get("wrong-format")
         foreign_reported = False
@@ -196,7 +202,7 @@ class Linter:
                         for problem in check(record, active.options):
                             findings.append(self._record_finding(path, active, problem, unit))
                 if dataset:
-                    keys = tuple(state.key(record, unit) for state, _ in dataset)
+                    keys = tuple([key(record, unit) for key in dataset_keys])
                     if observe:
                         self.observe(path, method, unit.line, keys, findings)
                     else:
