@@ -403,9 +403,10 @@ class Reader:
             where = "before the first record"
         else:
             where = "between records"
-        more = f" (lines {lines[0]}-{lines[-1]})" if len(lines) > 1 else ""
+        # No line numbers in the text: the finding's line is the first, and the count says
+        # how many follow (a chunk linted in a worker knows only its own line numbers).
         return Issue("blank-line", lines[0], 1,
-                     f"{_plural(len(lines), 'empty or whitespace-only line')} {where}{more}; delete "
+                     f"{_plural(len(lines), 'empty or whitespace-only line')} {where}; delete "
                      f"{'them' if len(lines) > 1 else 'it'}: every line of JSONL must be a record")
 
     def _end_of_file(self) -> Iterator[Unit]:

@@ -1,0 +1,97 @@
+"""Linting a large file on several cores gives exactly the findings of one pass."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from pftlint import engine, parallel
+from pftlint.api import make_linter
+
+RULES = dict(extend_select=["crlf-line-endings", "missing-final-newline", "duplicate-prompt"])
+
+
+def _record(i: int, rng: random.Random) -> dict:
+    words = " ".join(rng.choice(["alpha", "beta", "gamma", "delta", "über", "naïve", "日本"]) for _ in range(40))
+    return {"input": {"messages": [{"role": "user", "content": f"Question {i % 700}: {words}"}]},
+            "preferred_output": [{"role": "assistant", "content": f"Answer {i}: {words}"}],
+            "non_preferred_output": [{"role": "assistant", "content": f"Wrong {i}."}]}
+
+
+def _lines(n: int = 3000) -> list[bytes]:
+    rng = random.Random(7)
+    lines = [json.dumps(_record(i, rng), ensure_ascii=False).encode() for i in range(n)]
+    lines[2500] = lines[100]  # a duplicate across chunks
+    swapped = json.loads(lines[42])
+    swapped["preferred_output"], swapped["non_preferred_output"] = \
+        swapped["non_preferred_output"], swapped["preferred_output"]
+    lines[2900] = json.dumps(swapped, ensure_ascii=False).encode()
+    return lines
+
+
+BREAKAGES = {
+    "clean": lambda ls: b"\n".join(ls) + b"\n",
+    "blank lines": lambda ls: b"\n".join(l + (b"\n\n" if i % 400 == 3 else b"") for i, l in enumerate(ls)) + b"\n\n",
+    "crlf": lambda ls: b"\n".join(l + (b"\r" if i % 500 == 9 else b"") for i, l in enumerate(ls)) + b"\n",
+    "no final newline": lambda ls: b"\n".join(ls),
+    "glued": lambda ls: b"\n".join(l + (b"\\n" + l if i == 1700 else b"") for i, l in enumerate(ls)) + b"\n",
+    "invalid line": lambda ls: b"\n".join(l[:-1] if i == 1200 else l for i, l in enumerate(ls)) + b"\n",
+    "pretty record": lambda ls: b"\n".join(
+        json.dumps(json.loads(l), indent=2).encode() if i == 2000 else l for i, l in enumerate(ls)) + b"\n",
+    "bad utf-8": lambda ls: b"\n".join(l.replace(b"Answer", b"Ans\xffwer") if i == 800 else l
+                                       for i, l in enumerate(ls)) + b"\n",
+}
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 64 * 1024)
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_same_findings_as_one_pass(breakage, tmp_path, small_chunks):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(BREAKAGES[breakage](_lines()))
+    results = []
+    for jobs in (1, 2):
+        linter = make_linter(**RULES)
+        linter.jobs = jobs
+        report = linter.run([str(path)])
+        results.append(([f.to_dict() for f in report.findings], report.files[0].to_dict()))
+    assert results[0] == results[1]
+    rules = {f["rule"] for f in results[0][0]}
+    assert {"duplicate-example", "conflicting-preference", "duplicate-prompt"} <= rules
+
+
+def test_chunks_are_really_used(tmp_path, small_chunks):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(BREAKAGES["clean"](_lines()))
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        assert len(parallel._boundaries(stream, size, parallel.MIN_CHUNK)) > 4
+    linter = make_linter()
+    linter.jobs = 2
+    result = parallel.lint_file_parallel(linter, str(path), size)  # None would mean: fell back to one pass
+    assert result is not None and result.records == 3000
+
+
+def test_boundaries_never_split_blank_runs(tmp_path):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(b"".join(b"{}\n" + (b"\n \n" if i % 7 == 0 else b"") for i in range(5000)))
+    with open(path, "rb") as stream:
+        bounds = parallel._boundaries(stream, path.stat().st_size, 1000)
+    data = path.read_bytes()
+    assert len(bounds) > 5 and bounds[0][0] == 0 and bounds[-1][1] == len(data)
+    for (start, end), (next_start, _) in zip(bounds, bounds[1:]):
+        assert end == next_start
+        assert data[start:end].endswith(b"}\n") and data[next_start:next_start + 1] == b"{"
+
+
+def test_packed_keys_round_trip():
+    keyed = [(1, (b"\x00" * 16, None, True)), (70000, (b"ab", b"c" * 32, False)), (2 ** 33, (None, None, None))]
+    assert list(parallel._unpack(parallel._pack(keyed), 3)) == keyed
+    odd = [(1, (("tuple", 1),))]
+    assert list(parallel._unpack(parallel._pack(odd), 1)) == odd
