@@ -9,58 +9,73 @@ model's numbers under one provider profile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from . import catalog
+from .strict import build, integer, list_of, number, one_of, string
 from .tokens import ENCODINGS
 
-Encoding = Literal["o200k_base", "cl100k_base"]
-MethodName = Literal["supervised", "dpo"]
+METHODS = ("supervised", "dpo")
 
 
-class Override(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Override:
+    """A ``[models."<snapshot>".<target>]`` table: the model's limit or methods under that target."""
 
     limit: int | None = None
-    methods: tuple[MethodName, ...] | None = None
+    methods: tuple[str, ...] | None = None
 
 
-class ModelInfo(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
-
-    name: str = ""
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    encoding: str  # one of tokens.ENCODINGS
+    methods: tuple[str, ...]  # supervised, dpo
     aliases: tuple[str, ...] = ()
-    encoding: Encoding
     limit: int | None = None
-    methods: tuple[MethodName, ...]
-    training_price: float | None = Field(default=None, alias="training-price")
+    training_price: float | None = None  # USD per 1M training tokens
+    overrides: dict[str, Override] = field(default_factory=dict, hash=False)  # target name -> Override
 
     def override(self, target: str) -> Override:
-        extra = (self.model_extra or {}).get(target)
-        return Override.model_validate(extra) if extra is not None else Override()
+        return self.overrides.get(target, _NO_OVERRIDE)
+
+
+_NO_OVERRIDE = Override()
+_METHODS = list_of(one_of(*METHODS))
+_OVERRIDE_CHECKS = {"limit": integer, "methods": _METHODS}
+_MODEL_CHECKS = {"encoding": one_of(*ENCODINGS), "methods": _METHODS, "aliases": list_of(string), "limit": integer,
+                 "training_price": number}
 
 
 class UnknownModel(ValueError):
     """A --model that is not in the table (exit status 2, with the known names)."""
 
 
+def parse_model(name: str, spec: Any, where: str = "models.toml") -> ModelInfo:
+    """One ``[models."<snapshot>"]`` table; :class:`CatalogError` when it is malformed.
+
+    Its sub-tables named after a target are that target's :class:`Override`.
+    """
+    where = f"{where}: {name}"
+    if not isinstance(spec, dict):
+        raise catalog.CatalogError(f"{where}: expected a table")
+    targets = catalog.target_names()
+    overrides = {key: build(Override, value, f"{where}.{key}", _OVERRIDE_CHECKS)
+                 for key, value in spec.items() if key in targets}
+    own = {key: value for key, value in spec.items() if key not in targets}
+    for key, value in own.items():
+        if isinstance(value, dict) and key.replace("-", "_") not in _MODEL_CHECKS:
+            raise catalog.CatalogError(f"{where}: {key!r} is no target")
+    info = build(ModelInfo, {**own, "name": name}, where, {**_MODEL_CHECKS, "name": string})
+    return replace(info, overrides=overrides) if overrides else info
+
+
 @lru_cache(maxsize=1)
 def models() -> dict[str, ModelInfo]:
     data = catalog.load_toml("models.toml")["models"]
-    table = {}
-    for name, spec in data.items():
-        info = ModelInfo.model_validate({**spec, "name": name})
-        for target, extra in (info.model_extra or {}).items():
-            if target not in catalog.target_names():
-                raise catalog.CatalogError(f"models.toml: {name}: {target!r} is no target")
-            Override.model_validate(extra)
-        assert info.encoding in ENCODINGS
-        table[name] = info
-    return table
+    return {name: parse_model(name, spec) for name, spec in data.items()}
 
 
 @lru_cache(maxsize=1)

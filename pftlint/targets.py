@@ -1,44 +1,36 @@
 """Provider profiles (``rules/targets/*.toml``): the limits each provider enforces.
 
 Profiles are data, not code branches: a rule asks the profile, never the name.
+They ship with pftlint and are checked strictly when loaded (pftlint.strict): an
+unknown key or a value of the wrong type fails loudly, naming the file and key.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
 
 from . import catalog
+from .strict import build, integer, list_of, one_of, string, table_of
 
-SeverityOrOff = Literal["error", "warning", "info", "off"]
+SEVERITY_OR_OFF = ("error", "warning", "info", "off")
 
 
-class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
+@dataclass(frozen=True)
+class Target:
     name: str
     title: str
-    source: str = Field(description="Where the limits come from (provider-rules.md section).")
-    min_examples: int = Field(alias="min-examples")
-    max_file_bytes: int = Field(alias="max-file-bytes")
-    roles: frozenset[str] = Field(description="Roles allowed in input / supervised messages.")
-    dpo_output_roles: frozenset[str] = Field(alias="dpo-output-roles")
-    dpo_output_messages: int = Field(alias="dpo-output-messages")
-    severity: dict[str, SeverityOrOff] = Field(default_factory=dict)
+    source: str  # where the limits come from (provider-rules.md section)
+    min_examples: int
+    max_file_bytes: int
+    roles: frozenset[str]  # roles allowed in input / supervised messages
+    dpo_output_roles: frozenset[str]
+    dpo_output_messages: int
+    severity: dict[str, str] = field(default_factory=dict, hash=False)  # rule name -> error|warning|info|off
     # The model whose per-example limit example-too-long and `pftlint stats` use unless --model
     # names one (rules/models.toml); None where the provider trains other models (no shipped tokenizer).
-    default_model: str | None = Field(default=None, alias="default-model")
-
-    @field_validator("default_model")
-    @classmethod
-    def _known_model(cls, value: str | None) -> str | None:
-        if value is not None:
-            from .models_table import resolve
-
-            resolve(value)
-        return value
+    default_model: str | None = None
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -46,14 +38,37 @@ class Target(BaseModel):
             return self
         from .models_table import resolve
 
-        return self.model_copy(update={"default_model": resolve(model)})
+        return replace(self, default_model=resolve(model))
+
+
+def _known_model(value: Any, where: str) -> str:
+    from .models_table import UnknownModel, resolve
+
+    try:
+        resolve(string(value, where))
+    except UnknownModel as exc:
+        raise catalog.CatalogError(f"{where}: {exc}") from None
+    return value
+
+
+_ROLES = list_of(string, frozenset)
+_CHECKS = {
+    "name": string, "title": string, "source": string, "min_examples": integer, "max_file_bytes": integer,
+    "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
+    "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
+}
+
+
+def parse_target(data: Any, where: str = "target") -> Target:
+    """A :class:`Target` from a profile's TOML table; :class:`CatalogError` when it is malformed."""
+    return build(Target, data, where, _CHECKS)
 
 
 @lru_cache(maxsize=None)
 def load_target(name: str) -> Target:
     if name not in catalog.target_names():
         raise KeyError(name)
-    return Target.model_validate(catalog.load_toml(f"targets/{name}.toml"))
+    return parse_target(catalog.load_toml(f"targets/{name}.toml"), f"targets/{name}.toml")
 
 
 def all_targets() -> list[Target]:

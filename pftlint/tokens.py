@@ -23,10 +23,10 @@ import gzip
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-import tiktoken
+if TYPE_CHECKING:  # imported by get_encoding: a run that counts no token never loads tiktoken
+    import tiktoken
 
 O200K = "o200k_base"
 CL100K = "cl100k_base"
@@ -75,6 +75,8 @@ def rank_file_bytes(name: str) -> bytes:
     """The decompressed rank file of an encoding, verified against its SHA-256."""
     if name not in EXPECTED_SHA256:
         raise TokenizerError(f"unknown encoding {name!r} (pftlint ships {', '.join(ENCODINGS)})")
+    from importlib import resources
+
     try:
         packed = resources.files("pftlint._tokenizers").joinpath(f"{name}.tiktoken.gz").read_bytes()
         data = gzip.decompress(packed)
@@ -103,6 +105,8 @@ def get_encoding(name: str) -> tiktoken.Encoding:
     with _LOCK:
         enc = _CACHE.get(name)
         if enc is None:
+            import tiktoken
+
             ranks = parse_ranks(rank_file_bytes(name))
             enc = tiktoken.Encoding(name, pat_str=_PATTERNS[name], mergeable_ranks=ranks,
                                     special_tokens=_SPECIAL[name])

@@ -1,0 +1,127 @@
+"""The shipped data: target profiles (rules/targets/*.toml) and the model table (rules/models.toml).
+
+They are frozen dataclasses checked by pftlint.strict, not pydantic models: every shipped file
+must pass, and a broken one (unknown key, wrong type, missing key) must fail loudly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pftlint import catalog
+from pftlint.catalog import CatalogError
+from pftlint.models_table import ENCODINGS, METHODS, models, parse_model
+from pftlint.targets import SEVERITY_OR_OFF, Target, all_targets, load_target, parse_target
+
+
+def test_every_shipped_profile_validates():
+    targets = all_targets()
+    assert [t.name for t in targets] == catalog.target_names()
+    for t in targets:
+        assert isinstance(t, Target) and t.name and t.title and t.source
+        assert type(t.min_examples) is int and type(t.max_file_bytes) is int and type(t.dpo_output_messages) is int
+        assert isinstance(t.roles, frozenset) and {"user", "assistant"} <= t.roles
+        assert isinstance(t.dpo_output_roles, frozenset) and t.dpo_output_roles <= t.roles
+        assert set(t.severity.values()) <= set(SEVERITY_OR_OFF)
+        assert t.default_model is None or t.default_model in models()
+
+
+def test_every_shipped_model_validates():
+    table = models()
+    assert table
+    for name, info in table.items():
+        assert info.name == name and info.encoding in ENCODINGS
+        assert isinstance(info.methods, tuple) and set(info.methods) <= set(METHODS)
+        assert info.limit is None or type(info.limit) is int
+        assert info.training_price is None or type(info.training_price) is float
+        assert set(info.overrides) <= set(catalog.target_names())
+
+
+def test_profiles_are_frozen_and_with_model_copies():
+    openai = load_target("openai")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        openai.min_examples = 1  # type: ignore[misc]
+    mini = openai.with_model("gpt-4.1-mini")
+    assert mini.default_model == "gpt-4.1-mini-2025-04-14" and mini.name == "openai"
+    assert openai.default_model == "gpt-4.1-2025-04-14"  # the cached profile is untouched
+    assert openai.with_model(None) is openai
+    assert hash(openai) == hash(load_target("openai"))
+
+
+def _profile(**changes) -> dict:
+    data = catalog.load_toml("targets/openai.toml")
+    return {**data, **changes}
+
+
+def test_a_shipped_profile_round_trips():
+    assert parse_target(_profile(), "openai.toml") == load_target("openai")
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"max-tokens": 5}, ["unknown key 'max-tokens'", "min-examples"]),
+    ({"min_examples": 10}, ["unknown key 'min_examples'"]),  # kebab-case only, as in the files
+    ({"min-examples": "10"}, ["min-examples", "an integer", "a string"]),
+    ({"min-examples": True}, ["min-examples", "an integer", "a boolean"]),
+    ({"min-examples": 10.0}, ["min-examples", "an integer"]),
+    ({"roles": "user"}, ["roles", "a list"]),
+    ({"roles": ["user", 3]}, ["roles[1]", "a string"]),
+    ({"severity": {"utf8-bom": "fatal"}}, ["severity.utf8-bom", "'off'"]),
+    ({"severity": ["utf8-bom"]}, ["severity", "a table"]),
+    ({"default-model": "gpt-5"}, ["default-model", "gpt-5", "not a fine-tunable model"]),
+    ({"default-model": 4}, ["default-model", "a string"]),
+])
+def test_a_broken_profile_is_refused(changes, words):
+    assert_refused(lambda: parse_target(_profile(**changes), "targets/broken.toml"), "targets/broken.toml: ", words)
+
+
+def assert_refused(parse, prefix: str, words: list[str]) -> None:
+    """parse() raises a CatalogError that starts with the file's name and holds every word."""
+    with pytest.raises(CatalogError) as info:
+        parse()
+    message = str(info.value)
+    assert message.startswith(prefix), message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_a_profile_missing_a_key_is_refused():
+    data = _profile()
+    del data["dpo-output-messages"]
+    with pytest.raises(CatalogError, match="missing key 'dpo-output-messages'"):
+        parse_target(data, "targets/broken.toml")
+    with pytest.raises(CatalogError, match="expected a table"):
+        parse_target(["not", "a", "table"], "targets/broken.toml")
+
+
+def _model(**changes) -> dict:
+    return {**catalog.load_toml("models.toml")["models"]["gpt-4.1-nano-2025-04-14"], **changes}
+
+
+def test_a_shipped_model_round_trips():
+    assert parse_model("gpt-4.1-nano-2025-04-14", _model()) == models()["gpt-4.1-nano-2025-04-14"]
+    assert parse_model("x", _model()).override("azure").limit == 32_768
+    assert parse_model("x", _model()).override("openai").limit is None
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"context": 5}, ["unknown key 'context'"]),
+    ({"encoding": "p50k_base"}, ["encoding", "'o200k_base'"]),
+    ({"methods": ["dpo", "rlhf"]}, ["methods[1]", "'supervised'"]),
+    ({"limit": "64k"}, ["limit", "an integer"]),
+    ({"training-price": "25"}, ["training-price", "a number"]),
+    ({"aliases": "gpt"}, ["aliases", "a list"]),
+    ({"mars": {"limit": 1}}, ["'mars' is no target"]),
+    ({"azure": {"limit": 1, "price": 2}}, ["x.azure", "unknown key 'price'"]),
+    ({"azure": {"methods": "dpo"}}, ["x.azure: methods", "a list"]),
+])
+def test_a_broken_model_is_refused(changes, words):
+    assert_refused(lambda: parse_model("x", _model(**changes)), "models.toml: x", words)
+
+
+def test_a_model_missing_its_encoding_is_refused():
+    data = _model()
+    del data["encoding"]
+    with pytest.raises(CatalogError, match="missing key 'encoding'"):
+        parse_model("x", data)
