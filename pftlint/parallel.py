@@ -55,14 +55,30 @@ def lint_file_parallel(linter: "Linter", path: str, size: int) -> FileResult | N
     global _LINTER
     _LINTER = linter
     tasks = [(path, start, end, i == 0, i == len(bounds) - 1, method) for i, (start, end) in enumerate(bounds)]
+    # Chunks are stitched as they arrive, while the workers go on, unless a dataset rule keeps
+    # state across files: a fallback to one pass must then find that state untouched.
+    incremental = not any(getattr(state, "crosses_files", _no)() for state, _ in linter._dataset)
+    stitcher = _Stitcher(linter, path, method)
+    waiting = []
     try:
         with ProcessPoolExecutor(max_workers=min(linter.jobs, len(tasks)), mp_context=context) as pool:
-            parts = list(pool.map(_lint_chunk, tasks))
+            for part in pool.map(_lint_chunk, tasks):
+                if part is None:
+                    pool.shutdown(cancel_futures=True)
+                    return None
+                if incremental:
+                    stitcher.add(part)
+                else:
+                    waiting.append(part)
     finally:
         _LINTER = None
-    if any(part is None for part in parts):
-        return None
-    return _stitch(linter, path, size, method, parts)
+    for part in waiting:
+        stitcher.add(part)
+    return stitcher.finish(size)
+
+
+def _no() -> bool:
+    return False
 
 
 def _boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
@@ -169,28 +185,38 @@ def _watch(reader: Reader, seen: set[str]) -> Iterator:
         yield unit
 
 
-def _stitch(linter: "Linter", path: str, size: int, method: str, parts) -> FileResult:
-    result = FileResult(path=path, method=method)
-    findings = result.findings
-    total = FileStats()
-    linter.begin_file(path, method)
-    crlf_seen = False
-    offset = 0
-    width = len(linter._dataset_for(method))
-    for chunk_findings, keyed, stats in parts:
+class _Stitcher:
+    """Puts chunk results together in file order: lines renumbered, dataset keys observed."""
+
+    def __init__(self, linter: "Linter", path: str, method: str):
+        self.linter, self.path, self.method = linter, path, method
+        self.result = FileResult(path=path, method=method)
+        self.total = FileStats()
+        self.offset = 0
+        self.crlf_seen = False
+        self.width = len(linter._dataset_for(method))
+        linter.begin_file(path, method)
+
+    def add(self, part) -> None:
+        chunk_findings, keyed, stats = part
+        findings, offset = self.result.findings, self.offset
         for finding in chunk_findings:
             if finding.rule == "crlf-line-endings":
-                if crlf_seen:
+                if self.crlf_seen:
                     continue
-                crlf_seen = True
+                self.crlf_seen = True
             findings.append(replace(finding, line=finding.line + offset) if offset else finding)
-        for line, keys in _unpack(keyed, width):
-            linter.observe(path, method, line + offset, keys, findings)
-        offset += stats.lines
+        observe, path, method = self.linter.observe, self.path, self.method
+        for line, keys in _unpack(keyed, self.width):
+            observe(path, method, line + offset, keys, findings)
+        self.offset += stats.lines
+        total = self.total
         total.lines += stats.lines
         total.bytes += stats.bytes
         total.records += stats.records
         total.content_lines += stats.content_lines
         total.ends_with_newline = stats.ends_with_newline
-    linter.end_file(result, total, size)
-    return result
+
+    def finish(self, size: int) -> FileResult:
+        self.linter.end_file(self.result, self.total, size)
+        return self.result

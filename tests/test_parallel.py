@@ -95,3 +95,20 @@ def test_packed_keys_round_trip():
     assert list(parallel._unpack(parallel._pack(keyed), 3)) == keyed
     odd = [(1, (("tuple", 1),))]
     assert list(parallel._unpack(parallel._pack(odd), 1)) == odd
+
+
+@pytest.mark.parametrize("breakage", ["clean", "invalid line"])
+def test_validation_overlap_same_on_two_cores(breakage, tmp_path, small_chunks):
+    lines = _lines()
+    train = tmp_path / "train.jsonl"
+    train.write_bytes(BREAKAGES[breakage](lines))
+    valid = tmp_path / "valid.jsonl"
+    valid.write_bytes(b"\n".join([lines[10], lines[2000], lines[2999]]) + b"\n")
+    results = []
+    for jobs in (1, 2):
+        linter = make_linter(rules={"train-validation-overlap": {"validation": str(valid)}})
+        linter.jobs = jobs
+        report = linter.run([str(valid), str(train)])
+        results.append([f.to_dict() for f in report.findings])
+    assert results[0] == results[1]
+    assert sum(f["rule"] == "train-validation-overlap" for f in results[0]) >= 4

@@ -12,6 +12,8 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
   ``observe(path, line, key) -> Iterable[Problem]`` (stateful, called in file order in the main
   process; problems without ``line`` are placed on that record);
   ``end_file(path) -> Iterable[Problem]``; ``end_run() -> Iterable[tuple[path, Problem]]``;
+  optionally ``crosses_files() -> bool``: True when its state outlives a file (the parallel engine
+  then feeds a file's keys only once all its chunks are checked, so a fallback starts clean);
 - ``builtin_rules(...)``: rules the reader or the engine detect themselves (file structure, format).
 """
 

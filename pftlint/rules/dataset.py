@@ -234,6 +234,10 @@ class TrainValidationOverlap:
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
         return (b"d" if record.method == "dpo" else b"s") + whole + (_input_digest(record) or b"")
 
+    def crosses_files(self) -> bool:
+        """True when state outlives a file (the engine must not restart a file it has fed)."""
+        return bool(self._validation)
+
     def begin_file(self, path):
         self._current = None
         self._in_validation = bool(self._validation) and not self._valid_done and same_file(path, self._validation)
