@@ -246,3 +246,39 @@ def test_console_script_bad_key(project, run_cli):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "unknown key 'fail_on'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- flags are checked without pydantic, with its words ----------------------------------
+
+@pytest.mark.parametrize("overrides", [
+    {"method": "rlhf"}, {"method": ""}, {"fail-on": "never"}, {"target": "mars"}, {"output-format": "xml"},
+    {"model": "gpt-5"}, {"model": "ft:gpt-9:org::x"},
+    {"method": "rlhf", "fail-on": "never", "target": "mars", "model": "x"},  # the first field is named
+    {"fail-on": "never", "model": "x", "output-format": "y"},
+])
+def test_flag_errors_read_as_pydantic_writes_them(overrides):
+    from pftlint.config import validate, with_overrides
+
+    with pytest.raises(ConfigError) as plain:
+        with_overrides(Config(), "pyproject.toml", overrides)
+    with pytest.raises(ConfigError) as checked:
+        validate(overrides, "pyproject.toml", frozenset(overrides))
+    assert str(plain.value) == str(checked.value)
+    assert str(plain.value).startswith("--")
+
+
+def test_flags_over_a_file_give_what_pydantic_gives(project):
+    from pftlint.config import validate, with_overrides
+
+    pyproject(project, 'select = ["PFT1"]\nextend-select = ["invalid-role"]\nignore = ["utf8-bom"]\n'
+                       'target = "azure"\n[rules.invalid-role]\nseverity = "info"\n')
+    config, path = load_config()
+    overrides = {"select": ["PFT3"], "ignore": ["PFT101"], "target": "together", "model": "gpt-4o",
+                 "method": "dpo", "fail-on": "info", "output-format": "json", "validation": "v.jsonl"}
+    merged = with_overrides(config, path, overrides)
+    assert merged == validate({"select": ["PFT3"], "extend-select": [], "ignore": ["utf8-bom", "PFT101"],
+                               "target": "together", "model": "gpt-4o", "method": "dpo", "fail-on": "info",
+                               "output-format": "json", "validation": "v.jsonl",
+                               "rules": {"invalid-role": {"severity": "info"}}})
+    assert with_overrides(config, path, {"extend-select": ["PFT2"]}).extend_select == ["invalid-role", "PFT2"]
+    assert config.select == ["PFT1"] and config.ignore == ["utf8-bom"]  # the file's settings are left alone

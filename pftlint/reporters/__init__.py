@@ -1,24 +1,55 @@
-"""Output formats, by name. Adding one is a module plus an entry here."""
+"""Output formats, by name. Adding one is a module plus an entry here.
+
+A format's module is imported when the format is used: the table needs Rich,
+which the other formats (and every CI or pre-commit run) do without.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import TextIO
+from collections.abc import MutableMapping
+from typing import Iterator, TextIO
 
 from .base import Reporter
-from .concise import ConciseReporter
-from .github import GithubReporter
-from .json import JsonReporter
-from .sarif import SarifReporter
-from .table import TableReporter
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "table": TableReporter,
-    "concise": ConciseReporter,
-    "json": JsonReporter,
-    "sarif": SarifReporter,
-    "github": GithubReporter,
-}
+
+class _Reporters(MutableMapping):
+    """Format name -> reporter class, importing ``pftlint.reporters.<module>`` on first use."""
+
+    def __init__(self, where: dict[str, str]):
+        self._where = dict(where)  # name -> "module:Class"
+        self._classes: dict[str, type[Reporter]] = {}
+
+    def __getitem__(self, name: str) -> type[Reporter]:
+        found = self._classes.get(name)
+        if found is None:
+            module, _, attr = self._where[name].partition(":")
+            found = self._classes[name] = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        return found
+
+    def __setitem__(self, name: str, reporter: type[Reporter]) -> None:
+        self._where[name] = ""
+        self._classes[name] = reporter
+
+    def __delitem__(self, name: str) -> None:
+        del self._where[name]
+        self._classes.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+REPORTERS: MutableMapping[str, type[Reporter]] = _Reporters({
+    "table": "table:TableReporter",
+    "concise": "concise:ConciseReporter",
+    "json": "json:JsonReporter",
+    "sarif": "sarif:SarifReporter",
+    "github": "github:GithubReporter",
+})
 
 CHOICES = ("auto", *REPORTERS)
 
