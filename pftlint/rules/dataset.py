@@ -114,10 +114,17 @@ class ConflictingPreference(_PerFile):
                         f"with the right label and delete the other", json_path="preferred_output"),)
 
 
+_PLAIN = frozenset({"role", "content"})
+
+
 def _reply_length(items) -> int | None:
     """Characters of the text and tool-call arguments of one output list; None if it is not a list."""
     if not isinstance(items, list):
         return None
+    if len(items) == 1:  # the common case, one plain message: no walk
+        msg = items[0]
+        if type(msg) is dict and msg.keys() == _PLAIN and type(msg["content"]) is str:
+            return len(msg["content"])
     total = 0
     for msg in items:
         if not isinstance(msg, dict):
