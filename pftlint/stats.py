@@ -1,31 +1,36 @@
 """``pftlint stats``: token counts, limits, epochs and cost of training files.
 
-Every example is counted exactly (pftlint.tokens). Parsing stays in the main
-thread while worker threads encode: tiktoken releases the GIL, so counting
-uses every core. Results are plain dicts (the JSON output); ``render`` draws
-them with Rich for a terminal.
+Every example is counted exactly (pftlint.tokens). A large file is cut into
+chunks at line boundaries (as ``pftlint check`` cuts it, pftlint.parallel) and
+forked worker processes read, parse and count one chunk each, so parsing and
+encoding both use every core; the main process only adds up the chunks' sums.
+Threads were slower: between tiktoken's calls the GIL is held for the parsing
+and the many short strings of a record, so the threads waited on each other.
+Small files, standard input and files the chunks cannot reproduce are counted
+in one pass. Results are plain dicts (the JSON output); ``render`` draws them
+with Rich for a terminal.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import sys
 from array import array
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field, fields, replace
 from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
 from .models_table import Budget, budget
 from .reader import Reader, RecordUnit
 from .progress import ByteProgress
-from .tokens import O200K, TOOL_COSTS, ExamplePieces, example_pieces, get_encoding, token_counter
+from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
 
-# Examples handed to a worker thread at a time, and batches in flight per worker.
-BATCH = 256
-IN_FLIGHT = 4
+# Smaller files are counted in one process: starting workers would cost more than it saves.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 # OpenAI's default-epochs heuristic, as the cookbook reproduces it (provider-rules.md §1d).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
@@ -129,58 +134,107 @@ class _Acc:
         if limit and size > limit:
             self.over += 1
 
-
-def _count_batch(encoding: str, batch: list[ExamplePieces]) -> list[tuple[int, tuple[int, ...]]]:
-    count = token_counter(get_encoding(encoding))
-    return [(ex.prompt.measure(count), tuple(o.measure(count) for o in ex.outputs)) for ex in batch]
-
-
-def file_stats(path: str, settings: Settings, pool: ThreadPoolExecutor) -> dict:
-    """Count one file ("-": standard input)."""
-    if path == "-":
-        return _stream_stats(sys.stdin.buffer, "-", None, settings, pool)
-    with open(path, "rb") as stream:
-        return _stream_stats(stream, path, os.fstat(stream.fileno()).st_size, settings, pool)
+    def merge(self, other: _Acc) -> None:
+        """Add another chunk's sums (the order of ``sizes`` does not matter: they are sorted)."""
+        self.sizes.extend(other.sizes)
+        for f in fields(self):
+            if f.name not in ("limit", "sizes"):
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Settings,
-                  pool: ThreadPoolExecutor) -> dict:
-    from .engine import _IterStream, sample_method
-
-    b = settings.budget
-    limit = b.limit if b else None
-    encoding = settings.encoding
+def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc) -> int:
+    """Count the records of ``method`` into ``acc``; the number of records in another format."""
     costs = TOOL_COSTS[encoding]
-    progress = ByteProgress(path, size)
-    units = iter(Reader(_IterStream(progress.wrap(stream))))
-    head, method, _ = sample_method(units, settings.method)
-    acc = _Acc(limit)
+    count = None  # the tokenizer is loaded at the first record
     skipped = 0
-    pending: deque = deque()
-    batch: list[ExamplePieces] = []
-    max_pending = IN_FLIGHT * settings.jobs
-
-    def drain(keep: int) -> None:
-        while len(pending) > keep:
-            for prompt, outputs in pending.popleft().result():
-                acc.add(prompt, outputs)
-
-    for unit in _chain(head, units):
+    detect, add = formats.detect, acc.add
+    for unit in units:
         if type(unit) is not RecordUnit:
             continue
         data = unit.data
-        if formats.detect(data) != method:
+        if detect(data) != method:
             skipped += 1
             continue
-        batch.append(example_pieces(data, method, costs))
-        if len(batch) >= BATCH:
-            pending.append(pool.submit(_count_batch, encoding, batch))
-            batch = []
-            drain(max_pending)
-    if batch:
-        pending.append(pool.submit(_count_batch, encoding, batch))
-    drain(0)
+        if count is None:
+            count = cached_counter(get_encoding(encoding))
+        ex = example_pieces(data, method, costs)
+        add(ex.prompt.measure(count), tuple([out.measure(count) for out in ex.outputs]))
+    return skipped
+
+
+def file_stats(path: str, settings: Settings) -> dict:
+    """Count one file ("-": standard input)."""
+    if path == "-":
+        return _stream_stats(sys.stdin.buffer, "-", None, settings)
+    with open(path, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if settings.jobs > 1 and size >= PARALLEL_MIN_BYTES:
+            doc = _parallel_stats(stream, path, size, settings)
+            if doc is not None:
+                return doc
+            stream.seek(0)
+        return _stream_stats(stream, path, size, settings)
+
+
+def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Settings) -> dict:
+    from .engine import _IterStream, sample_method
+
+    b = settings.budget
+    progress = ByteProgress(path, size)
+    units = iter(Reader(_IterStream(progress.wrap(stream))))
+    head, method, _ = sample_method(units, settings.method)
+    acc = _Acc(b.limit if b else None)
+    skipped = _count_units(_chain(head, units), method, settings.encoding, acc)
     return _summary(path, method, acc, skipped, b)
+
+
+def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) -> dict | None:
+    """Count ``path`` in chunks with ``settings.jobs`` processes; None when one pass must do it."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return None
+    from .engine import sample_method
+    from .parallel import MAX_CHUNK, MIN_CHUNK, _boundaries
+
+    _, method, _ = sample_method(iter(Reader(stream)), settings.method)
+    bounds = _boundaries(stream, size, max(MIN_CHUNK, min(MAX_CHUNK, size // (settings.jobs * 8))))
+    if len(bounds) < 2:
+        return None
+    b = settings.budget
+    limit = b.limit if b else None
+    get_encoding(settings.encoding)  # loaded once, before the fork: every worker inherits it
+    tasks = [(path, start, end, method, settings.encoding, limit) for start, end in bounds]
+    acc = _Acc(limit)
+    skipped = 0
+    progress = ByteProgress(path, size)
+    with ProcessPoolExecutor(max_workers=min(settings.jobs, len(tasks)), mp_context=context) as pool:
+        parts = pool.map(_count_chunk, tasks)  # submitted (and the workers forked) before a bar starts
+        with progress.bar or nullcontext():
+            for (start, end), part in zip(bounds, parts):
+                if part is None:
+                    pool.shutdown(cancel_futures=True)
+                    return None
+                acc.merge(part[0])
+                skipped += part[1]
+                if progress.bar is not None:
+                    progress.bar.advance(progress.task, end - start)
+    return _summary(path, method, acc, skipped, b)
+
+
+def _count_chunk(task) -> tuple[_Acc, int] | None:
+    """In a worker: count bytes start..end; None when the chunk is not plain JSON lines on its own."""
+    from .parallel import _LOCAL_ISSUES, _lines, _watch
+
+    path, start, end, method, encoding, limit = task
+    acc = _Acc(limit)
+    seen: set[str] = set()
+    with open(path, "rb") as stream:
+        reader = Reader(_lines(stream, start, end))
+        skipped = _count_units(_watch(reader, seen), method, encoding, acc)
+    if seen - _LOCAL_ISSUES or reader.stats.structure != "jsonl":
+        return None
+    return acc, skipped
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:
@@ -239,8 +293,7 @@ def compute(paths: list[str], settings: Settings) -> dict:
                      "counts (an estimate for this provider's models), with no limit and no cost; pass --model")
     elif b.training_price is None:
         notes.append(f"no published training price for {b.model} under --target {settings.target}: no cost shown")
-    with ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="pftlint-count") as pool:
-        files = [file_stats(p, settings, pool) for p in paths]
+    files = [file_stats(p, settings) for p in paths]
     for f in files:
         if b is not None and f["examples"] and f["method"] not in b.methods:
             notes.append(f"{f['path']}: {b.model} is not listed for {f['method']} fine-tuning "

@@ -267,6 +267,31 @@ def token_counter(enc: tiktoken.Encoding) -> Callable[[str], int]:
     return lambda text: len(encode(text))
 
 
+# Strings this long or shorter are remembered by ``cached_counter``: roles, names, tool-call ids and
+# the system prompts that many examples of a file repeat are encoded once.
+CACHE_MAX_CHARS = 4096
+CACHE_ENTRIES = 8192
+
+
+def cached_counter(enc: tiktoken.Encoding) -> Callable[[str], int]:
+    """Like :func:`token_counter`, remembering the counts of short strings (a bounded cache)."""
+    encode = enc.encode_ordinary
+    cache: dict[str, int] = {}
+    get = cache.get
+
+    def count(text: str) -> int:
+        if len(text) > CACHE_MAX_CHARS:
+            return len(encode(text))
+        n = get(text)
+        if n is None:
+            if len(cache) >= CACHE_ENTRIES:
+                cache.clear()
+            n = cache[text] = len(encode(text))
+        return n
+
+    return count
+
+
 def count_messages(messages: Iterable, encoding: str = O200K, tools: object = None) -> int:
     """Tokens of a conversation with reply priming (and tools): the cookbook's number, exactly."""
     pieces = Pieces(REPLY_PRIMING)

@@ -95,13 +95,49 @@ def test_supervised_billing_caps_at_the_limit_and_counts_over(tmp_path, run_cli)
     assert f["billed_tokens"] == (f["tokens"]["min"] + 4096) * f["epochs"]
 
 
-def test_threads_give_the_same_numbers(tmp_path):
+def _small_chunks(monkeypatch):
+    """Make a small file count in chunks, with worker processes; returns how many runs were chunked."""
+    from pftlint import parallel
+
+    monkeypatch.setattr(stats, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 4096)
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 4096)
+    chunked = []
+    real = stats._parallel_stats
+
+    def spy(*args):
+        doc = real(*args)
+        chunked.append(doc is not None)
+        return doc
+
+    monkeypatch.setattr(stats, "_parallel_stats", spy)
+    return chunked
+
+
+def test_chunks_give_the_same_numbers(tmp_path, monkeypatch):
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(json.dumps(_dpo(f"question {i} " * (i % 7), "answer " * (i % 13), "no " * (i % 5))) + "\n"
-                            for i in range(2000)))
+    lines = [json.dumps(_dpo(f"question {i} " * (i % 7), "answer " * (i % 13), "no " * (i % 5))) + "\n"
+             for i in range(2000)]
+    lines[5] = json.dumps({"messages": [{"role": "user", "content": "hi"}]}) + "\n"  # another format: skipped
+    path.write_text("".join(lines))
     one = stats.compute([str(path)], stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=1))
+    chunked = _small_chunks(monkeypatch)
     two = stats.compute([str(path)], stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=2))
-    assert one == two and one["files"][0]["examples"] == 2000
+    assert chunked == [True]  # counted by worker processes, in chunks
+    assert one == two and one["files"][0]["examples"] == 1999 and one["files"][0]["skipped"] == 1
+
+
+def test_a_file_chunks_cannot_cut_is_counted_in_one_pass(tmp_path, monkeypatch):
+    path = tmp_path / "pretty.jsonl"
+    records = [_dpo(f"question {i} " * (i % 7), "answer " * (i % 13), "no") for i in range(400)]
+    # a record pretty-printed over several lines in the middle: a chunk boundary could fall inside it
+    path.write_text("".join(json.dumps(r) + "\n" for r in records[:200]) + json.dumps(records[200], indent=2)
+                    + "\n" + "".join(json.dumps(r) + "\n" for r in records[201:]))
+    one = stats.compute([str(path)], stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=1))
+    chunked = _small_chunks(monkeypatch)
+    two = stats.compute([str(path)], stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=2))
+    assert chunked == [False]  # fell back to one pass
+    assert one == two and one["files"][0]["examples"] == 400
 
 
 def test_no_default_model_counts_an_estimate(dpo_file, run_cli):

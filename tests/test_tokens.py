@@ -131,6 +131,16 @@ WEATHER_MESSAGES = [
 ]
 
 
+def test_cached_counter_counts_like_the_plain_one(monkeypatch):
+    monkeypatch.setattr(tokens, "CACHE_ENTRIES", 3)  # the cache is emptied again and again
+    monkeypatch.setattr(tokens, "CACHE_MAX_CHARS", 12)
+    enc = get_encoding(O200K)
+    plain, cached = tokens.token_counter(enc), tokens.cached_counter(enc)
+    texts = ["user", "assistant", "user", "a longer text than twelve characters", "user", "x" * 12,
+             "<|endoftext|>", "é" * 5, "", "assistant", "tool", "user", "a longer text than twelve characters"]
+    assert [cached(t) for t in texts] == [plain(t) for t in texts]
+
+
 def test_cookbook_counts_verified_against_the_api():
     """The cookbook checked these against the API's prompt_tokens: 129 (gpt-3.5/4), 124 (gpt-4o)."""
     assert count_messages(COOKBOOK_MESSAGES, CL100K) == 129
