@@ -173,6 +173,11 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
         yield from _missing_at_top(record.data, record.is_dpo)
+    if record.is_dpo:
+        inp = record.data.get("input")
+        if type(inp) is dict and inp.get("messages") == []:  # the spec's minItems: 1
+            yield Problem("'input.messages' is empty: the example has no prompt; add the user turn: "
+                          '[{"role": "user", "content": "..."}]', json_path="input.messages")
     for path, list_path, msg in odd:
         yield from _missing_in_message(path, list_path, msg)
 
