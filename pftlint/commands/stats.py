@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
     p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
     p.add_argument("--output-format", choices=("auto", "table", "json"), default=None,
                    help="table (default) or json")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="counting threads (default: one per core)")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for large files (default: one per core)")
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
