@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import gc
 import math
-import multiprocessing
 import os
 import sys
 from array import array
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from typing import BinaryIO, Iterator, TextIO
@@ -199,6 +197,9 @@ def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Setti
 
 def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) -> dict | None:
     """Count ``path`` in chunks with ``settings.jobs`` processes; None when one pass must do it."""
+    import multiprocessing  # imported here: a small file starts no worker
+    from concurrent.futures import ProcessPoolExecutor
+
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
