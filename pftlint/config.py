@@ -168,6 +168,8 @@ def load_config(explicit: str | None = None, isolated: bool = False,
     """The settings of the configuration file (validated with pydantic), or the defaults when there is none."""
     if isolated:
         return Config(), None
+    if explicit == "":
+        raise ConfigError("--config: the path is empty; name a pyproject.toml or pftlint.toml file")
     if explicit:
         path = Path(explicit)
         if path.is_dir():

@@ -50,6 +50,8 @@ def discover(paths: list[str]) -> list[str]:
         if raw == "-":
             add(raw)
             continue
+        if not raw:
+            raise DiscoveryError("an empty path was given; name a file or directory")
         try:
             mode = os.stat(raw).st_mode
         except FileNotFoundError:

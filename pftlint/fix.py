@@ -385,6 +385,12 @@ def run_fixes(paths: list[str], active: Iterable[str], diff: bool, out: TextIO, 
     if "-" in paths:
         raise FixError(f"--{'diff' if diff else 'fix'} cannot rewrite standard input; save it to a file "
                        "and fix that")
+    if not diff:
+        for path in paths:  # a pipe (`<(zcat ...)`, a FIFO) is read once and cannot be replaced
+            with contextlib.suppress(OSError):
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    raise FixError(f"--fix cannot rewrite {path}: it is not a regular file (a pipe?); "
+                                   "save it to a file and fix that")
     active = frozenset(active) & frozenset(FIXABLE)
     changed = False
     action: Callable[[str], Outcome] = (lambda p: diff_file(p, active, out)) if diff else \

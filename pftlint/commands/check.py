@@ -98,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
     check_output_options(args, config.output_format, paths)
     rules = config.rules
     overlap = rules.get(OVERLAP, {})
+    if config.validation == "":
+        from ..cli import UsageError
+
+        raise UsageError("the validation path is empty (--validation or the validation setting); "
+                         "name the validation .jsonl file")
     validation = config.validation or overlap.get("validation")
     if isinstance(validation, str) and validation:  # linted first, so that the training files are checked as they stream
         paths = with_validation(paths, validation)

@@ -64,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
     options = _options(args)
     src, out = args.input, args.output
+    if not src or not out:
+        raise UsageError("an empty path was given; name the file to convert and the -o file")
+    folder = os.path.dirname(out) or "."
+    if out != "-" and not os.path.isdir(folder):
+        raise UsageError(f"-o {out}: {folder} is not an existing folder; create it or write elsewhere")
     if src != "-" and out != "-" and os.path.exists(out) and os.path.exists(src) and os.path.samefile(src, out):
         raise UsageError(f"-o {out} is the input file; write the converted records to another file")
     if out != "-" and os.path.isdir(out):
