@@ -40,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .discovery import DiscoveryError
     from .selection import SelectionError
 
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8, or a cp1252/ascii console:
+        try:                                  # print \udcff or \u2603 instead of failing on the text
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

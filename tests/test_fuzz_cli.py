@@ -212,3 +212,36 @@ def test_fix_refuses_a_fifo_instead_of_hanging(run_cli, tmp_path):
         with open(fifo, "rb") as r:
             r.read()
     writer.join(5)
+
+
+# -- output: any file name on any console ------------------------------------------------------
+
+@pytest.fixture
+def odd_names(tmp_path) -> Path:
+    """A file whose name is not UTF-8 (allowed on Linux), and one with a snowman in its name."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    try:
+        with open(os.fsencode(folder) + b"/\xff\xfe bad.jsonl", "wb") as f:
+            f.write(b'{"a": 1}\n\xff\r\n')
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    (folder / "snow \u2603.jsonl").write_text(json.dumps(GOOD, ensure_ascii=False).replace("hi", "h\u2192i") + "\n")
+    return folder
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", ["table", "json", "sarif", "github"])
+def test_any_file_name_on_any_console(run_cli, odd_names, tmp_path, encoding, fmt):
+    out = tmp_path / f"report.{fmt}"
+    proc = run_cli("check", "--select", "ALL", "--output-format", fmt, "--output-file", str(out), str(odd_names),
+                   cwd=odd_names, env={"PYTHONIOENCODING": encoding})  # strict errors, as on most desktops
+    assert_sane(proc, usage_ok=False)
+    assert "bad.jsonl" in proc.stdout and "snow" in proc.stdout
+    if fmt in ("json", "sarif"):
+        assert "bad.jsonl" in json.dumps(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_stats_any_file_name_on_any_console(run_cli, odd_names):
+    proc = run_cli("stats", str(odd_names), env={"PYTHONIOENCODING": "ascii"})
+    assert_sane(proc)

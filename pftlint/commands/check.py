@@ -213,7 +213,7 @@ def write_atomically(path: str, write: Callable[[TextIO], None]) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             write(out)
             out.flush()
             os.fsync(out.fileno())

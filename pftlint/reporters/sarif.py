@@ -57,7 +57,8 @@ def artifact_location(path: str, cwd: Path) -> dict:
         relative = absolute.relative_to(cwd)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # the file name's own bytes, percent-encoded: a name that is not UTF-8 cannot be encoded as text
+    return {"uri": quote(os.fsencode(relative.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def result(finding: Finding, index: dict[str, int], cwd: Path) -> dict:
