@@ -450,3 +450,14 @@ def test_rule_document(run_cli, key):
     assert "```" not in proc.stdout and "## " not in proc.stdout  # rendered, not raw Markdown
     data = json.loads(run_cli("rule", key, "--output-format", "json").stdout)
     assert data["name"] == "json-array" and data["documentation"] == doc.text
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_formats_stay_valid_json_on_an_ascii_console(run_cli, tmp_path, fmt):
+    path = tmp_path / "données.jsonl"
+    path.write_text('{"messages": [{"role": "human", "content": "☃ é"}]}\n', encoding="utf-8")
+    proc = run_cli("check", "--isolated", "--output-format", fmt, str(path), env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)  # \uXXXX escapes, not backslash-replaced bytes
+    text = json.dumps(doc, ensure_ascii=False)
+    assert ("donn%C3%A9es" if fmt == "sarif" else "données") in text  # SARIF URIs are percent-encoded

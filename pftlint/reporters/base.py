@@ -32,3 +32,9 @@ class Reporter:
 
     def report(self, report: Report) -> None:
         raise NotImplementedError
+
+    @property
+    def utf8(self) -> bool:
+        """Whether the stream takes any text (else JSON output escapes non-ASCII as \\uXXXX)."""
+        encoding = (getattr(self.stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+        return encoding in ("utf8", "utf8sig")

@@ -25,5 +25,5 @@ def report_to_dict(report: Report) -> dict:
 
 class JsonReporter(Reporter):
     def report(self, report: Report) -> None:
-        json.dump(report_to_dict(report), self.stream, ensure_ascii=False)
+        json.dump(report_to_dict(report), self.stream, ensure_ascii=not self.utf8)
         self.stream.write("\n")

@@ -103,5 +103,5 @@ def report_to_sarif(report: Report, cwd: str | os.PathLike | None = None) -> dic
 
 class SarifReporter(Reporter):
     def report(self, report: Report) -> None:
-        json.dump(report_to_sarif(report), self.stream, ensure_ascii=False, indent=2)
+        json.dump(report_to_sarif(report), self.stream, ensure_ascii=not self.utf8, indent=2)
         self.stream.write("\n")
