@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MIN_CHUNK = 2 * 1024 * 1024
 MAX_CHUNK = 8 * 1024 * 1024
 # Reader issues whose meaning does not depend on lines outside the chunk.
-_LOCAL_ISSUES = frozenset({"blank-line", "invalid-utf8", "literal-newline-separator",
+LOCAL_ISSUES = frozenset({"blank-line", "invalid-utf8", "literal-newline-separator",
                            "crlf-line-endings", "missing-final-newline", "trailing-blank-lines"})
 
 _LINTER: "Linter | None" = None  # inherited by forked workers
@@ -49,7 +49,7 @@ def lint_file_parallel(linter: "Linter", path: str, size: int) -> FileResult | N
         if foreign:
             return None  # a foreign-format file skips record rules: one pass is fast
         chunk = max(MIN_CHUNK, min(MAX_CHUNK, size // (linter.jobs * 8)))
-        bounds = _boundaries(stream, size, chunk)
+        bounds = boundaries(stream, size, chunk)
     if len(bounds) < 2:
         return None
     global _LINTER
@@ -81,7 +81,7 @@ def _no() -> bool:
     return False
 
 
-def _boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
+def boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
     """(start, end) byte ranges; each later chunk starts a non-blank line that follows a non-blank line."""
     starts = [0]
     pos = chunk
@@ -111,17 +111,17 @@ def _lint_chunk(task):
     path, start, end, first, last, method = task
     linter = _LINTER
     with open(path, "rb") as stream:
-        reader = Reader(_lines(stream, start, end))
+        reader = Reader(chunk_lines(stream, start, end))
         seen: set[str] = set()
         findings: list = []
-        keyed = linter.check_units(_watch(reader, seen), path, method, None, findings, observe=False)
-    allowed = _LOCAL_ISSUES if last else _LOCAL_ISSUES - {"trailing-blank-lines", "missing-final-newline"}
+        keyed = linter.check_units(watch_issues(reader, seen), path, method, None, findings, observe=False)
+    allowed = LOCAL_ISSUES if last else LOCAL_ISSUES - {"trailing-blank-lines", "missing-final-newline"}
     if seen - allowed or reader.stats.structure != "jsonl":
         return None
     return findings, _pack(keyed), reader.stats
 
 
-def _lines(stream, start: int, end: int) -> Iterator[bytes]:
+def chunk_lines(stream, start: int, end: int) -> Iterator[bytes]:
     """The lines of bytes start..end, one at a time (a chunk is never held whole)."""
     stream.seek(start)
     position = start
@@ -178,7 +178,8 @@ def _unpack(packed, width: int) -> Iterator[tuple[int, tuple]]:
         yield line, tuple(keys)
 
 
-def _watch(reader: Reader, seen: set[str]) -> Iterator:
+def watch_issues(reader: Reader, seen: set[str]) -> Iterator:
+    """The reader's units, passed on; the rules of its Issues are collected in ``seen``."""
     for unit in reader:
         if type(unit) is Issue:
             seen.add(unit.rule)

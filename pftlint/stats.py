@@ -205,10 +205,10 @@ def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) 
     except ValueError:  # no fork on this platform
         return None
     from .engine import sample_method
-    from .parallel import MAX_CHUNK, MIN_CHUNK, _boundaries
+    from .parallel import MAX_CHUNK, MIN_CHUNK, boundaries
 
     _, method, _ = sample_method(iter(Reader(stream)), settings.method)
-    bounds = _boundaries(stream, size, max(MIN_CHUNK, min(MAX_CHUNK, size // (settings.jobs * 8))))
+    bounds = boundaries(stream, size, max(MIN_CHUNK, min(MAX_CHUNK, size // (settings.jobs * 8))))
     if len(bounds) < 2:
         return None
     b = settings.budget
@@ -234,15 +234,15 @@ def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) 
 
 def _count_chunk(task) -> tuple[_Acc, int] | None:
     """In a worker: count bytes start..end; None when the chunk is not plain JSON lines on its own."""
-    from .parallel import _LOCAL_ISSUES, _lines, _watch
+    from .parallel import LOCAL_ISSUES, chunk_lines, watch_issues
 
     path, start, end, method, encoding, limit = task
     acc = _Acc(limit)
     seen: set[str] = set()
     with open(path, "rb") as stream:
-        reader = Reader(_lines(stream, start, end))
-        skipped = _count_units(_watch(reader, seen), method, encoding, acc)
-    if seen - _LOCAL_ISSUES or reader.stats.structure != "jsonl":
+        reader = Reader(chunk_lines(stream, start, end))
+        skipped = _count_units(watch_issues(reader, seen), method, encoding, acc)
+    if seen - LOCAL_ISSUES or reader.stats.structure != "jsonl":
         return None
     return acc, skipped
 

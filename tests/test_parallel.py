@@ -20,7 +20,7 @@ def _record(i: int, rng: random.Random) -> dict:
             "non_preferred_output": [{"role": "assistant", "content": f"Wrong {i}."}]}
 
 
-def _lines(n: int = 3000) -> list[bytes]:
+def chunk_lines(n: int = 3000) -> list[bytes]:
     rng = random.Random(7)
     lines = [json.dumps(_record(i, rng), ensure_ascii=False).encode() for i in range(n)]
     lines[2500] = lines[100]  # a duplicate across chunks
@@ -54,7 +54,7 @@ def small_chunks(monkeypatch):
 @pytest.mark.parametrize("breakage", BREAKAGES)
 def test_same_findings_as_one_pass(breakage, tmp_path, small_chunks):
     path = tmp_path / "data.jsonl"
-    path.write_bytes(BREAKAGES[breakage](_lines()))
+    path.write_bytes(BREAKAGES[breakage](chunk_lines()))
     results = []
     for jobs in (1, 2):
         linter = make_linter(**RULES)
@@ -68,10 +68,10 @@ def test_same_findings_as_one_pass(breakage, tmp_path, small_chunks):
 
 def test_chunks_are_really_used(tmp_path, small_chunks):
     path = tmp_path / "data.jsonl"
-    path.write_bytes(BREAKAGES["clean"](_lines()))
+    path.write_bytes(BREAKAGES["clean"](chunk_lines()))
     size = path.stat().st_size
     with open(path, "rb") as stream:
-        assert len(parallel._boundaries(stream, size, parallel.MIN_CHUNK)) > 4
+        assert len(parallel.boundaries(stream, size, parallel.MIN_CHUNK)) > 4
     linter = make_linter()
     linter.jobs = 2
     result = parallel.lint_file_parallel(linter, str(path), size)  # None would mean: fell back to one pass
@@ -82,7 +82,7 @@ def test_boundaries_never_split_blank_runs(tmp_path):
     path = tmp_path / "data.jsonl"
     path.write_bytes(b"".join(b"{}\n" + (b"\n \n" if i % 7 == 0 else b"") for i in range(5000)))
     with open(path, "rb") as stream:
-        bounds = parallel._boundaries(stream, path.stat().st_size, 1000)
+        bounds = parallel.boundaries(stream, path.stat().st_size, 1000)
     data = path.read_bytes()
     assert len(bounds) > 5 and bounds[0][0] == 0 and bounds[-1][1] == len(data)
     for (start, end), (next_start, _) in zip(bounds, bounds[1:]):
@@ -99,7 +99,7 @@ def test_packed_keys_round_trip():
 
 @pytest.mark.parametrize("breakage", ["clean", "invalid line"])
 def test_validation_overlap_same_on_two_cores(breakage, tmp_path, small_chunks):
-    lines = _lines()
+    lines = chunk_lines()
     train = tmp_path / "train.jsonl"
     train.write_bytes(BREAKAGES[breakage](lines))
     valid = tmp_path / "valid.jsonl"
