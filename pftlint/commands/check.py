@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import stat
 import sys
-import tempfile
 from collections import Counter
 from typing import Callable, TextIO
 
@@ -206,35 +204,12 @@ def check_output_options(args: argparse.Namespace, output_format: str, paths: li
 
 
 def write_atomically(path: str, write: Callable[[TextIO], None]) -> None:
-    """Write a temporary file in the same folder, then rename it over ``path``: no reader sees half a report."""
+    """Write the report beside ``path``, then rename it over ``path``: no reader sees half a report."""
+    from ..atomic import replaced_when_done
     from ..cli import UsageError
 
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-        tmp = None
+        with replaced_when_done(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
+            write(out.stream)
     except OSError as exc:
         raise UsageError(f"--output-file {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-def _file_mode(path: str) -> int:
-    """The mode a plain ``open(path, "w")`` would leave: the existing file's, else 0666 minus the umask."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
