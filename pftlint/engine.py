@@ -33,7 +33,7 @@ SAMPLE_RECORDS = 25
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 
-def _available_cores() -> int:
+def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -63,7 +63,7 @@ class Linter:
         self.rules = rules
         self.method = method
         # 0: one process per available core, for files large enough to be worth it
-        self.jobs = jobs if jobs > 0 else _available_cores()
+        self.jobs = jobs if jobs > 0 else available_cores()
         self._record_checks = {
             m: [(a.rule.impl.check, a) for a in rules.values()
                 if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]

@@ -10,14 +10,14 @@ import sys
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator, TextIO
 
-from .reporters import _isatty
+from .reporters import is_terminal
 
 # A file at least this large gets a progress bar.
 PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 
 
 def _wanted(total: int | None, stream: TextIO) -> bool:
-    return bool(total) and total >= PROGRESS_MIN_BYTES and _isatty(stream)  # a terminal, whatever NO_COLOR says
+    return bool(total) and total >= PROGRESS_MIN_BYTES and is_terminal(stream)  # a terminal, whatever NO_COLOR says
 
 
 def _bar(stream: TextIO):

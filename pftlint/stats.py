@@ -293,9 +293,9 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None) 
 def compute(paths: list[str], settings: Settings) -> dict:
     """The whole JSON document for these files."""
     if settings.jobs <= 0:
-        from .engine import _available_cores
+        from .engine import available_cores
 
-        settings = replace(settings, jobs=_available_cores())
+        settings = replace(settings, jobs=available_cores())
     b = settings.budget
     notes = [BILLING_NOTE]
     if b is None:

@@ -65,7 +65,7 @@ def resolve_format(name: str, stream: TextIO) -> str:
         return name
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return "github"
-    return "table" if _isatty(stream) else "concise"
+    return "table" if is_terminal(stream) else "concise"
 
 
 def use_color(stream: TextIO, no_color: bool = False) -> bool:
@@ -74,10 +74,10 @@ def use_color(stream: TextIO, no_color: bool = False) -> bool:
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return _isatty(stream)
+    return is_terminal(stream)
 
 
-def _isatty(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
