@@ -117,7 +117,7 @@ ROLES = st.sampled_from(["system", "user", "assistant", "tool", "function", "dev
 PARTS = st.lists(st.one_of(
     st.builds(lambda t: {"type": "text", "text": t}, TEXTS),
     st.builds(lambda u: {"type": "image_url", "image_url": {"url": u}},
-              st.sampled_from(["https://e.com/a.png", "data:image/png;base64,iVBORw0KGgo=", "data:image/gif;base64,R0"])),
+              st.sampled_from(["https://e.com/a.png", "data:image/png;base64,iVBOR=", "data:image/gif;base64,R0"])),
 ), min_size=0, max_size=12)
 CALLS = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
 MESSAGE = st.one_of(

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from ..models import Problem
 from ..record import Record, text_of
+from ..targets import Target
 from . import record_rule
 
 _TEXT_PARTS = frozenset(("text", "refusal"))
@@ -90,10 +91,12 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     images = 0
     over = ""  # the JSON path of the first image past the profile's limit
     limit = target.max_images_per_example
+    parts = False  # any content written as a list of parts (only then can forms be mixed)
     for path, list_path, msg in record.messages():
         content = msg.get("content")
         if not isinstance(content, list):
             continue
+        parts = True
         for i, part in enumerate(content):
             kind = _MEDIA_KIND.get(_part_type(part))
             if kind is None:
@@ -120,20 +123,20 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     if over:
         yield Problem(f"the example holds {images} images; {target.title} accepts at most {limit} per example: "
                       "split it into several examples, or drop the images it does not need", json_path=over)
-    if target.uniform_content:
+    if parts and target.uniform_content:
         yield from _mixed_content(record)
 
 
-def _image_url(part: dict, where: str, target) -> Iterator[Problem]:
+def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
     """An image_url part whose URL the profile's prefixes do not allow (Together: base64 data URLs)."""
     prefixes = target.image_url_prefixes
     holder = part.get("image_url")
     url = holder.get("url") if isinstance(holder, dict) else None
     accepted = ", ".join(f"{p}..." for p in prefixes)
     if not isinstance(url, str):
-        yield Problem(f"the image part has no 'image_url': {{\"url\": \"...\"}} string; {target.title} reads the "
-                      f"image from there: write {{\"type\": \"image_url\", \"image_url\": {{\"url\": \"{prefixes[0]}...\"}}}}",
-                      json_path=where)
+        example = f'{{"type": "image_url", "image_url": {{"url": "{prefixes[0]}..."}}}}'
+        yield Problem(f"the image part has no URL string; {target.title} reads the image from image_url.url: "
+                      f"write {example}", json_path=where)
     elif not url.startswith(prefixes):
         shown = url if len(url) <= 40 else url[:40] + "..."
         yield Problem(f"image URL {shown!r} is not accepted by {target.title}, which takes only base64 data URLs "
