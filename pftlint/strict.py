@@ -38,6 +38,12 @@ def integer(value: Any, where: str) -> int:
     return value
 
 
+def boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        fail(where, "a boolean", value)
+    return value
+
+
 def number(value: Any, where: str) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         fail(where, "a number", value)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import catalog
-from .strict import build, integer, list_of, one_of, string, table_of
+from .strict import boolean, build, integer, list_of, one_of, string, table_of
 
 SEVERITY_OR_OFF = ("error", "warning", "info", "off")
 
@@ -27,10 +27,19 @@ class Target:
     roles: frozenset[str]  # roles allowed in input / supervised messages
     dpo_output_roles: frozenset[str]
     dpo_output_messages: int
+    weight_roles: frozenset[str]  # roles whose messages may carry a `weight` (invalid-weight)
     severity: dict[str, str] = field(default_factory=dict, hash=False)  # rule name -> error|warning|info|off
     # The model whose per-example limit example-too-long and `pftlint stats` use unless --model
     # names one (rules/models.toml); None where the provider trains other models (no shipped tokenizer).
     default_model: str | None = None
+    # Content parts (non-text-content): the most image parts one example may hold (None: no
+    # published limit), the prefixes an image URL must start with (empty: any URL), and whether
+    # one example must write every message's content in one form (all strings or all part lists).
+    max_images_per_example: int | None = None
+    image_url_prefixes: tuple[str, ...] = ()
+    uniform_content: bool = False
+    # Whether a DPO output must hold text, even when it makes tool calls (empty-content).
+    dpo_output_requires_text: bool = False
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -55,7 +64,9 @@ _ROLES = list_of(string, frozenset)
 _CHECKS = {
     "name": string, "title": string, "source": string, "min_examples": integer, "max_file_bytes": integer,
     "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
-    "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
+    "weight_roles": _ROLES, "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
+    "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean,
+    "dpo_output_requires_text": boolean,
 }
 
 

@@ -379,3 +379,126 @@ def test_literal_escape_heuristic_on_real_texts(corpus):
                     assert escaped_newlines(json.dumps(text)) or not escaped_newlines(text.replace("\n", "\\n"))
     assert multiline > 1000
     assert flagged >= 0.99 * multiline
+
+
+# -- the profile's content-part limits (non-text-content) and DPO outputs (empty-content) -------
+PNG = "data:image/png;base64,iVBORw0KGgo="
+
+
+def image(url=PNG):
+    return {"type": "image_url", "image_url": {"url": url}}
+
+
+def text(value):
+    return {"type": "text", "text": value}
+
+
+def lint(rule, record, target):
+    result = lint_records([record], name="t.jsonl", select=[rule], target=target)
+    return [(f.json_path, f.message) for f in result.findings]
+
+
+def pictures(first: int, second: int) -> dict:
+    """A supervised example with images in two user turns, every content a list of parts."""
+    return sft(user([text("Look.")] + [image()] * first), assistant([text("Seen.")]),
+               user([image()] * second), assistant([text("Seen too.")]))
+
+
+@pytest.mark.parametrize(("target", "images", "expected"), [
+    ("openai", 11, "messages[2].content[4]"),  # the 11th image of the example, in its second user turn
+    ("openai", 10, None),
+    ("together", 11, "messages[2].content[4]"),
+    ("together", 10, None),
+    ("azure", 11, None),  # Azure's vision fine-tuning allows 64 images per example
+    ("azure", 65, "messages[2].content[58]"),
+    ("fireworks", 70, None),  # no published limit
+])
+def test_images_per_example_limit_per_target(target, images, expected):
+    found = lint("non-text-content", pictures(6, images - 6), target)
+    assert [p for p, _ in found] == ([expected] if expected else [])
+    if expected:
+        assert f"holds {images} images" in found[0][1] and "at most" in found[0][1]
+
+
+def test_image_limit_is_not_repeated_in_dpo():
+    record = dpo(prompt=[text("Look.")] + [image()] * 11)
+    found = lint("non-text-content", record, "openai")
+    assert len(found) == 11 and all("DPO example" in m for _, m in found)  # each image once, no count on top
+
+
+@pytest.mark.parametrize(("url", "bad"), [
+    ("https://example.com/cat.png", True),
+    ("http://example.com/cat.jpg", True),
+    ("data:image/gif;base64,R0lGODlh", True),
+    ("data:image/png,iVBORw0KGgo=", True),  # not base64
+    ("data:image/jpeg;base64,/9j/4AAQ", False),
+    ("data:image/png;base64,iVBORw0KGgo=", False),
+    ("data:image/webp;base64,UklGRg==", False),
+])
+def test_together_wants_base64_data_urls(url, bad):
+    record = sft(user([text("What is it?"), image(url)]), assistant([text("A cat.")]))
+    found = lint("non-text-content", record, "together")
+    assert [p for p, _ in found] == (["messages[0].content[1].image_url.url"] if bad else [])
+    if bad:
+        assert "base64" in found[0][1] and "data:image/png;base64," in found[0][1]
+    assert lint("non-text-content", record, "openai") == []  # OpenAI fetches web addresses
+
+
+@pytest.mark.parametrize("part", [
+    {"type": "image_url"}, {"type": "image_url", "image_url": "https://e.com/a.png"},
+    {"type": "image_url", "image_url": {"url": 7}},
+])
+def test_together_image_part_without_a_url(part):
+    record = sft(user([text("What is it?"), part]), assistant([text("A cat.")]))
+    assert [p for p, _ in lint("non-text-content", record, "together")] == ["messages[0].content[1]"]
+
+
+def test_together_images_only_in_user_messages():
+    record = sft(user([text("Draw a cat.")]), assistant([image()]))
+    (finding,) = lint("non-text-content", record, "together")
+    assert finding[0] == "messages[1].content[0]" and "user messages only" in finding[1]
+
+
+@pytest.mark.parametrize(("record", "method", "expected"), [
+    (sft(user([text("What is it?"), image()]), assistant("A cat.")), "supervised", "messages[1].content"),
+    (sft(user("Hi."), assistant([text("Hello.")])), "supervised", "messages[1].content"),
+    (sft(user("Hi."), assistant("Hello."), user([text("Again?"), image()]), assistant("Yes.")), "supervised",
+     "messages[2].content"),
+    (dpo(prompt=[text("Hi.")]), "dpo", "preferred_output[0].content"),
+    (dpo(preferred=[text("4.")]), "dpo", "preferred_output[0].content"),
+    (sft(user("Hi."), assistant("Hello.")), "supervised", None),
+    (sft(user([text("What is it?"), image()]), assistant([text("A cat.")])), "supervised", None),
+    (dpo(), "dpo", None),
+    # null content (a tool call) is neither form
+    (sft(user([text("Weather?"), image()]), assistant(None, tool_calls=[{"id": "c"}]), assistant([text("Sun.")])),
+     "supervised", None),
+])
+def test_together_does_not_mix_strings_and_part_lists(record, method, expected):
+    found = lint("non-text-content", record, "together")
+    found = [(p, m) for p, m in found if "DPO example" not in m]  # images in DPO are reported on their own
+    assert [p for p, _ in found] == ([expected] if expected else [])
+    if expected:
+        assert "mixes" in found[0][1] and '"type": "text"' in found[0][1]
+    assert [m for _, m in lint("non-text-content", record, "openai") if "mixes" in m] == []
+
+
+CALL = [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    (assistant(None, tool_calls=CALL), "preferred_output[0].content"),
+    ({"role": "assistant", "tool_calls": CALL}, "preferred_output[0]"),  # no content key at all
+    (assistant("", tool_calls=CALL), "preferred_output[0].content"),
+    (assistant("Calling f.", tool_calls=CALL), None),
+])
+def test_together_dpo_output_needs_text(reply, expected):
+    found = lint("empty-content", dpo(preferred=reply), "together")
+    assert [p for p, _ in found] == ([expected] if expected else [])
+    if expected:
+        assert "the preferred reply (assistant)" in found[0][1]
+    assert lint("empty-content", dpo(preferred=reply), "openai") == []  # OpenAI: the calls are the message
+
+
+def test_together_tool_call_in_the_prompt_is_not_an_output():
+    record = dpo(messages=[user("Weather?"), assistant(None, tool_calls=CALL), user("And tomorrow?")])
+    assert lint("empty-content", record, "together") == []

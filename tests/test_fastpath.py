@@ -112,10 +112,21 @@ TEXTS = st.one_of(
     st.text(max_size=30),
 )
 ROLES = st.sampled_from(["system", "user", "assistant", "tool", "function", "developer", "human", "User"])
+# Part lists with images (web and data URLs) and reply-less tool calls: what the image limits,
+# the URL prefixes, the one-content-form rule and the text-in-outputs rule look at.
+PARTS = st.lists(st.one_of(
+    st.builds(lambda t: {"type": "text", "text": t}, TEXTS),
+    st.builds(lambda u: {"type": "image_url", "image_url": {"url": u}},
+              st.sampled_from(["https://e.com/a.png", "data:image/png;base64,iVBOR=", "data:image/gif;base64,R0"])),
+), min_size=0, max_size=12)
+CALLS = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
 MESSAGE = st.one_of(
     st.fixed_dictionaries({"role": ROLES, "content": TEXTS}),
     st.fixed_dictionaries({"role": ROLES, "content": TEXTS}, optional={"weight": st.sampled_from([0, 1, 2, 1.0]),
                                                                        "name": st.just("n")}),
+    st.fixed_dictionaries({"role": ROLES, "content": st.one_of(PARTS, TEXTS)}, optional={"weight": st.just(0)}),
+    st.fixed_dictionaries({"role": st.just("assistant"), "content": st.sampled_from([None, ""]),
+                           "tool_calls": st.just(CALLS)}),
 )
 CONVERSATION = st.lists(MESSAGE, min_size=0, max_size=5)
 OUTPUT = st.one_of(st.lists(MESSAGE, min_size=0, max_size=2),
@@ -149,3 +160,22 @@ def test_generated_pairs_with_equal_or_folded_replies(data, same):
 _LINTERS = {t: _linter(t) for t in TARGETS}
 
 
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_profile_content_checks_are_never_cleared(target):
+    """What the Together profile and the image limits report is never a plain record."""
+    linter = _linter(target)
+    png = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+    call = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+    records = [
+        ({"messages": [{"role": "user", "content": "Hi.", "weight": 0}, {"role": "assistant", "content": "Hello."}]},
+         "supervised"),
+        ({"messages": [{"role": "user", "content": [png] * 70}, {"role": "assistant", "content": "Seen."}]},
+         "supervised"),
+        ({"input": {"messages": [{"role": "user", "content": "Weather?"}]},
+          "preferred_output": [{"role": "assistant", "content": None, "tool_calls": call}],
+          "non_preferred_output": [{"role": "assistant", "content": "No idea."}]}, "dpo"),
+    ]
+    for data, method in records:
+        assert not _cleared(linter, data, method)

@@ -330,3 +330,29 @@ def test_real_openai_files_are_clean(corpus):
         checked += 1
     assert checked >= 8
 
+
+
+# -- invalid-weight: the profile's weight-roles (Together weighs every message) ---------------
+@pytest.mark.parametrize(("target", "expected"), [
+    ("together", []),
+    ("openai", ["messages[0].weight", "messages[1].weight"]),
+    ("azure", ["messages[0].weight", "messages[1].weight"]),
+    ("fireworks", ["messages[0].weight", "messages[1].weight"]),
+])
+def test_weight_roles_come_from_the_profile(target, expected):
+    record = sft(m("system", weight=0), m("user", weight=1), m("assistant", weight=1))
+    assert paths(record, "invalid-weight", target) == expected
+    assert paths(dpo([m("system", weight=1), m("user", weight=0)]), "invalid-weight", target) == \
+        [p.replace("messages", "input.messages") for p in expected]
+
+
+def test_together_still_checks_the_weight_value_on_every_message():
+    found = run(sft(m("user", weight=2), m("assistant", weight=0.5)), "invalid-weight", "together")
+    assert [f.json_path for f in found] == ["messages[0].weight", "messages[1].weight"]
+    assert "weight 2 is not 0 or 1" in found[0].message
+
+
+def test_together_weight_on_a_role_it_does_not_weigh():
+    (finding,) = run(sft(m("user"), m("assistant"), m("tool", weight=0)), "invalid-weight", "together")
+    assert finding.json_path == "messages[2].weight"
+    assert "system, user, assistant" in finding.message and "Together AI" in finding.message

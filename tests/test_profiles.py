@@ -125,3 +125,40 @@ def test_a_model_missing_its_encoding_is_refused():
     del data["encoding"]
     with pytest.raises(CatalogError, match="missing key 'encoding'"):
         parse_model("x", data)
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"weight-roles": "assistant"}, ["weight-roles", "a list"]),
+    ({"max-images-per-example": "10"}, ["max-images-per-example", "an integer"]),
+    ({"max-images-per-example": True}, ["max-images-per-example", "an integer", "a boolean"]),
+    ({"image-url-prefixes": "data:"}, ["image-url-prefixes", "a list"]),
+    ({"image-url-prefixes": [1]}, ["image-url-prefixes[0]", "a string"]),
+    ({"uniform-content": "yes"}, ["uniform-content", "a boolean", "a string"]),
+    ({"dpo-output-requires-text": 1}, ["dpo-output-requires-text", "a boolean", "an integer"]),
+])
+def test_the_content_keys_are_validated(changes, words):
+    assert_refused(lambda: parse_target(_profile(**changes), "targets/broken.toml"), "targets/broken.toml: ", words)
+
+
+def test_weight_roles_is_required_and_the_content_keys_are_optional():
+    data = _profile()
+    del data["weight-roles"]
+    with pytest.raises(CatalogError, match="missing key 'weight-roles'"):
+        parse_target(data, "targets/broken.toml")
+    plain = _profile()
+    del plain["max-images-per-example"]
+    target = parse_target(plain, "targets/plain.toml")
+    assert target.max_images_per_example is None and target.image_url_prefixes == ()
+    assert target.uniform_content is False and target.dpo_output_requires_text is False
+
+
+def test_shipped_content_limits():
+    together, openai, azure = load_target("together"), load_target("openai"), load_target("azure")
+    assert together.weight_roles == {"system", "user", "assistant"} and openai.weight_roles == {"assistant"}
+    assert together.max_images_per_example == openai.max_images_per_example == 10
+    assert azure.max_images_per_example == 64
+    assert all(p.startswith("data:image/") and p.endswith(";base64,") for p in together.image_url_prefixes)
+    assert together.uniform_content and together.dpo_output_requires_text
+    assert not openai.image_url_prefixes and not openai.uniform_content and not openai.dpo_output_requires_text
+    for t in all_targets():
+        assert t.weight_roles <= t.roles

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from ..models import Problem
 from ..record import Record, text_of
+from ..targets import Target
 from . import record_rule
 
 _TEXT_PARTS = frozenset(("text", "refusal"))
@@ -47,8 +48,11 @@ def _which(list_path: str, path: str, msg: dict) -> str:
 
 @record_rule("empty-content")
 def empty_content(record: Record, options: dict) -> Iterator[Problem]:
+    # Where the profile wants text in every DPO output, tool calls do not stand in for it.
+    outputs_need_text = record.is_dpo and record.target.dpo_output_requires_text
     for path, list_path, msg in record.messages():
         content = msg.get("content")
+        needs_text = outputs_need_text and list_path in _OUTPUT_NAMES
         if isinstance(content, str):
             text = content
         elif isinstance(content, list):
@@ -56,26 +60,43 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             if not all(isinstance(p, dict) and _part_type(p) in _TEXT_PARTS for p in content):
                 continue
             text = text_of(content) or ""
+        elif content is None and needs_text and _makes_calls(msg):
+            # null or absent without calls is wrong-type's and missing-key's business
+            yield Problem(f"{_which(list_path, path, msg)} has no content, only tool calls: "
+                          f"{record.target.title} needs the reply's text in each DPO output; write it in "
+                          "'content' (or drop the example)",
+                          json_path=f"{path}.content" if "content" in msg else path)
+            continue
         else:
             continue  # null or absent: a tool call, or missing-key's and wrong-type's business
         if text and not text.isspace():
             continue
-        if msg.get("tool_calls") or msg.get("function_call"):
+        if not needs_text and _makes_calls(msg):
             continue  # the calls are the message
         what = "only whitespace as" if text else "empty"
         yield Problem(f"{_which(list_path, path, msg)} has {what} content; write the text it should hold, "
                       "or drop the message (or the example)", json_path=f"{path}.content")
 
 
+def _makes_calls(msg: dict) -> bool:
+    return bool(msg.get("tool_calls") or msg.get("function_call"))
+
+
 # -- non-text-content -----------------------------------------------------
 
 @record_rule("non-text-content")
 def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
+    target = record.target
     dpo = record.is_dpo
+    images = 0
+    over = ""  # the JSON path of the first image past the profile's limit
+    limit = target.max_images_per_example
+    parts = False  # any content written as a list of parts (only then can forms be mixed)
     for path, list_path, msg in record.messages():
         content = msg.get("content")
         if not isinstance(content, list):
             continue
+        parts = True
         for i, part in enumerate(content):
             kind = _MEDIA_KIND.get(_part_type(part))
             if kind is None:
@@ -85,13 +106,62 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
                 yield Problem(f"{kind} part in a DPO example: preference fine-tuning is text-only; "
                               f"describe the {kind} in text, or train on it in a supervised file",
                               json_path=where)
-            elif kind != "image":
+                continue
+            if kind != "image":
                 yield Problem(f"{kind} part in a training message: fine-tuning accepts text and images only; "
                               f"replace the {kind} with text", json_path=where)
-            elif msg.get("role") != "user":
+                continue
+            images += 1
+            if limit is not None and images == limit + 1:
+                over = where
+            if msg.get("role") != "user":
                 yield Problem(f"image part in {_which(list_path, path, msg)}: images are allowed in user "
                               "messages only; move the image to the user turn or describe it in text",
                               json_path=where)
+            elif target.image_url_prefixes and _part_type(part) == "image_url":
+                yield from _image_url(part, where, target)
+    if over:
+        yield Problem(f"the example holds {images} images; {target.title} accepts at most {limit} per example: "
+                      "split it into several examples, or drop the images it does not need", json_path=over)
+    if parts and target.uniform_content:
+        yield from _mixed_content(record)
+
+
+def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
+    """An image_url part whose URL the profile's prefixes do not allow (Together: base64 data URLs)."""
+    prefixes = target.image_url_prefixes
+    holder = part.get("image_url")
+    url = holder.get("url") if isinstance(holder, dict) else None
+    accepted = ", ".join(f"{p}..." for p in prefixes)
+    if not isinstance(url, str):
+        example = f'{{"type": "image_url", "image_url": {{"url": "{prefixes[0]}..."}}}}'
+        yield Problem(f"the image part has no URL string; {target.title} reads the image from image_url.url: "
+                      f"write {example}", json_path=where)
+    elif not url.startswith(prefixes):
+        shown = url if len(url) <= 40 else url[:40] + "..."
+        yield Problem(f"image URL {shown!r} is not accepted by {target.title}, which takes only base64 data URLs "
+                      f"({accepted}); embed the image base64-encoded as one of these types (download it first "
+                      "if it is a web address)", json_path=f"{where}.image_url.url")
+
+
+def _mixed_content(record: Record) -> Iterator[Problem]:
+    """One finding when an example writes some contents as strings and others as part lists."""
+    first = None  # (form, message path, list path, message) of the first string or list content
+    for path, list_path, msg in record.messages():
+        content = msg.get("content")
+        form = "string content" if isinstance(content, str) else "a list of parts" \
+            if isinstance(content, list) else None
+        if form is None:
+            continue  # null or another type: a tool call, or wrong-type's business
+        if first is None:
+            first = (form, path, list_path, msg)
+        elif form != first[0]:
+            yield Problem(f"{_which(list_path, path, msg)} has {form}, but "
+                          f"{_which(first[2], first[1], first[3])} has {first[0]}: "
+                          f"{record.target.title} rejects an example that mixes the two; write every message "
+                          "of the example as a list of parts ([{\"type\": \"text\", \"text\": \"...\"}, ...]), "
+                          "or every one as a string", json_path=f"{path}.content")
+            return
 
 
 # -- identical-outputs / near-identical-outputs ---------------------------

@@ -259,24 +259,30 @@ def _weight_problem(weight) -> str | None:
 
 @record_rule("invalid-weight")
 def invalid_weight(record: Record, options: dict):
+    weight_roles = record.target.weight_roles
     for path, items in conversations(record):
         for msg in items:
             if type(msg) is dict and "weight" in msg:
                 weight = msg["weight"]
-                # the usual case, an integer 0 or 1 on an assistant message, needs no walk
-                if not (type(weight) is int and (weight == 0 or weight == 1) and msg.get("role") == "assistant"):
+                # the usual case, an integer 0 or 1 on a message the profile lets carry one, needs no walk
+                if not (type(weight) is int and (weight == 0 or weight == 1) and msg.get("role") in weight_roles):
                     return _invalid_weights(record)
     return ()
 
 
 def _invalid_weights(record: Record) -> Iterator[Problem]:
+    target = record.target
+    weight_roles = target.weight_roles
     for list_path, items in conversations(record):
         for i, msg in enumerate(items):
             if type(msg) is not dict or "weight" not in msg:
                 continue
             role = msg.get("role")
-            if isinstance(role, str) and meant_role(role) not in (None, "assistant"):
-                yield Problem(f"weight is only allowed on assistant messages, not on a {role} message; "
+            # an unknown role is invalid-role's; an alias (human) counts as the role it means
+            if isinstance(role, str) and meant_role(role) not in (None, *weight_roles):
+                only = "assistant messages" if weight_roles == {"assistant"} else \
+                    f"messages of role {role_list(weight_roles)}"
+                yield Problem(f"weight is only allowed on {only} for {target.title}, not on a {role} message; "
                               "remove it", json_path=f"{list_path}[{i}].weight")
                 continue
             text = _weight_problem(msg["weight"])
