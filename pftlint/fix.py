@@ -22,16 +22,39 @@ active and has a finding in it. The rewrite:
 
 Nothing is guessed. A file with a finding of ``invalid-json``,
 ``invalid-utf8`` or ``not-an-object`` (whether those rules are active or
-not), or a ``{"data": [...]}`` document with other keys beside the records,
-is left alone with one line saying which line to repair by hand.
+not), a ``{"data": [...]}`` document with other keys beside the records, or a
+record to be rewritten (pretty-printed, or an element of an indented array)
+with a key repeated in one of its objects, at any depth (``json.dumps`` of
+the parsed record would keep only the last value), is left alone with one
+line saying which line to repair by hand. Records kept byte for byte keep
+their duplicate keys as they are (``duplicate-key`` reports them); they are
+not parsed a second time.
 
 Safety: the fixed file is written to a temporary file in the same folder,
 re-read, and compared record by record with the original (same count, same
-order, same values with the same types and key order); only then is it
-renamed over the original, with the original's permission bits. A read-only
-file, a write error (full disk), an interruption, or a failed comparison
-leaves the original untouched and removes the temporary file. Standard input
-is never fixed: ``--fix``/``--diff`` with ``-`` is a usage error.
+order, same values with the same types and key order, every key/value pair
+of every object compared in order, so that a lost duplicate key fails the
+comparison); only then is it renamed over the original, with the original's
+owner and all its mode bits (setuid, setgid and sticky included: chown
+first, as chown clears setuid, then chmod). A read-only file, a write error
+(full disk), an interruption, or a failed comparison leaves the original
+untouched and removes the temporary file. Standard input is never fixed:
+``--fix``/``--diff`` with ``-`` is a usage error.
+
+Hard links: a rename gives the fixed file a new inode, and the file's other
+names (a DVC or git-annex cache, a ``cp -l`` backup) would keep the old
+content. Writing the bytes over the original instead would keep the links
+but is not atomic (a full disk or Ctrl-C halfway would leave a truncated
+file under every name), so ``--fix`` refuses a file with more than one hard
+link (exit status 2, the file unchanged) and says what to do: look at the
+change with ``--diff`` (which writes nothing and works on any file), or give
+the file a name of its own first (copy it, then fix the copy).
+
+``--diff`` splits the texts on ``\n`` only: a line break of ``str.splitlines``
+(U+2028, U+2029, U+0085, ``\x0b``, ``\x0c``, ``\x1c``-``\x1e``, a lone
+``\r``) inside a line is content, as it is to ``patch``. A CRLF line keeps
+its ``\r`` as its last character, so ``patch`` applied to the file gives
+exactly the bytes ``--fix`` writes.
 """
 
 from __future__ import annotations
@@ -144,6 +167,62 @@ class _Lines:
         yield from lines
 
 
+class _DuplicateKey(ValueError):
+    """Raised by the parser hook below: an object repeats a key."""
+
+
+def _unique_keys(pairs: list) -> dict:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _DuplicateKey
+    return value
+
+
+_UNIQUE_KEYS = json.JSONDecoder(object_pairs_hook=_unique_keys)
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+
+
+def repeated_key(text: str) -> tuple[int, str, str] | None:
+    """(offset in ``text``, key, its JSON path) of the first key an object of the record ``text``
+    repeats, at any depth; None when every object's keys are unique."""
+    try:
+        _UNIQUE_KEYS.decode(text)  # the C parser: the common case costs one more parse
+        return None
+    except _DuplicateKey:
+        pass
+    except (ValueError, RecursionError):
+        pass  # the scan below is iterative and does not need valid JSON to finish
+    # Where is it? Only the strings and the punctuation matter (the text parsed as JSON).
+    stack: list[list] = []  # per open container: [keys seen (None in an array), key or index, a key is next]
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token == "{":
+            stack.append([set(), "", True])
+        elif token == "[":
+            stack.append([None, 0, False])
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif top is None:
+            continue
+        elif token == ",":
+            if top[0] is None:
+                top[1] += 1
+            else:
+                top[2] = True
+        elif token == ":":
+            top[2] = False
+        elif top[0] is not None and top[2]:
+            key = json.loads(token)
+            if key in top[0]:
+                path = "".join(f"[{item[1]}]" if item[0] is None else f".{item[1]}" for item in stack[:-1])
+                return match.start(), key, f"{path}.{key}".lstrip(".")
+            top[0].add(key)
+            top[1] = key
+    return None
+
+
 def one_line(unit: RecordUnit) -> tuple[bytes, bool]:
     """The record as one line of UTF-8, and whether it was rewritten (not kept byte for byte)."""
     text = unit.text
@@ -181,6 +260,15 @@ def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
             blank_at = 0
         if type(unit) is RecordUnit:
             data, rewritten = one_line(unit)
+            if rewritten and outcome.blocked is None:
+                repeated = repeated_key(unit.text)
+                if repeated is not None:  # json.dumps of the parsed record would drop the first value
+                    offset, key, where = repeated
+                    line = unit.line + unit.text.count("\n", 0, offset)
+                    outcome.blocked = (line, "duplicate-key", f"line {line} repeats the key {key!r} (duplicate key "
+                                       f"at {where}) of the record that starts on line {unit.line}; putting the "
+                                       "record on one line would keep only the last value")
+                    out = _Null()
             if first:
                 eol = b"\n" if "crlf-line-endings" in active or not lines.crlf else b"\r\n"
                 out.write(BOM + data if keep_bom else data)
@@ -229,9 +317,18 @@ def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
 
 # -- verification ------------------------------------------------------------
 
-def _strict(value) -> str:
-    """Equal for equal JSON values with the same types and key order (``1``, ``1.0`` and ``true`` differ)."""
-    return json.dumps(value, ensure_ascii=True)
+def _numbered_pairs(pairs: list) -> dict:
+    # "0:input", "1:input": a repeated key stays, in its place; an object still differs from an array.
+    return {f"{i}:{key}": value for i, (key, value) in enumerate(pairs)}
+
+
+_EVERY_PAIR = json.JSONDecoder(object_pairs_hook=_numbered_pairs)
+
+
+def _strict(text: str) -> str:
+    """Equal for equal JSON texts with the same types and the same key/value pairs in the same order
+    (``1``, ``1.0`` and ``true`` differ; so do ``{"a": 1, "a": 2}`` and ``{"a": 2}``)."""
+    return json.dumps(_EVERY_PAIR.decode(text), ensure_ascii=True)
 
 
 def verify(original: BinaryIO, fixed: BinaryIO, active: Iterable[str]) -> str | None:
@@ -252,7 +349,7 @@ def verify(original: BinaryIO, fixed: BinaryIO, active: Iterable[str]) -> str | 
             return f"record {number} is {'extra' if a is None else 'missing'} in the fixed file"
         if a.text != b.text:
             try:
-                same = _strict(a.data) == _strict(b.data)
+                same = _strict(a.text) == _strict(b.text)
             except (ValueError, RecursionError):
                 same = False
             if not same:
@@ -317,6 +414,10 @@ def fix_file(path: str, active: Iterable[str]) -> Outcome:
     st = os.stat(real)
     if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
         raise FixError(f"cannot fix {path}: the file is read-only; it is unchanged")
+    if st.st_nlink > 1:
+        raise FixError(f"cannot fix {path}: the file has {st.st_nlink} hard links (a DVC or git-annex cache?) and "
+                       "the fixed file would be a new one, leaving the old content under the other names; it is "
+                       "unchanged: see the change with --diff, or copy the file to a name of its own and fix that")
     try:
         with _temporary_beside(real) as (fd, tmp):
             with _open_temp(fd) as out, open(real, "rb") as src:
@@ -330,13 +431,18 @@ def fix_file(path: str, active: Iterable[str]) -> Outcome:
             if problem is not None:
                 raise FixError(f"cannot fix {path}: the check of the fixed copy failed ({problem}); "
                                "the file is unchanged (please report this)")
-            os.chmod(tmp, stat.S_IMODE(st.st_mode))
             with contextlib.suppress(OSError, AttributeError):  # only root may give the file back to its owner
                 os.chown(tmp, st.st_uid, st.st_gid)
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))  # after chown, which clears setuid and setgid
             os.replace(tmp, real)
     except OSError as exc:
         raise FixError(f"cannot fix {path}: {exc.strerror or exc}; the file is unchanged") from None
     return outcome
+
+
+def _lines_of(data: bytes) -> list[str]:
+    """The lines as ``patch`` sees them: cut after each ``\\n`` only (a CRLF line ends in ``\\r\\n``)."""
+    return io.StringIO(data.decode("utf-8", "replace"), newline="\n").readlines()
 
 
 def diff_file(path: str, active: Iterable[str], out: TextIO) -> Outcome:
@@ -365,8 +471,7 @@ def diff_file(path: str, active: Iterable[str], out: TextIO) -> Outcome:
     problem = verify(io.BytesIO(before), io.BytesIO(after), active)
     if problem is not None:
         raise FixError(f"cannot fix {path}: the check of the fixed copy failed ({problem}) (please report this)")
-    old = before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    old, new = _lines_of(before), _lines_of(after)
     for line in difflib.unified_diff(old, new, f"{path}", f"{path} (fixed)"):
         out.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return outcome
