@@ -37,8 +37,8 @@ _LITERAL_SEPARATORS = ("\\r\\n", "\\n")
 _LITERAL_NEWLINE = "\\n"
 # Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line.
 _BINARY_MAGIC = (
-    (b"\xff\xfe", "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8"),
-    (b"\xfe\xff", "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8"),
+    (b"\xff\xfe", "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
+    (b"\xfe\xff", "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
     (b"\x1f\x8b", "gzip-compressed, not text; decompress it (gunzip) and check the .jsonl inside"),
     (b"PK\x03\x04", "a zip archive, not text; extract the .jsonl inside and check that"),
     (b"PAR1", "a Parquet file, not JSON Lines; export it with pandas to_json(orient='records', lines=True)"),
@@ -155,7 +155,7 @@ class Reader:
                     raw = raw[3:]
                     yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
                 else:
-                    binary = _binary_kind(bytes(raw[:8]))
+                    binary = binary_kind(bytes(raw[:8]))
                     if binary is not None:
                         yield Issue("invalid-utf8", 1, 1, f"the file is {binary}")
                         self._drain(line_no, offset)
@@ -492,13 +492,17 @@ class _Document:
         return "\n".join(t for t, _ in self.lines)
 
 
-def _binary_kind(raw: bytes) -> str | None:
-    """What a file is when its first line shows it is not UTF-8 text (else None)."""
+def binary_kind(raw: bytes) -> str | None:
+    """What a file is when its first bytes show it is not UTF-8 text (else None).
+
+    ``raw`` is the start of the first line (8 bytes are enough); the answer completes
+    "the file is ...". Shared by every command that reads a file, so all say the same.
+    """
     for magic, kind in _BINARY_MAGIC:
         if raw.startswith(magic):
             return kind
     if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[:1] in (b"{", b"["):
-        return "UTF-16 text (every other byte is 00); re-encode it as UTF-8"
+        return "UTF-16 text (every other byte is 00); re-encode it as UTF-8 (iconv -f utf-16le -t utf-8)"
     return None
 
 

@@ -9,6 +9,26 @@ and the many short strings of a record, so the threads waited on each other.
 Small files, standard input and files the chunks cannot reproduce are counted
 in one pass. Results are plain dicts (the JSON output); ``render`` draws them
 with Rich for a terminal.
+
+The figures of a file, all in tokens of the model's encoding (defined here, in ``_Acc`` and
+``_summary``, and nowhere else):
+
+- an example's *size* is what the per-example limit applies to: for supervised, the whole
+  conversation; for DPO, the input plus the longer of its two outputs (each pair is trained as
+  input + output, pftlint.rules.tokens). ``min``, ``median``, ``p90``, ``max`` and ``mean``
+  are figures of these sizes (median and p90 are nearest-rank percentiles), so
+  min <= median <= p90 <= max and min <= mean <= max always hold.
+- ``total`` is every token of the file: supervised, the sum of the sizes; DPO, each input once
+  plus both outputs (more than the sum of the sizes).
+- ``billed_tokens`` = default epochs x the file's training tokens, where an example's training
+  tokens are its size capped at the limit (supervised, as OpenAI's cookbook does), or the input
+  once plus both outputs, uncapped (DPO: ``total``); see ``BILLING_NOTE``.
+
+What the reader could not read is reported, not counted: ``error`` names a file that is not
+JSON Lines text at all (UTF-16, gzip, zip, Parquet, binary: the reader's own wording) or holds
+no records; ``unreadable_lines`` counts lines (a broken multi-line document once) that are not
+a JSON record object, with ``first_unreadable`` the first of them. ``skipped`` counts records of
+another format than the file's method.
 """
 
 from __future__ import annotations
@@ -24,7 +44,7 @@ from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
 from .models_table import Budget, budget
-from .reader import Reader, RecordUnit
+from .reader import Issue, Reader, RecordUnit
 from .progress import ByteProgress
 from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
 
@@ -35,9 +55,13 @@ PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
 MIN_DEFAULT_EPOCHS, MAX_DEFAULT_EPOCHS = 1, 25
 
-BILLING_NOTE = ("billed tokens = epochs x tokens per example; supervised examples are capped at the limit, "
-                "as the cookbook does; DPO examples count the input once and both outputs, uncapped "
-                "(how providers bill DPO is unconfirmed: provider-rules.md §1f, §5 U6)")
+BILLING_NOTE = ("billed tokens = epochs x training tokens, summed over the examples: for supervised, the "
+                "example's tokens capped at the limit (as the cookbook does); for DPO, the input once plus "
+                "both outputs, uncapped, i.e. the total tokens (how providers bill DPO is unconfirmed: "
+                "provider-rules.md §1f, §5 U6). Tokens per example are what the limit applies to: "
+                "a DPO input plus its longer output")
+# Reader findings that mean a line (or a broken multi-line document) is not a record to count.
+UNREADABLE_RULES = frozenset({"invalid-json", "not-an-object"})
 
 
 def default_epochs(n: int) -> int:
@@ -101,8 +125,9 @@ class _Acc:
 
     limit: int | None
     sizes: array = field(default_factory=lambda: array("q"))  # tokens the limit applies to, per example
-    total: int = 0
-    capped: int = 0
+    size_sum: int = 0  # sum of ``sizes``: the mean's numerator
+    total: int = 0  # every token of the file (a DPO input once, both outputs)
+    capped: int = 0  # training tokens: what one epoch bills
     over: int = 0
     preferred: int = 0
     non_preferred: int = 0
@@ -130,6 +155,7 @@ class _Acc:
             self.total += size
             self.capped += min(size, limit) if limit else size
         self.sizes.append(size)
+        self.size_sum += size
         if limit and size > limit:
             self.over += 1
 
@@ -141,8 +167,43 @@ class _Acc:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc) -> int:
-    """Count the records of ``method`` into ``acc``; the number of records in another format."""
+@dataclass
+class _Unread:
+    """What the reader could not turn into records: reported, never counted."""
+
+    lines: int = 0  # lines (a broken multi-line document once) that are not a record object
+    first: Issue | None = None  # the first of them
+    empty: Issue | None = None  # the reader's empty-file finding
+    last: Issue | None = None  # the latest finding: the one that says what a binary file is
+
+    def note(self, issue: Issue) -> None:
+        self.last = issue
+        if issue.rule in UNREADABLE_RULES:
+            self.lines += 1
+            if self.first is None:
+                self.first = issue
+        elif issue.rule == "empty-file":
+            self.empty = issue
+
+    def problem(self, reader: Reader, examples: int) -> str | None:
+        """Why the file could not be counted at all (None when it could), in the reader's words."""
+        if reader.stats.structure == "binary" and self.last is not None:
+            return self.last.message
+        if self.empty is not None:
+            return self.empty.message
+        if not examples and not reader.stats.records and self.first is not None:
+            return (f"no line is a JSON record object ({_lines(self.lines)} are not; line {self.first.line}: "
+                    f"{self.first.message})")
+        return None
+
+
+def _lines(n: int) -> str:
+    return f"{n:,} line" + ("" if n == 1 else "s")
+
+
+def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread: _Unread) -> int:
+    """Count the records of ``method`` into ``acc``, the reader's findings into ``unread``;
+    the number of records in another format."""
     costs = TOOL_COSTS[encoding]
     count = None  # the tokenizer is loaded at the first record
     skipped = 0
@@ -154,6 +215,7 @@ def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc) -> int:
     try:
         for unit in units:
             if type(unit) is not RecordUnit:
+                unread.note(unit)
                 continue
             data = unit.data
             if detect(data) != method:
@@ -188,11 +250,13 @@ def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Setti
 
     b = settings.budget
     progress = ByteProgress(path, size)
-    units = iter(Reader(_IterStream(progress.wrap(stream))))
+    reader = Reader(_IterStream(progress.wrap(stream)))
+    units = iter(reader)
     head, method, _ = sample_method(units, settings.method)
     acc = _Acc(b.limit if b else None)
-    skipped = _count_units(_chain(head, units), method, settings.encoding, acc)
-    return _summary(path, method, acc, skipped, b)
+    unread = _Unread()
+    skipped = _count_units(_chain(head, units), method, settings.encoding, acc, unread)
+    return _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
 
 
 def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) -> dict | None:
@@ -229,7 +293,7 @@ def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) 
                 skipped += part[1]
                 if progress.bar is not None:
                     progress.bar.advance(progress.task, end - start)
-    return _summary(path, method, acc, skipped, b)
+    return _summary(path, method, acc, skipped, b, _Unread(), None)
 
 
 def _count_chunk(task) -> tuple[_Acc, int] | None:
@@ -241,7 +305,9 @@ def _count_chunk(task) -> tuple[_Acc, int] | None:
     seen: set[str] = set()
     with open(path, "rb") as stream:
         reader = Reader(chunk_lines(stream, start, end))
-        skipped = _count_units(watch_issues(reader, seen), method, encoding, acc)
+        # A chunk with a line that is not a record falls back to one pass (not in LOCAL_ISSUES),
+        # which reports it: nothing to keep here.
+        skipped = _count_units(watch_issues(reader, seen), method, encoding, acc, _Unread())
     if seen - LOCAL_ISSUES or reader.stats.structure != "jsonl":
         return None
     return acc, skipped
@@ -252,7 +318,9 @@ def _chain(head: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
-def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None) -> dict:
+def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, unread: _Unread,
+             error: str | None) -> dict:
+    """The JSON of one file (each figure is defined in the module docstring)."""
     ordered = sorted(acc.sizes)
     n = len(ordered)
     epochs = default_epochs(n)
@@ -273,9 +341,12 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None) 
         "method": method,
         "examples": n,
         "skipped": skipped,
+        "unreadable_lines": unread.lines,
+        "first_unreadable": unread.first.line if unread.first else None,
+        "error": error,
         "tokens": {
             "total": acc.total,
-            "mean": round(acc.total / n, 1) if n else None,
+            "mean": round(acc.size_sum / n, 1) if n else None,
             "min": ordered[0] if n else None,
             "median": percentile(ordered, 50),
             "p90": percentile(ordered, 90),
@@ -318,6 +389,22 @@ def compute(paths: list[str], settings: Settings) -> dict:
         "files": files,
         "notes": notes,
     }
+
+
+def problems(doc: dict) -> Iterator[tuple[str, bool]]:
+    """(a line for stderr, whether the file could not be counted at all) per file the reader balked at."""
+    for f in doc["files"]:
+        if f["error"] is not None:
+            yield f"{f['path']}: {f['error']}", True
+        elif f["unreadable_lines"]:
+            yield (f"{f['path']}: {_unreadable(f)}; the other records are counted "
+                   f"(pftlint check {f['path']} shows each)"), False
+
+
+def _unreadable(f: dict) -> str:
+    n = f["unreadable_lines"]
+    return (f"{_lines(n)} {'is' if n == 1 else 'are'} not a JSON record and not counted "
+            f"(the first: line {f['first_unreadable']:,})")
 
 
 # -- rendering --------------------------------------------------------------
@@ -363,14 +450,21 @@ def _file_table(f: dict, limit: int | None, price: float | None):
                   show_header=False, min_width=48)
     table.add_column("", no_wrap=True, style="dim")
     table.add_column("", overflow="fold")
+    if f["error"] is not None:  # no figures: zeros would look like a count
+        table.title = Text(f["path"], style="bold")
+        table.add_row("not counted", Text(f["error"], style="bold red"))
+        return table
     examples = _num(f["examples"])
     if f["skipped"]:
         examples += f" ({f['skipped']:,} records in another format skipped: see pftlint check)"
     table.add_row("examples", examples)
+    if f["unreadable_lines"]:
+        table.add_row("unreadable lines", Text(_unreadable(f), style="bold red"))
     tokens = f["tokens"]
     table.add_row("total tokens", _num(tokens["total"]))
     table.add_row("tokens per example", f"min {_num(tokens['min'])} · median {_num(tokens['median'])} · "
-                                        f"p90 {_num(tokens['p90'])} · max {_num(tokens['max'])}")
+                                        f"p90 {_num(tokens['p90'])} · max {_num(tokens['max'])} · "
+                                        f"mean {_num(tokens['mean'])}")
     if f["over_limit"] is not None:
         over = f["over_limit"]
         table.add_row("over the limit", Text(f"{over['count']:,} ({_pct(over['share'])})",

@@ -62,7 +62,10 @@ def test_json_is_pinned(run_cli, dpo_file):
         "method": "dpo",
         "examples": 4,
         "skipped": 1,
-        "tokens": {"total": total, "mean": round(total / 4, 1), "min": sizes[0], "median": sizes[1],
+        "unreadable_lines": 0,
+        "first_unreadable": None,
+        "error": None,
+        "tokens": {"total": total, "mean": round(sum(sizes) / 4, 1), "min": sizes[0], "median": sizes[1],
                    "p90": sizes[3], "max": sizes[3]},
         "over_limit": {"count": 0, "share": 0.0},
         "preference": {

@@ -24,7 +24,8 @@ def add_parser(sub) -> None:
                     "skipped and reported with their line. Exit status: 0 all converted, 1 some skipped, "
                     "2 usage or I/O error.")
     p.add_argument("input", metavar="IN", help="the file to convert: .jsonl, .json (an array), .csv, .tsv, "
-                                               "or - for stdin")
+                                               "or - for stdin; UTF-8 text (a UTF-8 byte-order mark is fine; "
+                                               "UTF-16, gzip, zip or Parquet is refused, exit status 2)")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="the file to write (replaced only once complete), or - for stdout")
     p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,

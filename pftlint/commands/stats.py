@@ -1,4 +1,10 @@
-"""``pftlint stats PATH ...``: tokens per example, share over the limit, epochs and cost."""
+"""``pftlint stats PATH ...``: tokens per example, share over the limit, epochs and cost.
+
+Exit status: 0 every file was counted (lines that are not records are reported on stderr and
+left out); 1 some file could not be counted because it is not JSON Lines text (UTF-16, gzip,
+zip, Parquet, binary) or holds no records, each named on stderr (the other files are still
+counted); 2 usage or I/O error (a missing or unreadable path, a bad option).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,13 @@ import sys
 def add_parser(sub) -> None:
     p = sub.add_parser("stats", help="count tokens, epochs and cost of training files",
                        description="Count the tokens of training files exactly (offline) and estimate "
-                                   "epochs and cost for a model.")
+                                   "epochs and cost for a model. Tokens per example (min, median, p90, "
+                                   "max, mean) are what the model's limit applies to: the whole "
+                                   "conversation, or a DPO input plus its longer output; total tokens "
+                                   "count a DPO input once and both outputs. Exit status: 0 every file "
+                                   "counted (lines that are not records are named on stderr and left "
+                                   "out), 1 some file is not JSON Lines text or holds no records (named "
+                                   "on stderr; the others are counted), 2 usage or I/O error.")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
     p.add_argument("--model", help="a snapshot, alias (gpt-4.1-mini) or fine-tuned name "
@@ -30,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import load_config, with_overrides
     from ..discovery import discover
     from ..reporters import use_color
-    from ..stats import Settings, compute, render
+    from ..stats import Settings, compute, problems, render
     from ..targets import load_target
 
     config, source = load_config(args.config, args.isolated)
@@ -47,4 +59,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         render(doc, stream, use_color(stream, args.no_color))
     stream.flush()
-    return 0
+    status = 0
+    for line, uncounted in problems(doc):
+        print(f"pftlint: {line}", file=sys.stderr)
+        status = 1 if uncounted else status
+    return status

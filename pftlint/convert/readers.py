@@ -1,8 +1,11 @@
 """Input readers: JSONL (streamed), a JSON array file, CSV / TSV (stdlib csv). Each yields ``Unit``s.
 
 A unit is one source record with the line it starts on, or the reason the line is not a
-record. What stops the whole input (a broken JSON array, bytes that are not UTF-8 in a CSV)
-raises ``InputError``: one line for the user, exit status 2.
+record. What stops the whole input (a file that is not UTF-8 text at all, a broken JSON array,
+bytes that are not UTF-8 in a CSV) raises ``InputError``: one line for the user, exit status 2.
+Every input is UTF-8 (a UTF-8 byte-order mark is allowed): the first bytes are checked as
+``pftlint check`` checks them (UTF-16, gzip, zip, Parquet...), and lines are decoded as UTF-8,
+never guessed one by one (``json.loads`` of bytes would take a line for UTF-16 or UTF-32).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import sys
 from typing import BinaryIO, Iterator, NamedTuple
 
+from ..reader import binary_kind
 from .common import BAD_ROW, INVALID_JSON, NOT_AN_OBJECT, Skip
 
 FORMATS = ("jsonl", "json", "csv", "tsv")
@@ -52,6 +56,9 @@ def units(stream: BinaryIO, path: str, fmt: str | None = None) -> Iterator[Unit]
         if not rest:
             break
         first += rest
+    kind = binary_kind(first[:8])
+    if kind is not None:
+        raise InputError(f"the file is {kind}")
     fmt = fmt or input_format(path, first)
     if fmt == "json":
         return _array(first + stream.read())
@@ -80,7 +87,7 @@ def _jsonl(first: bytes, stream: BinaryIO) -> Iterator[Unit]:
         if not raw.strip():
             continue
         try:
-            value = json.loads(raw)
+            value = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             yield Unit(number, None, Skip(INVALID_JSON, "the line is not valid UTF-8"))
             continue
