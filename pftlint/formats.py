@@ -57,11 +57,20 @@ def dpo_like(key: str) -> bool:
                 or get_close_matches(name, _CLOSE_TO, n=1, cutoff=0.8))
 
 
+@lru_cache(maxsize=1024)
+def messages_like(key: str) -> bool:
+    """Whether a key is ``messages`` misspelled (``mesages``, ``Messages``)."""
+    return bool(get_close_matches(normal_key(key), _MESSAGES, n=1, cutoff=0.8))
+
+
+_MESSAGES = ("messages",)
+
+
 def detect(record: dict) -> str:
     """The format of one record (a dict).
 
     Any DPO key, even misspelled, makes a DPO record, so that a file with
-    ``prefered_output`` is linted as DPO (``unknown-key`` suggests the name)
+    ``prefered_output`` is linted as DPO (``missing-key`` names the key to rename)
     rather than called a foreign format.
     """
     if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
@@ -81,6 +90,9 @@ def detect(record: dict) -> str:
         return PROMPT_COMPLETION
     if "messages" in record:
         return SUPERVISED
+    for key in record:
+        if messages_like(key):
+            return SUPERVISED
     return UNKNOWN
 
 

@@ -236,7 +236,6 @@ def test_consecutive_good(record):
     [m("system"), m("user")],
     [m("user")],
     [m("user"), {"role": "tool", "tool_call_id": "x", "content": "1"}],
-    [],
 ])
 def test_no_assistant(messages):
     assert paths(sft(*messages), "no-assistant-message") == ["messages"]
@@ -250,6 +249,12 @@ def test_no_assistant(messages):
 ])
 def test_no_assistant_good(messages):
     assert paths(sft(*messages), "no-assistant-message") == []
+
+
+def test_an_empty_message_list_is_reported_as_empty_not_as_no_assistant():
+    found = lint_records([sft()], select=["no-assistant-message", "missing-key"]).findings
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "messages")]
+    assert "'messages' is empty" in found[0].message
 
 
 def test_no_assistant_is_supervised_only():

@@ -237,8 +237,8 @@ def _same_roles(record: Record) -> Iterator[Problem]:
 @record_rule("no-assistant-message", methods=("supervised",))
 def no_assistant_message(record: Record, options: dict):
     for path, _, roles in record.roles():
-        if "assistant" in roles or None in roles:
-            continue  # None: a message without a readable role, which the shape rules report first
+        if "assistant" in roles or None in roles or not roles:
+            continue  # None: a message without a readable role; no roles: an empty list (missing-key's)
         if not any(meant_role(role) == "assistant" for role in roles):
             return (Problem("the conversation has no assistant message, so there is nothing to train on; "
                             "add the assistant reply the model should learn", json_path=path),)
