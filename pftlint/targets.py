@@ -31,6 +31,8 @@ class Target:
     # The model whose per-example limit example-too-long and `pftlint stats` use unless --model
     # names one (rules/models.toml); None where the provider trains other models (no shipped tokenizer).
     default_model: str | None = None
+    # How many system messages a conversation may start with; 0: any number (system-not-first).
+    leading_system_messages: int = 0
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -56,6 +58,7 @@ _CHECKS = {
     "name": string, "title": string, "source": string, "min_examples": integer, "max_file_bytes": integer,
     "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
     "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
+    "leading_system_messages": integer,
 }
 
 
