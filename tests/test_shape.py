@@ -346,6 +346,12 @@ TRL_IMPLICIT = [{"chosen": [USER, {"role": "assistant", "content": f"A{i}"}],
 HH_RECORDS = [{"chosen": f"\n\nHuman: Q{i}\n\nAssistant: A{i}", "rejected": f"\n\nHuman: Q{i}\n\nAssistant: B{i}"}
               for i in range(4)]
 PC = [{"prompt": f"Q{i}", "completion": f"A{i}"} for i in range(4)]
+SHAREGPT = [{"conversations": [{"from": "human", "value": f"Q{i}"}, {"from": "gpt", "value": f"A{i}"}]}
+            for i in range(30)]
+SHAREGPT_SYSTEM = [{"system": "Be brief.", **r} for r in SHAREGPT]
+SHAREGPT_MESSAGES = [{"messages": r["conversations"]} for r in SHAREGPT]
+SHAREGPT_RANKING = [{"conversations": [{"from": "human", "value": f"Q{i}"}], "chosen": {"from": "gpt", "value": f"A{i}"},
+                     "rejected": {"from": "gpt", "value": f"B{i}"}} for i in range(4)]
 
 
 @pytest.mark.parametrize(("records", "words"), [
@@ -357,6 +363,22 @@ def test_foreign_file_gets_one_finding(records, words):
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert words in found[0].message
     assert "pftlint convert data/prefs.jsonl -o data/prefs.openai.jsonl" in found[0].message
+
+
+@pytest.mark.parametrize("records", [SHAREGPT, SHAREGPT_SYSTEM, SHAREGPT_MESSAGES])
+@pytest.mark.parametrize("method", ["auto", "dpo", "supervised"])
+def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, method):
+    found = lint_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records), "data/chat.jsonl",
+                       method=method).findings
+    assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
+    assert "ShareGPT" in found[0].message
+    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.openai.jsonl --to supervised")
+
+
+def test_sharegpt_preference_file_gets_one_finding():
+    (finding,) = lint(*SHAREGPT_RANKING, name="prefs.jsonl")
+    assert finding.rule == "wrong-format" and "ShareGPT preference" in finding.message
+    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl")
 
 
 def test_prompt_completion_converts_to_supervised():
