@@ -2,7 +2,8 @@
 
 Used by the engine (to pick a file's method), by ``wrong-format`` and by
 ``pftlint convert``. Detection looks at top-level keys only (and, for Anthropic
-HH, at the start of ``chosen``): it must be cheap enough to run on every record.
+HH, at the start of ``chosen``; for ShareGPT turns under ``messages``, at the first
+turn's keys): it must be cheap enough to run on every record.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def detect(record: dict) -> str:
     for key in record:
         if key not in _OTHER_KEYS and dpo_like(key):
             return DPO
-    if "conversations" in record or ("messages" in record and _sharegpt_turns(record["messages"])):
+    if ("conversations" in record and "messages" not in record) or (
+            "messages" in record and _sharegpt_turns(record["messages"])):
         if "chosen" in record and "rejected" in record:
             return SHAREGPT_RANKING
         return SHAREGPT

@@ -33,6 +33,7 @@ TURNS = [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}]
     ({"messages": TURNS}, SHAREGPT),  # LLaMA-Factory / axolotl with messages holding from/value
     ({"system": "Be brief.", "messages": TURNS}, SHAREGPT),
     ({"conversations": TURNS[:1], "chosen": TURNS[1], "rejected": {"from": "gpt", "value": "No"}}, SHAREGPT_RANKING),
+    ({"messages": MSG + REPLY, "conversations": TURNS}, SUPERVISED),  # an extra key of a supervised record
     ({"mesages": MSG + REPLY}, SUPERVISED),
     ({"Messages": MSG + REPLY}, SUPERVISED),
     ({"text": "hello"}, UNKNOWN),
