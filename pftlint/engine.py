@@ -258,7 +258,7 @@ def _convert_hint(fmt: str, method: str, path: str) -> str:
     """The ``pftlint convert`` command that rewrites the file in the provider's format."""
     import shlex
 
-    to = " --to supervised" if method == formats.SUPERVISED or fmt == formats.PROMPT_COMPLETION else ""
+    to = " --to supervised" if method == formats.SUPERVISED or fmt in formats.NO_REJECTED else ""
     if path == "-":
         src, out = "-", "out.jsonl"
     elif path.startswith("<"):
@@ -270,8 +270,8 @@ def _convert_hint(fmt: str, method: str, path: str) -> str:
 
 
 def _foreign_fix(fmt: str, method: str, path: str) -> str:
-    if fmt == formats.PROMPT_COMPLETION and method == formats.DPO:
-        return ("prompt / completion pairs have no rejected reply, so they cannot train DPO; "
+    if fmt in formats.NO_REJECTED and method == formats.DPO:
+        return (f"{formats.NO_REJECTED[fmt]} have no rejected reply, so they cannot train DPO; "
                 f"convert them to supervised chat: {_convert_hint(fmt, method, path)}")
     return f"convert it: {_convert_hint(fmt, method, path)}"
 

@@ -2,7 +2,8 @@
 
 Used by the engine (to pick a file's method), by ``wrong-format`` and by
 ``pftlint convert``. Detection looks at top-level keys only (and, for Anthropic
-HH, at the start of ``chosen``): it must be cheap enough to run on every record.
+HH, at the start of ``chosen``; for ShareGPT turns under ``messages``, at the first
+turn's keys): it must be cheap enough to run on every record.
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ SUPERVISED = "supervised"
 TRL = "trl"
 HH = "hh"
 PROMPT_COMPLETION = "prompt-completion"
+SHAREGPT = "sharegpt"
+SHAREGPT_RANKING = "sharegpt-ranking"
 UNKNOWN = "unknown"
 
 METHODS = (DPO, SUPERVISED)
-FOREIGN = (TRL, HH, PROMPT_COMPLETION)
+FOREIGN = (TRL, HH, PROMPT_COMPLETION, SHAREGPT, SHAREGPT_RANKING)
+# Foreign formats of chat conversations without a rejected reply: a file of them is a supervised file.
+CHAT = (SHAREGPT,)
+# Foreign formats that hold no rejected reply (they convert to supervised chat only), with their records' name.
+NO_REJECTED = {PROMPT_COMPLETION: "prompt / completion pairs", SHAREGPT: "ShareGPT conversations"}
 
 DESCRIPTIONS = {
     DPO: "OpenAI preference (input / preferred_output / non_preferred_output)",
@@ -27,6 +34,8 @@ DESCRIPTIONS = {
     TRL: "TRL preference (prompt / chosen / rejected)",
     HH: "Anthropic HH (chosen / rejected transcripts)",
     PROMPT_COMPLETION: "legacy prompt / completion",
+    SHAREGPT: "ShareGPT chat (conversations of {\"from\": ..., \"value\": ...} turns)",
+    SHAREGPT_RANKING: "ShareGPT preference (conversations with chosen / rejected messages)",
     UNKNOWN: "unknown",
 }
 
@@ -57,11 +66,28 @@ def dpo_like(key: str) -> bool:
                 or get_close_matches(name, _CLOSE_TO, n=1, cutoff=0.8))
 
 
+@lru_cache(maxsize=1024)
+def messages_like(key: str) -> bool:
+    """Whether a key is ``messages`` misspelled (``mesages``, ``Messages``)."""
+    return bool(get_close_matches(normal_key(key), _MESSAGES, n=1, cutoff=0.8))
+
+
+_MESSAGES = ("messages",)
+
+
+def _sharegpt_turns(messages: object) -> bool:
+    """A message list in ShareGPT's from/value form (LLaMA-Factory, axolotl); the first turn decides."""
+    if type(messages) is not list or not messages:
+        return False
+    first = messages[0]
+    return type(first) is dict and "from" in first and "role" not in first
+
+
 def detect(record: dict) -> str:
     """The format of one record (a dict).
 
     Any DPO key, even misspelled, makes a DPO record, so that a file with
-    ``prefered_output`` is linted as DPO (``unknown-key`` suggests the name)
+    ``prefered_output`` is linted as DPO (``missing-key`` names the key to rename)
     rather than called a foreign format.
     """
     if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
@@ -69,6 +95,11 @@ def detect(record: dict) -> str:
     for key in record:
         if key not in _OTHER_KEYS and dpo_like(key):
             return DPO
+    if ("conversations" in record and "messages" not in record) or (
+            "messages" in record and _sharegpt_turns(record["messages"])):
+        if "chosen" in record and "rejected" in record:
+            return SHAREGPT_RANKING
+        return SHAREGPT
     if "chosen" in record and "rejected" in record:
         if "prompt" in record:
             return TRL
@@ -81,6 +112,9 @@ def detect(record: dict) -> str:
         return PROMPT_COMPLETION
     if "messages" in record:
         return SUPERVISED
+    for key in record:
+        if messages_like(key):
+            return SUPERVISED
     return UNKNOWN
 
 
@@ -93,12 +127,15 @@ def decide_method(formats: list[str], requested: str) -> tuple[str, str | None]:
     """
     counts = {f: formats.count(f) for f in set(formats)}
     dpo, supervised = counts.get(DPO, 0), counts.get(SUPERVISED, 0)
-    if requested == "auto":
-        method = SUPERVISED if supervised > dpo else DPO
-    else:
-        method = requested
     foreign = max(FOREIGN, key=lambda f: counts.get(f, 0))
-    if counts.get(foreign, 0) > dpo + supervised:
+    mostly_foreign = counts.get(foreign, 0) > dpo + supervised
+    if requested != "auto":
+        method = requested
+    elif supervised > dpo or (mostly_foreign and foreign in CHAT):
+        method = SUPERVISED
+    else:
+        method = DPO
+    if mostly_foreign:
         return method, foreign
     other = DPO if method == SUPERVISED else SUPERVISED
     if counts.get(other, 0) > counts.get(method, 0):

@@ -40,6 +40,8 @@ class Target:
     uniform_content: bool = False
     # Whether a DPO output must hold text, even when it makes tool calls (empty-content).
     dpo_output_requires_text: bool = False
+    # How many system messages a conversation may start with; 0: any number (system-not-first).
+    leading_system_messages: int = 0
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -66,7 +68,7 @@ _CHECKS = {
     "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
     "weight_roles": _ROLES, "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
     "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean,
-    "dpo_output_requires_text": boolean,
+    "dpo_output_requires_text": boolean, "leading_system_messages": integer,
 }
 
 

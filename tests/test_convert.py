@@ -225,6 +225,71 @@ def test_wrong_format_finding_names_a_command_that_works(tmp_path, run_cli):
         out.unlink()
 
 
+# -- ShareGPT ---------------------------------------------------------------------------------------
+
+def turn(who, text):
+    return {"from": who, "value": text}
+
+
+SYSTEM_MSG = {"role": "system", "content": "Be brief."}
+SHAREGPT_CHAT = [
+    ({"conversations": [turn("human", "Q"), turn("gpt", "A")]}, [user("Q"), bot("A")]),
+    ({"conversations": [turn("system", "Be brief."), turn("user", "Q"), turn("chatgpt", "A"), turn("human", "Q2"),
+                        turn("model", "A2")]},
+     [SYSTEM_MSG, user("Q"), bot("A"), user("Q2"), bot("A2")]),
+    ({"system": "Be brief.", "conversations": [turn("human", "Q"), turn("assistant", "A")]},
+     [SYSTEM_MSG, user("Q"), bot("A")]),
+    ({"system": "", "conversations": [turn("human", "Q"), turn("gpt", "A")]}, [user("Q"), bot("A")]),
+    ({"system": "Be brief.", "messages": [turn("human", "Q"), turn("gpt", "A")]}, [SYSTEM_MSG, user("Q"), bot("A")]),
+]
+
+
+@pytest.mark.parametrize(("record", "messages"), SHAREGPT_CHAT)
+@pytest.mark.parametrize("forced", [(), ("--from", "sharegpt")])
+def test_sharegpt_to_supervised(tmp_path, record, messages, forced):
+    status, records, skips, _ = run(tmp_path, [record] * 2, "--to", "supervised", *forced)
+    assert (status, skips) == (0, {}) and records == [{"messages": messages}] * 2
+    assert lint_findings(tmp_path / "out.jsonl") == []
+
+
+def test_sharegpt_chat_cannot_become_preference_records(tmp_path):
+    status, records, skips, _ = run(tmp_path, [SHAREGPT_CHAT[0][0]])
+    assert status == 1 and records is None and "--to supervised" in skips[1]
+
+
+def test_sharegpt_preference_layout_converts_to_dpo(tmp_path):
+    record = {"system": "Be brief.", "conversations": [turn("human", "Q")], "chosen": turn("gpt", "A"),
+              "rejected": turn("gpt", "B")}
+    status, records, skips, _ = run(tmp_path, [record])
+    assert (status, skips) == (0, {}) and records == [dpo([SYSTEM_MSG, user("Q")], "A", "B")]
+    assert lint_findings(tmp_path / "out.jsonl") == []
+
+
+@pytest.mark.parametrize("record", [
+    {"conversations": [turn("human", "Q"), turn("observation", "42"), turn("gpt", "A")]},  # a role that does not map
+    {"conversations": [turn("human", "Q")]},  # no reply
+    {"conversations": []},
+    {"system": ["not text"], "conversations": [turn("human", "Q"), turn("gpt", "A")]},
+])
+def test_sharegpt_records_that_cannot_convert_are_skipped(tmp_path, record):
+    status, records, skips, _ = run(tmp_path, [record], "--to", "supervised")
+    assert status == 1 and records is None and list(skips) == [1]
+
+
+def test_sharegpt_wrong_format_finding_names_a_command_that_works(tmp_path, run_cli):
+    src = write_jsonl(tmp_path / "chat.jsonl", [{"system": "Be brief.", "conversations": [
+        turn("human", f"Q{i}"), turn("gpt", f"A{i}")]} for i in range(12)])
+    proc = run_cli("check", "--isolated", "--output-format", "json", str(src))
+    findings = json.loads(proc.stdout)["findings"]
+    assert [f["rule"] for f in findings] == ["wrong-format"]
+    argv = shlex.split(re.search(r"(pftlint convert .*)$", findings[0]["message"])[1])
+    converted = run_cli(*argv[1:])
+    assert converted.returncode == 0, converted.stderr
+    out = Path(argv[argv.index("-o") + 1])
+    assert run_cli("check", "--isolated", str(out)).returncode == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12
+
+
 # -- source shapes --------------------------------------------------------------------------------
 
 SYSTEM = {"role": "system", "content": "Be brief."}
@@ -436,6 +501,9 @@ _record = st.one_of(
     st.fixed_dictionaries({"input": st.one_of(_value, st.fixed_dictionaries({"messages": _value})),
                            "preferred_output": _value, "non_preferred_output": _value}),
     st.dictionaries(st.sampled_from(["prompt", "completion", "messages", "x"]), _value),
+    st.fixed_dictionaries({"conversations": st.lists(st.fixed_dictionaries({"from": _role, "value": _text}),
+                                                     max_size=4)},
+                          optional={"system": st.one_of(_text, st.none()), "chosen": _value, "rejected": _value}),
 )
 
 

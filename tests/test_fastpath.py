@@ -103,6 +103,27 @@ def test_a_lower_token_limit_is_respected():
     assert _findings(linter, long, "dpo") == ["example-too-long"]
 
 
+_SYSTEM = {"role": "system", "content": "Be brief."}
+_USER = {"role": "user", "content": "Hi"}
+_BOT = {"role": "assistant", "content": "Hello"}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("data", [
+    {"messages": []},
+    {"messages": [_SYSTEM] * 8 + [_USER, _BOT]},
+    {"input": {"messages": [_SYSTEM, _SYSTEM, _USER]}, "preferred_output": [_BOT],
+     "non_preferred_output": [{"role": "assistant", "content": "Go away"}]},
+    {"input": {"messages": [_USER]}, "prefered_output": [_BOT],
+     "non_preferred_output": [{"role": "assistant", "content": "Go away"}]},
+    {"mesages": [_USER, _BOT]},
+])
+def test_records_whose_findings_changed_are_silent_when_cleared(data, target):
+    linter = _LINTERS[target]
+    method = detect(data)
+    assert not (_cleared(linter, data, method) and _findings(linter, data, method))
+
+
 # -- generated records: plain-looking, with every trap the rules look for ---------------------
 TEXTS = st.one_of(
     st.sampled_from(["", " ", "\n", "Hi", "hi", "HI ", "Paris.", "paris .", "<|endoftext|>", "a <s>",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pftlint import formats
-from pftlint.formats import DPO, HH, PROMPT_COMPLETION, SUPERVISED, TRL, UNKNOWN, decide_method, detect, dpo_like
+from pftlint.formats import (DPO, HH, PROMPT_COMPLETION, SHAREGPT, SHAREGPT_RANKING, SUPERVISED, TRL, UNKNOWN,
+                             decide_method, detect, dpo_like)
 
 MSG = [{"role": "user", "content": "Hi"}]
 REPLY = [{"role": "assistant", "content": "Hello"}]
+TURNS = [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}]
 
 
 @pytest.mark.parametrize(("record", "expected"), [
@@ -25,6 +27,15 @@ REPLY = [{"role": "assistant", "content": "Hello"}]
     ({"chosen": "\n\nHuman: Hi\n\nAssistant: Hello", "rejected": "\n\nHuman: Hi\n\nAssistant: Go away"}, HH),
     ({"chosen": "Human: Hi\n\nAssistant: Hello", "rejected": "Human: Hi\n\nAssistant: No"}, HH),
     ({"prompt": "Q", "completion": "A"}, PROMPT_COMPLETION),
+    ({"conversations": TURNS}, SHAREGPT),
+    ({"system": "Be brief.", "conversations": TURNS}, SHAREGPT),
+    ({"conversations": MSG + REPLY}, SHAREGPT),  # LLaMA-Factory's OpenAI-style tags, still not 'messages'
+    ({"messages": TURNS}, SHAREGPT),  # LLaMA-Factory / axolotl with messages holding from/value
+    ({"system": "Be brief.", "messages": TURNS}, SHAREGPT),
+    ({"conversations": TURNS[:1], "chosen": TURNS[1], "rejected": {"from": "gpt", "value": "No"}}, SHAREGPT_RANKING),
+    ({"messages": MSG + REPLY, "conversations": TURNS}, SUPERVISED),  # an extra key of a supervised record
+    ({"mesages": MSG + REPLY}, SUPERVISED),
+    ({"Messages": MSG + REPLY}, SUPERVISED),
     ({"text": "hello"}, UNKNOWN),
     ({}, UNKNOWN),
 ])
@@ -69,6 +80,9 @@ def test_dpo_like(key, expected):
     ([SUPERVISED] * 5, "dpo", (DPO, SUPERVISED)),  # a chat file given to a DPO job
     ([DPO] * 5, "supervised", (SUPERVISED, DPO)),
     ([DPO] * 3 + [SUPERVISED] * 2, "dpo", (DPO, None)),
+    ([SHAREGPT] * 5, "auto", (SUPERVISED, SHAREGPT)),  # chat conversations: a supervised file
+    ([SHAREGPT] * 5, "dpo", (DPO, SHAREGPT)),
+    ([SHAREGPT_RANKING] * 5, "auto", (DPO, SHAREGPT_RANKING)),
 ])
 def test_decide_method(sample, requested, expected):
     assert decide_method(sample, requested) == expected

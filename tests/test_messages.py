@@ -172,10 +172,31 @@ def test_system_in_the_middle():
     assert "move it to the start" in found[0].message
 
 
-def test_second_system_message():
-    found = run(dpo([m("system"), m("system"), m("user")]), "system-not-first")
-    assert [f.json_path for f in found] == ["input.messages[1].role"]
-    assert "merge" in found[0].message
+def test_a_leading_block_of_system_messages_is_the_system_prompt():
+    record = sft(*[m("system")] * 8, m("user"), m("assistant"))
+    assert paths(record, "system-not-first") == []
+    assert paths(dpo([m("system"), m("system"), m("user")]), "system-not-first") == []
+
+
+@pytest.mark.parametrize("record", [
+    sft(*[m("system")] * 8, m("user"), m("assistant")),
+    dpo([m("system"), m("system"), m("user")]),
+])
+def test_a_target_that_rejects_several_gets_one_finding_per_record(record):
+    count = len(record.get("messages") or record["input"]["messages"]) - (2 if "messages" in record else 1)
+    found = run(record, "system-not-first", target="together")
+    assert len(found) == 1 and found[0].severity.value == "error"
+    assert f"starts with {count} system messages" in found[0].message and "merge" in found[0].message
+
+
+def test_a_system_message_after_the_start_is_one_finding_each():
+    record = sft(m("system"), m("system"), m("user"), m("system"), m("assistant"), m("system"), m("user"),
+                 m("assistant"))
+    assert paths(record, "system-not-first") == ["messages[3].role", "messages[5].role"]
+    found = run(record, "system-not-first", target="together")
+    assert [(f.json_path, f.severity.value) for f in found] == [
+        ("messages[1].role", "error"), ("messages[3].role", "warning"), ("messages[5].role", "warning")]
+    assert "merge it into the system prompt" in found[1].message
 
 
 def test_several_late_system_messages():
@@ -236,7 +257,6 @@ def test_consecutive_good(record):
     [m("system"), m("user")],
     [m("user")],
     [m("user"), {"role": "tool", "tool_call_id": "x", "content": "1"}],
-    [],
 ])
 def test_no_assistant(messages):
     assert paths(sft(*messages), "no-assistant-message") == ["messages"]
@@ -250,6 +270,12 @@ def test_no_assistant(messages):
 ])
 def test_no_assistant_good(messages):
     assert paths(sft(*messages), "no-assistant-message") == []
+
+
+def test_an_empty_message_list_is_reported_as_empty_not_as_no_assistant():
+    found = lint_records([sft()], select=["no-assistant-message", "missing-key"]).findings
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "messages")]
+    assert "'messages' is empty" in found[0].message
 
 
 def test_no_assistant_is_supervised_only():

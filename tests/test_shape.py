@@ -113,13 +113,51 @@ def test_tool_message_needs_tool_call_id_and_function_message_name():
         ("messages[2]", True, False), ("messages[3]", False, True)]
 
 
-def test_misspelled_key_is_reported_once_by_unknown_key():
+def test_misspelled_required_key_is_reported_once_by_missing_key():
     found = lint(dpo(preferred_output=DROP, prefered_output=GOOD["preferred_output"],
                      input=DROP, prompt={"messages": [USER]}))
-    assert sorted(f.rule for f in found) == ["unknown-key", "unknown-key"]
+    assert sorted((f.rule, f.json_path) for f in found) == [
+        ("missing-key", "prefered_output"), ("missing-key", "prompt")]
     found = lint(sft(USER, {"Role": "assistant", "text": "Paris."}))
     assert sorted((f.rule, f.json_path) for f in found) == [
-        ("unknown-key", "messages[1].Role"), ("unknown-key", "messages[1].text")]
+        ("missing-key", "messages[1].Role"), ("missing-key", "messages[1].text")]
+
+
+@pytest.mark.parametrize(("record", "path", "meant"), [
+    (dpo(preferred_output=DROP, prefered_output=GOOD["preferred_output"]), "prefered_output", "preferred_output"),
+    (dpo(non_preferred_output=DROP, nonpreferred_output=GOOD["non_preferred_output"]), "nonpreferred_output",
+     "non_preferred_output"),
+    (dpo(input=DROP, inptu=GOOD["input"]), "inptu", "input"),
+    (dpo(input={"mesages": [USER]}), "input.mesages", "messages"),
+    (sft(USER, {"role": "assistant", "contnet": "Paris."}), "messages[1].contnet", "content"),
+])
+def test_misspelled_required_key_is_missing_even_when_unknown_key_is_ignored(record, path, meant):
+    found = lint_bytes((json.dumps(record) + "\n").encode(), "x.jsonl", ignore=["unknown-key", "too-few-examples"]
+                       ).findings
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key", path)]
+    key = path.rsplit(".", 1)[-1]
+    assert found[0].message.startswith(f"required key {meant!r} is missing; ")
+    assert f"{key!r}, probably a misspelling: rename it" in found[0].message
+
+
+def test_supervised_misspelt_messages_key_is_a_supervised_record():
+    found = lint(*[{"mesages": [USER, {"role": "assistant", "content": "Paris."}]}] * 2)
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "mesages")] * 2
+
+
+def test_a_misspelt_copy_of_a_present_key_is_unknown_not_missing():
+    found = lint(dpo(prefered_output=GOOD["preferred_output"]))
+    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", "prefered_output")]
+    assert "did you mean 'preferred_output'?" in found[0].message
+
+
+def test_unknown_and_missing_key_share_one_similarity_test(monkeypatch):
+    calls = []
+    real = shape.near_miss
+    monkeypatch.setattr(shape, "near_miss", lambda schema, key: calls.append(key) or real(schema, key))
+    lint(dpo(prefered_output=GOOD["preferred_output"]), rules=["unknown-key"])
+    lint(dpo(preferred_output=DROP, prefered_output=GOOD["preferred_output"]), rules=["missing-key"])
+    assert calls and set(calls) == {"prefered_output"}
 
 
 def test_missing_key_leaves_wrong_types_alone():
@@ -144,6 +182,10 @@ def test_missing_key_leaves_wrong_types_alone():
 def test_did_you_mean(old, new):
     record = dpo(**{new: DROP, old: GOOD[new]})
     found = lint(record)
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key", old)]
+    assert f"'{new}'" in found[0].message and f"'{old}'" in found[0].message
+    # a copy beside the right key is only an unknown key
+    found = lint(dpo(**{old: GOOD[new]}))
     assert [(f.rule, f.json_path) for f in found] == [("unknown-key", old)]
     assert f"'{new}'" in found[0].message
 
@@ -154,7 +196,7 @@ def test_old_spec_name_says_where_it_comes_from():
 
 
 def test_unknown_key_column_points_at_the_key_value():
-    record = dpo(non_preferred_output=DROP, **{"non-preferred_output": GOOD["non_preferred_output"]})
+    record = dpo(**{"non-preferred_output": GOOD["non_preferred_output"]})
     line = json.dumps(record)
     (finding,) = lint(record)
     assert finding.column == line.index('"non-preferred_output": ') + len('"non-preferred_output": ') + 1
@@ -176,7 +218,7 @@ def test_top_level_weight_is_rejected_as_openai_does():
 def test_input_keys_at_the_top_of_a_dpo_record_belong_in_input(key):
     record = dpo(tools=[]) if key == "tools" else dpo(input=DROP, messages=[USER])
     found = lint(record)
-    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", key)]
+    assert [(f.rule, f.json_path) for f in found] == [("missing-key" if key == "messages" else "unknown-key", key)]
     assert "inside 'input'" in found[0].message
 
 
@@ -304,6 +346,12 @@ TRL_IMPLICIT = [{"chosen": [USER, {"role": "assistant", "content": f"A{i}"}],
 HH_RECORDS = [{"chosen": f"\n\nHuman: Q{i}\n\nAssistant: A{i}", "rejected": f"\n\nHuman: Q{i}\n\nAssistant: B{i}"}
               for i in range(4)]
 PC = [{"prompt": f"Q{i}", "completion": f"A{i}"} for i in range(4)]
+SHAREGPT = [{"conversations": [{"from": "human", "value": f"Q{i}"}, {"from": "gpt", "value": f"A{i}"}]}
+            for i in range(30)]
+SHAREGPT_SYSTEM = [{"system": "Be brief.", **r} for r in SHAREGPT]
+SHAREGPT_MESSAGES = [{"messages": r["conversations"]} for r in SHAREGPT]
+SHAREGPT_RANKING = [{"conversations": [{"from": "human", "value": f"Q{i}"}], "chosen": {"from": "gpt", "value": f"A{i}"},
+                     "rejected": {"from": "gpt", "value": f"B{i}"}} for i in range(4)]
 
 
 @pytest.mark.parametrize(("records", "words"), [
@@ -315,6 +363,22 @@ def test_foreign_file_gets_one_finding(records, words):
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert words in found[0].message
     assert "pftlint convert data/prefs.jsonl -o data/prefs.openai.jsonl" in found[0].message
+
+
+@pytest.mark.parametrize("records", [SHAREGPT, SHAREGPT_SYSTEM, SHAREGPT_MESSAGES])
+@pytest.mark.parametrize("method", ["auto", "dpo", "supervised"])
+def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, method):
+    found = lint_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records), "data/chat.jsonl",
+                       method=method).findings
+    assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
+    assert "ShareGPT" in found[0].message
+    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.openai.jsonl --to supervised")
+
+
+def test_sharegpt_preference_file_gets_one_finding():
+    (finding,) = lint(*SHAREGPT_RANKING, name="prefs.jsonl")
+    assert finding.rule == "wrong-format" and "ShareGPT preference" in finding.message
+    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl")
 
 
 def test_prompt_completion_converts_to_supervised():
@@ -355,7 +419,7 @@ def test_misspelled_dpo_file_is_linted_as_dpo_not_foreign():
     result = lint_bytes((json.dumps(record) + "\n").encode() * 3, "x.jsonl", select=SHAPE)
     assert result.method == "dpo"
     assert sorted({(f.rule, f.json_path) for f in result.findings}) == [
-        ("unknown-key", "non-preferred_output"), ("unknown-key", "prefered_output")]
+        ("missing-key", "non-preferred_output"), ("missing-key", "prefered_output")]
 
 
 def test_wrong_format_can_be_ignored():

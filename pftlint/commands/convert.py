@@ -17,9 +17,9 @@ from ..convert import columns, writer
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "convert", help="convert TRL, Anthropic HH or flat-column records to OpenAI preference JSONL",
-        description="Convert preference records (TRL prompt/chosen/rejected, Anthropic HH transcripts, or "
-                    "any flat columns) from JSONL, a JSON array or CSV into OpenAI preference JSONL, or "
+        "convert", help="convert TRL, Anthropic HH, ShareGPT or flat-column records to OpenAI JSONL",
+        description="Convert preference records (TRL prompt/chosen/rejected, Anthropic HH transcripts, "
+                    "ShareGPT conversations, or any flat columns) from JSONL, a JSON array or CSV into OpenAI preference JSONL, or "
                     "supervised chat JSONL with --to supervised. Records that cannot be converted are "
                     "skipped and reported with their line. Exit status: 0 all converted, 1 some skipped, "
                     "2 usage or I/O error.")

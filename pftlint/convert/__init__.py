@@ -1,7 +1,7 @@
 """``pftlint convert``: records in the formats people have, rewritten in the format providers accept.
 
 Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> a source module per format
-(``trl``, ``hh``, ``columns``, ``openai``) gives a ``Pair`` -> ``common.build`` checks it
+(``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``) gives a ``Pair`` -> ``common.build`` checks it
 and makes the provider's record -> one JSON line. Every record is accounted for:
 ``Stats.read == written + skipped``, each skip with its line and reason.
 """
@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .. import formats
-from . import columns, hh, openai, trl
+from . import columns, hh, openai, sharegpt, trl
 from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip, build
 from .columns import Fields
 from .readers import InputError, Unit, units
@@ -22,7 +22,8 @@ __all__ = ["DPO", "SUPERVISED", "SOURCES", "Fields", "InputError", "Options", "S
 
 COLUMNS = "columns"
 # --from names: the formats module's names, plus columns (a mapping, not a detectable format).
-SOURCES = (formats.TRL, formats.HH, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO, formats.SUPERVISED)
+SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO,
+           formats.SUPERVISED)
 DESCRIPTIONS = {**formats.DESCRIPTIONS, COLUMNS: "flat columns"}
 
 
@@ -63,6 +64,8 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
                                              need_rejected=need)
     return {
         formats.HH: lambda record, need: hh.pair(record),
+        formats.SHAREGPT: sharegpt.pair,
+        formats.SHAREGPT_RANKING: sharegpt.pair,  # detected apart, converted by one reader
         formats.PROMPT_COMPLETION: columns.prompt_completion,
         formats.DPO: openai.dpo,
         formats.SUPERVISED: openai.supervised,

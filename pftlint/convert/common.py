@@ -108,6 +108,17 @@ def conversation(value, where: str) -> list:
     raise Skip(WRONG_TYPE, f"{where} is a {type(value).__name__}, not text or a list of messages")
 
 
+def with_system(prompt: list, system, key: str) -> list:
+    """The prompt with a system-prompt field's text put first (an empty field means no system prompt)."""
+    if system is None:
+        return prompt
+    if not isinstance(system, str):
+        raise Skip(WRONG_TYPE, f"{key!r} is a {type(system).__name__}, not text")
+    if not system or system.isspace():
+        return prompt
+    return [{"role": "system", "content": system}, *prompt]
+
+
 def reply(value, where: str) -> dict:
     """One assistant reply: a string, an assistant message, or a list holding exactly one."""
     if isinstance(value, str):

@@ -11,7 +11,8 @@ The same code reads flat records under other column names (``columns``).
 
 from __future__ import annotations
 
-from .common import (IDENTICAL, MISSING_FIELD, NO_SPLIT, WRONG_TYPE, Pair, Skip, conversation, message, reply)
+from .common import (IDENTICAL, MISSING_FIELD, NO_SPLIT, WRONG_TYPE, Pair, Skip, conversation, message, reply,
+                     with_system)
 from . import hh
 
 
@@ -43,11 +44,7 @@ def pair(record: dict, prompt_key: str = "prompt", chosen_key: str = "chosen", r
         raise Skip(WRONG_TYPE, f"no {prompt_key!r} field, and {chosen_key!r} and {rejected_key!r} are not "
                                "two texts or two conversations sharing the prompt")
     if system_key is not None:
-        system = record.get(system_key)
-        if system is not None and not isinstance(system, str):
-            raise Skip(WRONG_TYPE, f"{system_key!r} is a {type(system).__name__}, not text")
-        if system and not system.isspace():  # an empty system column means no system prompt
-            result = result._replace(prompt=[{"role": "system", "content": system}, *result.prompt])
+        result = result._replace(prompt=with_system(result.prompt, record.get(system_key), system_key))
     return result
 
 

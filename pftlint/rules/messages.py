@@ -10,7 +10,7 @@ from __future__ import annotations
 from operator import eq
 from typing import Iterator
 
-from ..models import Problem
+from ..models import Problem, Severity
 from ..record import Record
 from . import record_rule
 
@@ -177,26 +177,48 @@ def input_ends_with_assistant(record: Record, options: dict):
 
 
 # -- PFT304 -------------------------------------------------------------------
+def leading_systems(roles: tuple) -> int:
+    """How many system messages the conversation starts with (the system prompt, in one or more parts)."""
+    n = 0
+    for role in roles:
+        if role != "system":
+            break
+        n += 1
+    return n
+
+
 @record_rule("system-not-first")
 def system_not_first(record: Record, options: dict):
+    limit = record.target.leading_system_messages
     for path, _, roles in record.roles():
         if path in _CONVERSATIONS and "system" in roles[1:]:
-            return _systems_not_first(record)
+            lead = leading_systems(roles)
+            if (limit and lead > limit) or "system" in roles[lead:]:
+                return _systems_not_first(record, limit)
     return ()
 
 
-def _systems_not_first(record: Record) -> Iterator[Problem]:
+def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
+    target = record.target
     for path, _, roles in record.roles():
         if path not in _CONVERSATIONS:
             continue
-        for i in range(1, len(roles)):
-            if roles[i] == "system":
-                if roles[0] == "system":
-                    text = "a second system message; merge it into the first message, the system prompt"
+        lead = leading_systems(roles)
+        if limit and lead > limit:  # one finding for the block, not one per message
+            yield Problem(f"the conversation starts with {lead} system messages; {target.title} accepts "
+                          f"{'one' if limit == 1 else f'at most {limit}'}: merge them into one system prompt",
+                          json_path=f"{path}[{limit}].role")
+        for i in range(lead, len(roles)):
+            if roles[i] == "system":  # each one is a separate slip: a prompt injected mid-conversation
+                if lead:
+                    text = ("a system message after the conversation has started; merge it into the system "
+                            "prompt at the start")
                 else:
                     text = ("a system message after the conversation has started; move it to the start "
                             "of the conversation (the system prompt comes first)")
-                yield Problem(text, json_path=f"{path}[{i}].role")
+                # where the profile makes the leading block an error, a later system message stays a
+                # warning: no provider is known to reject it
+                yield Problem(text, json_path=f"{path}[{i}].role", severity=Severity.WARNING if limit else None)
 
 
 # -- PFT305 -------------------------------------------------------------------
@@ -237,8 +259,8 @@ def _same_roles(record: Record) -> Iterator[Problem]:
 @record_rule("no-assistant-message", methods=("supervised",))
 def no_assistant_message(record: Record, options: dict):
     for path, _, roles in record.roles():
-        if "assistant" in roles or None in roles:
-            continue  # None: a message without a readable role, which the shape rules report first
+        if "assistant" in roles or None in roles or not roles:
+            continue  # None: a message without a readable role; no roles: an empty list (missing-key's)
         if not any(meant_role(role) == "assistant" for role in roles):
             return (Problem("the conversation has no assistant message, so there is nothing to train on; "
                             "add the assistant reply the model should learn", json_path=path),)

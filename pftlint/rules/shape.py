@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
 from ..models import Problem
@@ -40,16 +40,17 @@ _WEIGHT = ("'weight' is not a record key (OpenAI rejects a top-level \"weight\")
 _INTO_INPUT = "{key!r} belongs inside 'input': {{\"input\": {{\"messages\": [...], {key!r}: ...}}}}"
 
 # Names people use instead of the schema's, by schema: normalized key -> (advice, the key it stands for).
-_ALIASES: dict[str, dict[str, tuple[str, str | None]]] = {
+# Advice None: another name for that key, nothing more to say than the name to use.
+_ALIASES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     "dpo": {
         **{old: (f"{{key!r}} is the name in OpenAI's spec of Dec 2024 to Jun 2025; rename it to {new!r}, the "
                  "name of the docs and of every provider", new) for old, new in OLD_DPO_KEYS.items()},
         "chosen": ("{key!r} is TRL's name; rename it to 'preferred_output'", "preferred_output"),
         "rejected": ("{key!r} is TRL's name; rename it to 'non_preferred_output'", "non_preferred_output"),
-        "chosen_response": ("did you mean 'preferred_output'?", "preferred_output"),
-        "rejected_response": ("did you mean 'non_preferred_output'?", "non_preferred_output"),
-        "preferred": ("did you mean 'preferred_output'?", "preferred_output"),
-        "non_preferred": ("did you mean 'non_preferred_output'?", "non_preferred_output"),
+        "chosen_response": (None, "preferred_output"),
+        "rejected_response": (None, "non_preferred_output"),
+        "preferred": (None, "preferred_output"),
+        "non_preferred": (None, "non_preferred_output"),
         "prompt": ("{key!r} is TRL's name; rename it to 'input', an object holding the prompt: "
                    "{{\"input\": {{\"messages\": [...]}}}}", "input"),
         "messages": ("'messages' belongs inside 'input': {{\"input\": {{\"messages\": [...]}}}}", "input"),
@@ -59,51 +60,114 @@ _ALIASES: dict[str, dict[str, tuple[str, str | None]]] = {
         "weight": _WEIGHT,
     },
     "supervised": {
-        "conversations": ("did you mean 'messages'?", "messages"),
-        "conversation": ("did you mean 'messages'?", "messages"),
+        "conversations": (None, "messages"),
+        "conversation": (None, "messages"),
         "weight": _WEIGHT,
     },
     "input": {},
     "message": {
-        "text": ("did you mean 'content'?", "content"),
-        "value": ("did you mean 'content'?", "content"),
-        "from": ("did you mean 'role'?", "role"),
-        "speaker": ("did you mean 'role'?", "role"),
-        "author": ("did you mean 'role'?", "role"),
+        "text": (None, "content"),
+        "value": (None, "content"),
+        "from": (None, "role"),
+        "speaker": (None, "role"),
+        "author": (None, "role"),
     },
 }
 
 
+class NearMiss(NamedTuple):
+    """What an unknown key probably is."""
+
+    meant: str | None     # the schema key it stands for, if any
+    advice: str | None    # what to do, when it is more than renaming it to ``meant``
+    misspelt: bool        # a spelling of ``meant`` (case, separators, typo), not another name for it
+
+
+_NO_MISS = NearMiss(None, None, False)
+
+
 @lru_cache(maxsize=4096)
-def suggest(schema: str, key: str) -> tuple[str | None, str | None]:
-    """(advice for an unknown key, the schema key it stands for), or (None, None)."""
+def near_miss(schema: str, key: str) -> NearMiss:
+    """The one similarity test: what an unknown key of ``schema`` stands for (unknown-key and missing-key)."""
     allowed = _SCHEMAS[schema]
     name = normal_key(key)
     alias = _ALIASES[schema].get(name)
     if alias is not None:
-        return alias[0].format(key=key), alias[1]
+        advice, meant = alias
+        return NearMiss(meant, advice.format(key=key) if advice else None, False)
     if name in allowed:  # wrong case or separator: 'Role', 'non-preferred_output'
-        return f"did you mean {name!r}?", name
+        return NearMiss(name, None, True)
     close = get_close_matches(name, sorted(allowed), n=1, cutoff=0.75)
     if close:
-        return f"did you mean {close[0]!r}?", close[0]
-    return None, None
+        return NearMiss(close[0], None, True)
+    return _NO_MISS
+
+
+def _required(obj: dict, schema: str) -> frozenset:
+    """The keys missing-key requires of this object."""
+    if schema != "message":
+        return _REQUIRED[schema]
+    role = obj.get("role")
+    if role == "assistant" and ("tool_calls" in obj or "function_call" in obj):
+        return _ROLE_ONLY
+    return _ROLE_AND_CONTENT
+
+
+_REQUIRED = {"dpo": DPO_KEYS, "supervised": frozenset({"messages"}), "input": frozenset({"messages"})}
+_ROLE_ONLY = frozenset({"role"})
+_ROLE_AND_CONTENT = frozenset({"role", "content"})
+
+
+def misnamed(obj: dict, schema: str) -> dict[str, str]:
+    """{required key that is absent: the object's unknown key that stands for it}.
+
+    missing-key reports these (naming the key found), so unknown-key leaves them out: a
+    misspelt required key is one error, and it stays one when unknown-key is ignored.
+    """
+    allowed = _SCHEMAS[schema]
+    found: dict[str, str] = {}
+    required = None
+    for key in obj:
+        if key in allowed:
+            continue
+        meant = near_miss(schema, key).meant
+        if meant is None or meant in obj or meant in found:
+            continue
+        if required is None:
+            required = _required(obj, schema)
+        if meant in required:
+            found[meant] = key
+    return found
 
 
 def _unknown(obj: dict, schema: str, prefix: str) -> Iterator[Problem]:
     allowed = _SCHEMAS[schema]
+    renamed = misnamed(obj, schema).values()
     for key in obj:
-        if key not in allowed:
-            advice, _ = suggest(schema, key)
-            if advice is None:
+        if key not in allowed and key not in renamed:
+            miss = near_miss(schema, key)
+            if miss.advice is not None:
+                advice = miss.advice
+            elif miss.meant is not None:
+                advice = f"did you mean {miss.meant!r}?"
+            else:
                 advice = f"{_WHERE[schema]} holds only {_ALLOWED[schema]}: remove it"
             yield Problem(f"unknown key {key!r} in {_WHERE[schema]}; {advice}", json_path=f"{prefix}{key}")
 
 
-def _stands_for(obj: dict, schema: str) -> set:
-    """The schema keys that the object's unknown keys stand for (reported by unknown-key)."""
-    allowed = _SCHEMAS[schema]
-    return {suggest(schema, key)[1] for key in obj if key not in allowed}
+_HOLDER = {"dpo": "the record", "supervised": "the record", "input": "'input'", "message": "the message"}
+
+
+def _renamed(schema: str, meant: str, key: str, prefix: str) -> Problem:
+    """missing-key's finding for a required key that is present under another name (at that key)."""
+    miss = near_miss(schema, key)
+    if miss.advice is not None:
+        why = miss.advice
+    elif miss.misspelt:
+        why = f"{_HOLDER[schema]} has {key!r}, probably a misspelling: rename it"
+    else:
+        why = f"{_HOLDER[schema]} has {key!r}, another name for it: rename it to {meant!r}"
+    return Problem(f"required key {meant!r} is missing; {why}", json_path=f"{prefix}{key}")
 
 
 # -- the shared scan ------------------------------------------------------
@@ -173,11 +237,16 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
         yield from _missing_at_top(record.data, record.is_dpo)
+    data = record.data
     if record.is_dpo:
-        inp = record.data.get("input")
+        inp = data.get("input")
         if type(inp) is dict and inp.get("messages") == []:  # the spec's minItems: 1
             yield Problem("'input.messages' is empty: the example has no prompt; add the user turn: "
                           '[{"role": "user", "content": "..."}]', json_path="input.messages")
+    elif data.get("messages") == []:  # the spec's minItems: 1
+        yield Problem("'messages' is empty: the example has no conversation; add the turns: "
+                      '[{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]',
+                      json_path="messages")
     for path, list_path, msg in odd:
         yield from _missing_in_message(path, list_path, msg)
 
@@ -185,29 +254,43 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
 def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
     if is_dpo:
         if not data.keys() >= DPO_KEYS:
-            covered = _stands_for(data, "dpo")
+            renamed = misnamed(data, "dpo")
             for key in _DPO_ORDER:
-                if key not in data and key not in covered:
+                if key in renamed:
+                    yield _renamed("dpo", key, renamed[key], "")
+                elif key not in data:
                     yield Problem(f"the record has no {key!r}; {_ADD[key]}")
         inp = data.get("input")
-        if isinstance(inp, dict) and "messages" not in inp and "messages" not in _stands_for(inp, "input"):
-            yield Problem("'input' has no 'messages'; add the prompt: "
-                          "\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]", json_path="input")
-    elif "messages" not in data and "messages" not in _stands_for(data, "supervised"):
-        yield Problem("the record has no 'messages'; a supervised example is "
-                      "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
+        if isinstance(inp, dict) and "messages" not in inp:
+            renamed = misnamed(inp, "input")
+            if "messages" in renamed:
+                yield _renamed("input", "messages", renamed["messages"], "input.")
+            else:
+                yield Problem("'input' has no 'messages'; add the prompt: "
+                              "\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]", json_path="input")
+    elif "messages" not in data:
+        renamed = misnamed(data, "supervised")
+        if "messages" in renamed:
+            yield _renamed("supervised", "messages", renamed["messages"], "")
+        else:
+            yield Problem("the record has no 'messages'; a supervised example is "
+                          "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
 
 
 def _missing_in_message(path: str, list_path: str, msg: dict) -> Iterator[Problem]:
     role = msg.get("role")
-    covered = None if msg.keys() <= MESSAGE_KEYS else _stands_for(msg, "message")
-    if "role" not in msg and not (covered and "role" in covered):
+    renamed = {} if msg.keys() <= MESSAGE_KEYS else misnamed(msg, "message")
+    if "role" in renamed:
+        yield _renamed("message", "role", renamed["role"], f"{path}.")
+    elif "role" not in msg:
         if list_path == "input.messages" or list_path == "messages":
             hint = "\"role\": \"user\" (or system, assistant, tool)"
         else:
             hint = "\"role\": \"assistant\""
         yield Problem(f"the message has no 'role'; add one: {hint}", json_path=path)
-    if "content" not in msg and not (covered and "content" in covered):
+    if "content" in renamed:
+        yield _renamed("message", "content", renamed["content"], f"{path}.")
+    elif "content" not in msg:
         if role == "assistant":
             if "tool_calls" not in msg and "function_call" not in msg:
                 yield Problem("the assistant message has no 'content' (and no 'tool_calls'); add its reply: "
