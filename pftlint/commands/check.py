@@ -43,8 +43,9 @@ def add_parser(sub) -> None:
                    help="auto (default: github annotations in GitHub Actions, table on a terminal, concise "
                    "otherwise), " + ", ".join(REPORTERS))
     p.add_argument("--output-file", metavar="PATH",
-                   help="write the report (in --output-format) to PATH, replaced atomically; "
-                   "the terminal still gets the human report")
+                   help="write the report (in --output-format) to PATH, replaced atomically (a device such as "
+                   "/dev/null is written through); the terminal still gets the human report; - or /dev/stdout: "
+                   "the report alone on stdout. PATH may not be a file the run reads")
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even when findings reach --fail-on (report-only jobs); errors still exit 2")
     p.add_argument("--quiet", "-q", action="store_true",

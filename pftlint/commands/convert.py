@@ -28,7 +28,8 @@ def add_parser(sub) -> None:
     p.add_argument("input", metavar="IN", help="the file to convert: .jsonl, .json (an array), .csv, .tsv, "
                                                "or - for stdin")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
-                   help="the file to write (replaced only once complete), or - for stdout")
+                   help="the file to write (replaced only once complete; a device such as /dev/null is written "
+                        "through), or - for stdout; not IN itself")
     p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,
                    help="dpo: OpenAI preference records (default); supervised: chat records of the prompt "
                         "and the chosen reply")
