@@ -79,8 +79,10 @@ def silence_stdout() -> None:
 
 
 def _fail(message: str) -> None:
-    try:
-        print(f"pftlint: error: {message}", file=sys.stderr)
+    from .printable import printable
+
+    try:  # the message names files and quotes values: one line, no control characters
+        print(f"pftlint: error: {printable(message)}", file=sys.stderr)
     except OSError:
         pass
 

@@ -161,6 +161,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: invalid TOML: the file is not UTF-8") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: values are nested too deeply") from None
 
 
 def load_config(explicit: str | None = None, isolated: bool = False,

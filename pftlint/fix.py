@@ -72,6 +72,7 @@ from itertools import zip_longest
 from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
 from .reader import BOM, Issue, Reader, RecordUnit
+from .printable import printable, printable_path
 
 FIXABLE = ("json-array", "multiline-record", "literal-newline-separator", "blank-line",
            "trailing-blank-lines", "utf8-bom", "crlf-line-endings", "missing-final-newline")
@@ -507,7 +508,7 @@ def run_fixes(paths: list[str], active: Iterable[str], diff: bool, out: TextIO, 
         if outcome.changed:
             changed = True
             if err is not None:
-                err.write(f"{'Would fix' if diff else 'Fixed'} {path}: {outcome.what()}\n")
+                err.write(printable(f"{'Would fix' if diff else 'Fixed'} {printable_path(path)}: {outcome.what()}") + "\n")
         elif outcome.blocked is not None and outcome.fixes and err is not None:
-            err.write(f"Not fixed {path}: {outcome.why_not()}\n")
+            err.write(printable(f"Not fixed {printable_path(path)}: {outcome.why_not()}") + "\n")
     return changed

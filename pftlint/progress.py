@@ -36,7 +36,10 @@ class ByteProgress:
         self.bar = None
         if _wanted(size, stream):
             self.bar = _bar(stream)
-            self.task = self.bar.add_task(os.path.basename(path), total=size)
+            from rich.markup import escape
+
+            from .printable import printable  # the description is Rich markup: a file name is text, not markup
+            self.task = self.bar.add_task(escape(printable(os.path.basename(path))), total=size)
 
     def wrap(self, lines: BinaryIO) -> Iterator[bytes]:
         if self.bar is None:

@@ -44,6 +44,7 @@ from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
 from .models_table import Budget, budget
+from .printable import printable, printable_path
 from .reader import Issue, Reader, RecordUnit
 from .progress import ByteProgress
 from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
@@ -427,7 +428,7 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
 
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, emoji=False)
     limit = doc["limit"]
-    model = doc["model"] or f"none ({doc['encoding']} estimate)"
+    model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
     head = Text.assemble(("model ", "dim"), (model, "bold"), ("  target ", "dim"), doc["target"])
     if limit:
         head.append_text(Text.assemble(("  limit ", "dim"), f"{limit:,} tokens per example"))
@@ -439,14 +440,14 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
         if f["histogram"]:
             console.print(_histogram(f, limit))
     for note in doc["notes"]:
-        console.print(Text(f"note: {note}", style="dim"))
+        console.print(Text(f"note: {printable(note)}", style="dim"))  # notes name files
 
 
 def _file_table(f: dict, limit: int | None, price: float | None):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(f"{f['path']}  ({f['method']})", style="bold"), title_justify="left",
+    table = Table(title=Text(f"{printable_path(f['path'])}  ({f['method']})", style="bold"), title_justify="left",
                   show_header=False, min_width=48)
     table.add_column("", no_wrap=True, style="dim")
     table.add_column("", overflow="fold")

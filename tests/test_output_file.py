@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 from pftlint.cli import UsageError
-from pftlint.commands.check import write_atomically
+from pftlint.commands.check import write_output
 
 BROKEN = REPO / "examples" / "broken.jsonl"
 CLEAN = REPO / "examples" / "clean-dpo.jsonl"
@@ -76,7 +76,7 @@ def test_an_existing_report_is_replaced_and_keeps_its_mode(run_cli, work):
 def test_a_new_report_gets_the_umask_mode_not_mkstemps_0600(tmp_path):
     umask = os.umask(0o027)
     try:
-        write_atomically(str(tmp_path / "r.txt"), lambda out: out.write("x\n"))
+        write_output(str(tmp_path / "r.txt"), lambda out: out.write("x\n"))
     finally:
         os.umask(umask)
     assert stat.S_IMODE((tmp_path / "r.txt").stat().st_mode) == 0o640
@@ -92,7 +92,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(UsageError, match="No space left on device"):
-        write_atomically(str(target), half_then_fail)
+        write_output(str(target), half_then_fail)
     assert target.read_text() == "previous report\n"
     assert os.listdir(tmp_path) == ["report.json"]
 
@@ -101,7 +101,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_atomically(str(target), interrupted)
+        write_output(str(target), interrupted)
     assert target.read_text() == "previous report\n" and os.listdir(tmp_path) == ["report.json"]
 
 
@@ -110,7 +110,7 @@ def test_bad_output_paths_fail_before_linting(run_cli, work):
     assert_one_line_error(run_cli("check", "--output-file", "data", "data", cwd=work), "expected a file path")
     before = (work / "data" / "train.jsonl").read_bytes()
     proc = run_cli("check", "--output-file", "data/train.jsonl", "data", cwd=work)
-    assert_one_line_error(proc, "is one of the files being checked")
+    assert_one_line_error(proc, "which this run reads")
     assert (work / "data" / "train.jsonl").read_bytes() == before
     os.chmod(work / "data", 0o555)
     try:

@@ -43,8 +43,9 @@ def add_parser(sub) -> None:
                    help="auto (default: github annotations in GitHub Actions, table on a terminal, concise "
                    "otherwise), " + ", ".join(REPORTERS))
     p.add_argument("--output-file", metavar="PATH",
-                   help="write the report (in --output-format) to PATH, replaced atomically; "
-                   "the terminal still gets the human report")
+                   help="write the report (in --output-format) to PATH, replaced atomically (a device such as "
+                   "/dev/null is written through); the terminal still gets the human report; - or /dev/stdout: "
+                   "the report alone on stdout. PATH may not be a file the run reads")
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even when findings reach --fail-on (report-only jobs); errors still exit 2")
     p.add_argument("--quiet", "-q", action="store_true",
@@ -66,7 +67,7 @@ def add_parser(sub) -> None:
 
 
 def settings_from(args: argparse.Namespace):
-    """The config file's settings with the command line's on top, every selector checked."""
+    """The config file's settings with the command line's on top, every selector checked; and the file read."""
     config, source = load_config(args.config, args.isolated)
     label = str(source) if source else "config"
     if config.validation and source is not None and not os.path.isabs(config.validation):
@@ -87,13 +88,14 @@ def settings_from(args: argparse.Namespace):
     for key in ("select", "extend-select", "ignore"):
         if key in overrides:
             check_selectors(overrides[key], f"--{key}")
-    return with_overrides(config, label, overrides)
+    return with_overrides(config, label, overrides), source
 
 
 def run(args: argparse.Namespace) -> int:
-    config = settings_from(args)
+    from ..atomic import is_stdout
+
+    config, source = settings_from(args)
     paths = discover(args.paths or ["."])
-    check_output_options(args, config.output_format, paths)
     rules = config.rules
     overlap = rules.get(OVERLAP, {})
     if config.validation == "":
@@ -102,7 +104,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the validation path is empty (--validation or the validation setting); "
                          "name the validation .jsonl file")
     validation = config.validation or overlap.get("validation")
-    if isinstance(validation, str) and validation:  # linted first, so that the training files are checked as they stream
+    if not (isinstance(validation, str) and validation):
+        validation = None
+    if args.validation:
+        check_not_training(args.validation, args.paths)
+    check_output_options(args, config.output_format,
+                         [*paths, *([validation] if validation else []), *([str(source)] if source else [])])
+    if validation:  # linted first, so that the training files are checked as they stream
         paths = with_validation(paths, validation)
         rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
     target = load_target(config.target).with_model(config.model)
@@ -119,10 +127,12 @@ def run(args: argparse.Namespace) -> int:
     status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
-    if args.output_file:
-        write_atomically(args.output_file, lambda out: emit(report, out, resolve_format(config.output_format, out), args))
+    # `--output-file -` (or /dev/stdout): the report goes to stdout as without the option, and alone
+    to_stdout = bool(args.output_file) and is_stdout(args.output_file)
+    if args.output_file and not to_stdout:
+        write_output(args.output_file, lambda out: emit(report, out, resolve_format(config.output_format, out), args))
         name = resolve_format("auto", stream)  # the terminal still gets the human report
-    if args.quiet:
+    if args.quiet and not to_stdout:
         return status
     try:
         emit(report, stream, name, args)
@@ -143,6 +153,25 @@ def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:
         return run_fixes(paths, active, args.diff, sys.stdout, None if args.quiet else sys.stderr)
     except FixError as exc:
         raise UsageError(str(exc)) from None
+
+
+def check_not_training(validation: str, named: list[str]) -> None:
+    """``--validation X`` with X also named as a PATH: a usage error, not a silent choice of role.
+
+    Only files named on the command line count: a validation file found inside a directory
+    argument is the usual layout, and a config file's ``validation`` named again as a PATH is
+    what pre-commit does (it passes every changed file); both are linted once, as validation.
+    """
+    from ..atomic import STDIN, identity
+    from ..cli import UsageError
+
+    mine = identity(validation) if validation != STDIN else None
+    if mine is None:
+        return
+    for path in named:
+        if path != STDIN and os.path.isfile(path) and identity(path) == mine:
+            raise UsageError(f"{validation} is given both as --validation and as a training PATH ({path}); "
+                             "name it once: as --validation to hold it out, as a PATH to train on it")
 
 
 def with_validation(paths: list[str], validation: str) -> list[str]:
@@ -185,31 +214,39 @@ def emit(report: Report, stream: TextIO, name: str, args: argparse.Namespace) ->
         REPORTERS[name](stream, color=use_color(stream, args.no_color)).report(report)
 
 
-def check_output_options(args: argparse.Namespace, output_format: str, paths: list[str]) -> None:
-    """Fail before linting, not after: --statistics has no SARIF form; --output-file needs a folder, not an input."""
+def check_output_options(args: argparse.Namespace, output_format: str, inputs: list[str]) -> None:
+    """Fail before linting, not after: --statistics has no SARIF form; --output-file needs a folder, not an input.
+
+    ``inputs`` are every file the run reads: the training files (also those found in folders),
+    the validation file and the config file. The output may be none of them, by identity
+    (a hard link or a symbolic link to one is the same file).
+    """
+    from ..atomic import STDIN, read_as
     from ..cli import UsageError
 
     if args.statistics and output_format in ("sarif", "github"):
         raise UsageError(f"--statistics has no {output_format} form; use --output-format json, concise or table")
     target = args.output_file
-    if target is None:
+    if target is None or target == STDIN:
         return
-    if not target or target == "-" or os.path.isdir(target):
+    if not target or os.path.isdir(target):
         raise UsageError(f"--output-file {target!r}: expected a file path")
-    folder = os.path.dirname(os.path.abspath(target))
+    folder = os.path.dirname(os.path.realpath(target))
     if not os.path.isdir(folder):
         raise UsageError(f"--output-file {target}: folder {folder} does not exist")
-    if os.path.exists(target) and any(p != "-" and same_file(p, target) for p in paths):
-        raise UsageError(f"--output-file {target}: is one of the files being checked; choose another path")
+    clash = read_as(target, inputs)
+    if clash is not None:
+        what = "the file on standard input" if clash == STDIN else clash
+        raise UsageError(f"--output-file {target}: is {what}, which this run reads; write the report elsewhere")
 
 
-def write_atomically(path: str, write: Callable[[TextIO], None]) -> None:
-    """Write the report beside ``path``, then rename it over ``path``: no reader sees half a report."""
-    from ..atomic import replaced_when_done
+def write_output(path: str, write: Callable[[TextIO], None]) -> None:
+    """The report into ``path``: a regular file is replaced only once complete; a device is written through."""
+    from ..atomic import written
     from ..cli import UsageError
 
     try:
-        with replaced_when_done(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
+        with written(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             write(out.stream)
     except OSError as exc:
         raise UsageError(f"--output-file {path}: {exc.strerror or exc}") from None

@@ -12,7 +12,9 @@ import shlex
 import sys
 
 from .. import convert as conv
+from ..atomic import read_as
 from ..convert import columns, writer
+from ..printable import printable, printable_path
 
 
 def add_parser(sub) -> None:
@@ -27,7 +29,8 @@ def add_parser(sub) -> None:
                                                "or - for stdin; UTF-8 text (a UTF-8 byte-order mark is fine; "
                                                "UTF-16, gzip, zip or Parquet is refused, exit status 2)")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
-                   help="the file to write (replaced only once complete), or - for stdout")
+                   help="the file to write (replaced only once complete; a device such as /dev/null is written "
+                        "through), or - for stdout; not IN itself")
     p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,
                    help="dpo: OpenAI preference records (default); supervised: chat records of the prompt "
                         "and the chosen reply")
@@ -67,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
     src, out = args.input, args.output
     if not src or not out:
         raise UsageError("an empty path was given; name the file to convert and the -o file")
-    folder = os.path.dirname(out) or "."
+    folder = os.path.dirname(os.path.realpath(out)) if out != "-" else "."
     if out != "-" and not os.path.isdir(folder):
         raise UsageError(f"-o {out}: {folder} is not an existing folder; create it or write elsewhere")
-    if src != "-" and out != "-" and os.path.exists(out) and os.path.exists(src) and os.path.samefile(src, out):
+    if read_as(out, [src]) is not None:  # by identity: a hard or symbolic link to IN is IN
         raise UsageError(f"-o {out} is the input file; write the converted records to another file")
     if out != "-" and os.path.isdir(out):
         raise UsageError(f"-o {out} is a folder; give a file name ending in .jsonl")
@@ -82,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                 if isinstance(result, bytes):
                     sink.write(result)
                 else:
-                    print(f"{src}:{line}: skipped: {result.detail}", file=err)
+                    say(f"{printable_path(src)}:{line}: skipped: {result.detail}", err)
         except conv.InputError as exc:
             raise UsageError(f"{src}: {exc}") from None
         if stats.written == 0:
@@ -93,21 +96,26 @@ def run(args: argparse.Namespace) -> int:
     return 0 if stats.skipped_total == 0 else 1
 
 
+def say(line: str, err) -> None:
+    """One line on stderr; names and values from the data or the file system cannot print control characters."""
+    print(printable(line), file=err)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     seen = ", ".join(f"{conv.DESCRIPTIONS.get(f, f)}: {n:,}" for f, n in stats.formats.most_common())
-    print(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), file=err)
+    say(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), err)
     what = "supervised chat" if args.to == conv.SUPERVISED else "OpenAI preference"
     if stats.written:
-        print(f"wrote {_plural(stats.written, 'record')} to {args.output} ({what} JSONL)", file=err)
+        say(f"wrote {_plural(stats.written, 'record')} to {args.output} ({what} JSONL)", err)
     else:
-        print(f"wrote nothing: every record was skipped, so {args.output} was not written", file=err)
+        say(f"wrote nothing: every record was skipped, so {args.output} was not written", err)
     if stats.skipped:
         reasons = ", ".join(f"{reason}: {n:,}" for reason, n in stats.skipped.most_common())
-        print(f"skipped {_plural(stats.skipped_total, 'record')} ({reasons})", file=err)
+        say(f"skipped {_plural(stats.skipped_total, 'record')} ({reasons})", err)
     guess = columns.guess(stats.unknown_keys or ())
     if guess is not None:
         flags = f" --prompt-field {shlex.quote(guess.prompt)} --chosen-field {shlex.quote(guess.chosen)} " \
@@ -115,8 +123,7 @@ def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
         if guess.system:
             flags += f" --system-field {shlex.quote(guess.system)}"
         to = f" --to {args.to}" if args.to != conv.DPO else ""
-        print(f"these look like flat columns; try: pftlint convert {shlex.quote(args.input)} -o "
-              f"{shlex.quote(args.output)}{flags}{to}", file=err)
-    if not args.output.endswith(".jsonl") and args.output != "-" and stats.written:
-        print(f"note: {args.output} does not end in .jsonl; the fine-tuning API accepts .jsonl files only",
-              file=err)
+        say(f"these look like flat columns; try: pftlint convert {shlex.quote(args.input)} -o "
+            f"{shlex.quote(args.output)}{flags}{to}", err)
+    if not args.output.endswith(".jsonl") and os.path.isfile(args.output) and stats.written:  # not /dev/stdout
+        say(f"note: {args.output} does not end in .jsonl; the fine-tuning API accepts .jsonl files only", err)

@@ -12,6 +12,8 @@ import argparse
 import json
 import sys
 
+from ..printable import printable
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("stats", help="count tokens, epochs and cost of training files",
@@ -61,6 +63,6 @@ def run(args: argparse.Namespace) -> int:
     stream.flush()
     status = 0
     for line, uncounted in problems(doc):
-        print(f"pftlint: {line}", file=sys.stderr)
+        print(f"pftlint: {printable(line)}", file=sys.stderr)  # the line names a file
         status = 1 if uncounted else status
     return status

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from typing import Iterator
 
-from ..atomic import Pending, replaced_when_done
+from ..atomic import Pending, written
 
 
 @contextlib.contextmanager
@@ -15,11 +14,7 @@ def atomic(path: str) -> Iterator[Pending]:
 
     Leaving the block by an exception (an unreadable input, a full disk, Ctrl-C) removes
     the temporary file: OUT is never half written. ``sink.keep = False`` leaves OUT as it was.
+    A device or FIFO (``/dev/null``, ``/dev/stdout``) is written through (pftlint.atomic).
     """
-    if path == "-":
-        sink = Pending(sys.stdout.buffer)
-        yield sink
-        sys.stdout.buffer.flush()
-        return
-    with replaced_when_done(path, "wb", buffering=1 << 20) as sink:
+    with written(path, "wb", buffering=1 << 20) as sink:
         yield sink

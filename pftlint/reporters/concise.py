@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import Report
+from ..printable import printable, printable_path
 from .base import Reporter, summary_text
 
 
@@ -11,11 +12,8 @@ class ConciseReporter(Reporter):
 
     def report(self, report: Report) -> None:
         write = self.stream.write
-        for finding in report.findings:
-            where = f" ({finding.json_path})" if finding.json_path else ""
-            message = finding.message
-            if "\n" in message or "\r" in message:  # one finding, one line
-                message = message.replace("\r", "\\r").replace("\n", "\\n")
-            write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
-                  f"[{finding.severity.value}] {message}{where}\n")
+        for finding in report.findings:  # one finding, one line: keys, values and file names escaped
+            where = f" ({printable(finding.json_path)})" if finding.json_path else ""
+            write(f"{printable_path(finding.path)}:{finding.line}:{finding.column}: {finding.code} "
+                  f"[{finding.severity.value}] {printable(finding.message)}{where}\n")
         write(f"Checked {summary_text(report)}.\n")

@@ -3,7 +3,9 @@
 ``::error file=data.jsonl,line=3,col=138,title=PFT301 invalid-role::role 'human' ...``
 (warning -> ``::warning``, info -> ``::notice``). GitHub's escaping: in the message
 ``%``, CR and LF become ``%25``, ``%0D``, ``%0A``; in the properties also ``:`` and
-``,`` (``%3A``, ``%2C``). The run ends with the plain summary line for the log.
+``,`` (``%3A``, ``%2C``). Text from the data or the file system (messages, JSON paths, file
+names) first has its control characters made visible (pftlint.printable), so that neither the
+log viewer nor the runner acts on them. The run ends with the plain summary line for the log.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 
 from ..models import Finding, Report
+from ..printable import printable
 from .base import Reporter, summary_text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -40,12 +43,12 @@ def annotation_path(path: str) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    message = finding.message + (f" ({finding.json_path})" if finding.json_path else "")
+    message = printable(finding.message + (f" ({finding.json_path})" if finding.json_path else ""))
     title = f"title={escape_property(f'{finding.code} {finding.rule}')}"
     if finding.path == "-":  # standard input: no file to annotate, the log line says it all
         properties = title
     else:
-        properties = (f"file={escape_property(annotation_path(finding.path))},"
+        properties = (f"file={escape_property(printable(annotation_path(finding.path)))},"
                       f"line={finding.line},col={finding.column},{title}")
     return f"::{COMMANDS[finding.severity.value]} {properties}::{escape_data(message)}"
 

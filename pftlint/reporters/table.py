@@ -1,13 +1,17 @@
-"""A Rich table per file, then a summary: for a person at a terminal."""
+"""A Rich table per file, then a summary: for a person at a terminal.
+
+Text from the data or the file system goes in as ``Text`` (never parsed as Rich markup, so a
+key holding ``[bold red]`` prints as written), with its control characters escaped.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from ..models import Report
+from ..printable import printable, printable_path
 from .base import Reporter, plural, summary_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -27,12 +31,13 @@ class TableReporter(Reporter):
         wide = console.width >= WIDE
         for fr in report.files:
             method = fr.method or "?"
+            path = printable_path(fr.path)
             if not fr.findings:
-                console.print(Text.assemble(("✓ ", "green"), (fr.path, "bold"),
+                console.print(Text.assemble(("✓ ", "green"), (path, "bold"),
                                             f"  {plural(fr.records, 'record')} ({method}): no findings"),
                               soft_wrap=True)  # a long path: let the terminal wrap it, not break it
                 continue
-            table = Table(title=Text(f"{fr.path}  ({plural(fr.records, 'record')}, {method})", style="bold"),
+            table = Table(title=Text(f"{path}  ({plural(fr.records, 'record')}, {method})", style="bold"),
                           title_justify="left", expand=False, show_lines=False)
             table.add_column("Line:Col", justify="right", no_wrap=True)
             table.add_column("Severity", no_wrap=True)
@@ -43,16 +48,16 @@ class TableReporter(Reporter):
             for f in fr.findings[:MAX_ROWS]:
                 # narrow terminals: the rule's name leads the message instead of taking a column
                 message = Text() if wide else Text(f"{f.rule}: ", style="bold")
-                message.append(f.message)
+                message.append(printable(f.message))
                 if f.json_path:
-                    message.append(f"  [{f.json_path}]", style="dim")
+                    message.append(f"  [{printable(f.json_path)}]", style="dim")
                 cells = [f"{f.line}:{f.column}", Text(f.severity.value, style=STYLE[f.severity.value]), f.code]
                 table.add_row(*cells, *([f.rule] if wide else []), message)
             console.print(table)
             hidden = len(fr.findings) - MAX_ROWS
             if hidden > 0:
-                console.print(f"… and {plural(hidden, 'more finding')} in {escape(fr.path)} "
-                              "(--output-format concise lists them all; --statistics counts them per rule)")
+                console.print(Text(f"… and {plural(hidden, 'more finding')} in {path} "
+                                   "(--output-format concise lists them all; --statistics counts them per rule)"))
         counts = report.counts()
         summary = Text(summary_text(report))
         for level in ("error", "warning"):
