@@ -332,14 +332,14 @@ class TextCounter:
 
 def fewest_tokens(text: str, encoding: str) -> int:
     """A lower bound on the tokens of ``text``: its UTF-8 size over the longest token made of its bytes."""
-    data = text.encode("utf-8", "surrogatepass")
-    present = bytes(sorted(set(data)))
+    chars = "".join(set(text))  # the distinct characters: no copy of a long text
+    present = bytes(sorted(set(chars.encode("utf-8", "surrogatepass"))))
     get_encoding(encoding)
     longest = 1
     for token in _RANKS[encoding]:
         if len(token) > longest and not token.translate(None, present):  # every byte of it is in the text
             longest = len(token)
-    return -(-len(data) // longest)
+    return -(-utf8_size(text) // longest)
 
 
 def token_counter(enc: tiktoken.Encoding) -> TextCounter:

@@ -82,4 +82,4 @@ def example_too_long(record, options):
 
 def _tokens(n: int, exact: bool) -> str:
     """The count, or the lower bound it reached when counting stopped early."""
-    return f"{n:,} tokens" if exact else f"at least {n:,} tokens (counting stopped there)"
+    return f"{n:,} tokens" if exact else f"at least {n:,} tokens (counting stops past the limit)"
