@@ -8,8 +8,8 @@
 Cases (each file is generated into --work, default benchmarks/data/hostile):
   locate   one record with N bad roles (--roles, default 1000,4000,20000): N findings to locate
   memory   one message of N bytes (--sizes), as plain words and as one unbroken run of 'a'
-  tools    1,000 records, each with a distinct tool schema nested 20 levels; and 1,000 records
-           repeating one such tool; and the same with a "$ref" (a schema that needs the full check)
+  tools    1,000 records, each with a distinct tool schema nested 20 levels; 1,000 records repeating
+           one such tool; distinct ones with patternProperties (a keyword that needs the full check)
 
 Peak memory is the child's maximum RSS (os.wait4), time its wall clock. No figure is asserted:
 the test suite only runs this script on tiny inputs.
@@ -77,14 +77,17 @@ def deep_schema(depth: int, tag: int, leaf: dict) -> dict:
     return schema
 
 
-def tools_records(n: int, distinct: bool, ref: bool, depth: int = 20):
-    """n records with one tool each, its parameters nested ``depth`` levels ($ref: needs the full check)."""
+def tools_records(n: int, distinct: bool, full: bool, depth: int = 20):
+    """n records with one tool each, its parameters nested ``depth`` levels.
+
+    ``full``: the leaf uses patternProperties, a keyword that needs jsonschema's full metaschema check.
+    """
     for i in range(n):
         tag = i if distinct else 0
-        leaf = {"$ref": "#/$defs/leaf"} if ref else {"type": "string", "description": f"leaf {tag}"}
+        leaf = {"type": "string", "description": f"leaf {tag}"}
+        if full:
+            leaf["patternProperties"] = {"^x": {"type": "string"}}
         params = deep_schema(depth, tag, leaf)
-        if ref:
-            params["$defs"] = {"leaf": {"type": "string"}}
         yield {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
                "tools": [{"type": "function", "function": {"name": f"f{tag}", "parameters": params}}]}
 
@@ -132,9 +135,9 @@ def files(args) -> list[tuple[str, int, str | None, Path, tuple[str, ...]]]:
                 path = _write(work / f"message-{kind}-{size}.jsonl", message_records(size, kind))
                 out.append(("memory", size, kind, path, ()))
     if "tools" in cases:
-        for distinct, ref in ((True, False), (False, False), (True, True)):
-            kind = ("distinct" if distinct else "same") + ("-ref" if ref else "")
-            path = _write(work / f"tools-{args.tools}-{kind}.jsonl", tools_records(args.tools, distinct, ref))
+        for distinct, full in ((True, False), (False, False), (True, True)):
+            kind = ("distinct" if distinct else "same") + ("-full" if full else "")
+            path = _write(work / f"tools-{args.tools}-{kind}.jsonl", tools_records(args.tools, distinct, full))
             out.append(("tools", args.tools, kind, path, ("--select", "invalid-tool-definition")))
     return out
 

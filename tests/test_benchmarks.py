@@ -160,7 +160,7 @@ def test_bench_hostile_runs_on_tiny_inputs(tmp_path):
     rows = json.loads(proc.stdout)["rows"]
     assert [(r["case"], r["kind"]) for r in rows] == [
         ("locate", None), ("memory", "words"), ("memory", "run"),
-        ("tools", "distinct"), ("tools", "same"), ("tools", "distinct-ref")]
+        ("tools", "distinct"), ("tools", "same"), ("tools", "distinct-full")]
     assert [r["status"] for r in rows] == [1, 1, 1, 0, 0, 0]  # bad roles and too-few-examples are errors
     assert all(r["peak_mb"] > 0 and r["seconds"] >= 0 for r in rows)
     assert (tmp_path / "roles-3.jsonl").read_text().count('"human"') == 3

@@ -384,7 +384,8 @@ def test_an_unbroken_run_over_the_limit_is_bounded_not_encoded(monkeypatch):
     import pftlint.rules.tokens as rule_module
 
     spies = []
-    monkeypatch.setattr(rule_module, "get_encoding", lambda name: spies.append(EncodeSpy(get_encoding(name))) or spies[-1])
+    monkeypatch.setattr(rule_module, "get_encoding",
+                        lambda name: spies.append(EncodeSpy(get_encoding(name))) or spies[-1])
     findings = _long_findings([_dpo("a" * 2_000_000, "reply")], rules={"example-too-long": {"max-tokens": 1000}})
     assert [f.json_path for f in findings] == ["input"] and "at least" in findings[0].message
     assert max(n for spy in spies for n in spy.sizes) < 1000  # the run was never encoded
