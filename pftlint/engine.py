@@ -19,7 +19,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from . import formats
 from .fastpath import clearance
-from .locate import column_of
+from .locate import Locator
 from .models import FileResult, Finding, Problem, Report
 from .reader import FileStats, Issue, Reader, RecordUnit
 from .record import Record
@@ -198,9 +198,12 @@ class Linter:
                 size = len(unit.text)
                 record = Record(data, method, target, unit.line, size)
                 if cleared is None or not cleared(data, size):
+                    locator = None  # built at the record's first finding, shared by all its findings
                     for check, active in checks:
                         for problem in check(record, active.options):
-                            findings.append(self._record_finding(path, active, problem, unit))
+                            if locator is None:
+                                locator = Locator(unit.text)
+                            findings.append(self._record_finding(path, active, problem, unit, locator))
                 if dataset:
                     keys = tuple([key(record, unit) for key in dataset_keys])
                     if observe:
@@ -220,18 +223,15 @@ class Linter:
         return Finding(path, line, column, active.rule.code, active.rule.name, problem.cap(active.severity),
                        problem.message, problem.json_path)
 
-    def _record_finding(self, path: str, active: ActiveRule, problem: Problem, unit: RecordUnit) -> Finding:
+    def _record_finding(self, path: str, active: ActiveRule, problem: Problem, unit: RecordUnit,
+                        locator: Locator) -> Finding:
         line = problem.line or unit.line
         if problem.column is not None:
             column = problem.column
         else:
-            column = unit.column + column_of(unit.text, problem.json_path) - 1
             # a pretty-printed record: the path may sit on a later physical line
-            before = unit.text[: column - unit.column]
-            newlines = before.count("\n")
-            if newlines:
-                line += newlines
-                column = len(before) - before.rfind("\n")
+            newlines, column = locator.place(problem.json_path, unit.column)
+            line += newlines
         return Finding(path, line, column, active.rule.code, active.rule.name, problem.cap(active.severity),
                        problem.message, problem.json_path)
 

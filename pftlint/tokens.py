@@ -14,6 +14,10 @@ Counting goes through :class:`Pieces`: the strings of an example and the
 constant overhead around them. Summing the strings' UTF-8 sizes instead of their
 tokens gives an upper bound (no token is shorter than one byte), which lets the
 token rule skip encoding every example that cannot be over the limit.
+
+A long string is encoded in pieces (:class:`TextCounter`), cut only where the
+encodings' pre-tokenizer cuts anyway, so the count is exact and the tokens of only
+one piece are held at a time; the token rule also stops counting once it is over.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from __future__ import annotations
 import binascii
 import gzip
 import hashlib
+import re
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:  # imported by get_encoding: a run that counts no token never loads tiktoken
     import tiktoken
@@ -69,6 +74,7 @@ class TokenizerError(Exception):
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, tiktoken.Encoding] = {}
+_RANKS: dict[str, dict[bytes, int]] = {}  # the same dicts the encodings hold
 
 
 def rank_file_bytes(name: str) -> bytes:
@@ -110,6 +116,7 @@ def get_encoding(name: str) -> tiktoken.Encoding:
             ranks = parse_ranks(rank_file_bytes(name))
             enc = tiktoken.Encoding(name, pat_str=_PATTERNS[name], mergeable_ranks=ranks,
                                     special_tokens=_SPECIAL[name])
+            _RANKS[name] = ranks
             _CACHE[name] = enc
     return enc
 
@@ -144,6 +151,16 @@ class Pieces:
 
     def measure(self, size: Callable[[str], int]) -> int:
         return self.overhead + sum(map(size, self.strings))
+
+    def count_until(self, counter: TextCounter, stop: int, start: int = 0) -> tuple[int, bool]:
+        """(start + tokens, exact): counting ends once the total is over ``stop`` (then a lower bound)."""
+        total = start + self.overhead
+        for i, text in enumerate(self.strings):
+            n, exact = counter.count_until(text, stop - total)
+            total += n
+            if total > stop and (not exact or i + 1 < len(self.strings)):
+                return total, False
+        return total, True
 
 
 def utf8_size(text: str) -> int:
@@ -261,10 +278,73 @@ def example_pieces(data: dict, method: str, costs: ToolCosts) -> ExamplePieces:
     return ExamplePieces(prompt)
 
 
-def token_counter(enc: tiktoken.Encoding) -> Callable[[str], int]:
+# Strings longer than this are encoded in pieces of about this many characters.
+PIECE_CHARS = 1 << 16
+# A piece is cut just before a space that follows an ASCII lowercase letter and precedes an ASCII
+# letter: both encodings' split patterns end a word there (the letter run stops at the space, and no
+# contraction follows), and they have no look-behind or start anchor, so the text after the cut is
+# split exactly as it is inside the whole string. tests/test_tokens.py checks this for both encodings.
+_CUT = re.compile(r"[a-z] [A-Za-z]")
+# A piece with no cut this long is only bounded, not encoded, when a lower bound already decides.
+BOUND_CHARS = 1 << 20
+
+
+class TextCounter:
+    """Tokens of strings, encoded piece by piece; special tokens in them count as text and never raise."""
+
+    def __init__(self, enc: tiktoken.Encoding, piece_chars: int = PIECE_CHARS):
+        self.encode = enc.encode_ordinary
+        self.name = enc.name
+        self.piece_chars = piece_chars
+
+    def __call__(self, text: str) -> int:
+        """The exact count."""
+        if len(text) <= self.piece_chars:
+            return len(self.encode(text))
+        return sum(len(self.encode(piece)) for piece in self.pieces(text))
+
+    def pieces(self, text: str) -> Iterator[str]:
+        """``text`` cut into pieces of at least ``piece_chars`` characters (but the last) at safe cuts."""
+        start, size = 0, self.piece_chars
+        while len(text) - start > size:
+            cut = _CUT.search(text, start + size)
+            if cut is None:
+                break
+            yield text[start:cut.start() + 1]
+            start = cut.start() + 1
+        yield text[start:] if start else text
+
+    def count_until(self, text: str, stop: int) -> tuple[int, bool]:
+        """(tokens, exact): counting ends once the count is over ``stop`` (then it is a lower bound)."""
+        if len(text) <= self.piece_chars:
+            return len(self.encode(text)), True
+        total = 0
+        for piece in self.pieces(text):
+            if len(piece) > BOUND_CHARS:  # one unbroken run: its tokens would take ~50 bytes per character
+                least = fewest_tokens(piece, self.name)
+                if total + least > stop:
+                    return total + least, False
+            total += len(self.encode(piece))
+            if total > stop:
+                return total, False
+        return total, True
+
+
+def fewest_tokens(text: str, encoding: str) -> int:
+    """A lower bound on the tokens of ``text``: its UTF-8 size over the longest token made of its bytes."""
+    chars = "".join(set(text))  # the distinct characters: no copy of a long text
+    present = bytes(sorted(set(chars.encode("utf-8", "surrogatepass"))))
+    get_encoding(encoding)
+    longest = 1
+    for token in _RANKS[encoding]:
+        if len(token) > longest and not token.translate(None, present):  # every byte of it is in the text
+            longest = len(token)
+    return -(-utf8_size(text) // longest)
+
+
+def token_counter(enc: tiktoken.Encoding) -> TextCounter:
     """Tokens of one string; special tokens in it count as text and never raise."""
-    encode = enc.encode_ordinary
-    return lambda text: len(encode(text))
+    return TextCounter(enc)
 
 
 # Strings this long or shorter are remembered by ``cached_counter``: roles, names, tool-call ids and
@@ -276,12 +356,13 @@ CACHE_ENTRIES = 8192
 def cached_counter(enc: tiktoken.Encoding) -> Callable[[str], int]:
     """Like :func:`token_counter`, remembering the counts of short strings (a bounded cache)."""
     encode = enc.encode_ordinary
+    long_text = TextCounter(enc)
     cache: dict[str, int] = {}
     get = cache.get
 
     def count(text: str) -> int:
         if len(text) > CACHE_MAX_CHARS:
-            return len(encode(text))
+            return long_text(text)
         n = get(text)
         if n is None:
             if len(cache) >= CACHE_ENTRIES:

@@ -150,3 +150,17 @@ def test_bench_memory_mode(tmp_path):
     assert all(r["exit_status"] == 0 for r in memory["rows"])
     assert memory["peak_mb"] == max(r[memory["measure"]] for r in memory["rows"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dpo-120KB-seed0.jsonl", "dpo-60KB-seed0.jsonl"]
+
+
+def test_bench_hostile_runs_on_tiny_inputs(tmp_path):
+    script = REPO / "benchmarks" / "bench_hostile.py"
+    proc = subprocess.run([sys.executable, str(script), "--work", str(tmp_path), "--roles", "3", "--sizes", "2KB",
+                           "--tools", "2", "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["rows"]
+    assert [(r["case"], r["kind"]) for r in rows] == [
+        ("locate", None), ("memory", "words"), ("memory", "run"),
+        ("tools", "distinct"), ("tools", "same"), ("tools", "distinct-full")]
+    assert [r["status"] for r in rows] == [1, 1, 1, 0, 0, 0]  # bad roles and too-few-examples are errors
+    assert all(r["peak_mb"] > 0 and r["seconds"] >= 0 for r in rows)
+    assert (tmp_path / "roles-3.jsonl").read_text().count('"human"') == 3

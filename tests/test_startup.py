@@ -90,7 +90,9 @@ def test_each_heavy_library_comes_when_needed(folder):
     (folder / "pftlint.toml").write_text('fail-on = "warning"\n')
     assert heavy_imports("check", "clean.jsonl", "--output-format", "json", cwd=folder)[0] == ["pydantic"]
     (folder / "pftlint.toml").unlink()
-    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}]
+    # patternProperties needs the metaschema check (a schema of common keywords only is checked without it)
+    params = {"type": "object", "patternProperties": {"^x": {"type": "string"}}}
+    tools = [{"type": "function", "function": {"name": "f", "parameters": params}}]
     rows = [json.loads(line) for line in CLEAN.read_text().splitlines()]
     with_tools = [{**r, "input": {**r["input"], "tools": tools}} for r in rows]  # DPO: tools sit in input
     (folder / "tools.jsonl").write_text("".join(json.dumps(r) + "\n" for r in with_tools))

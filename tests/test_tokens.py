@@ -5,9 +5,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import tiktoken
 
 from pftlint import tokens
@@ -258,7 +261,9 @@ def test_dpo_80k_flagged_60k_passes():
     findings = _long_findings([long, short], model="gpt-4.1-2025-04-14")
     assert [(f.line, f.json_path, f.severity) for f in findings] == [(1, "preferred_output", Severity.ERROR)]
     expected = 3 + 3 + _enc_len("user") + _enc_len("Repeat after me.") + 3 + _enc_len("assistant") + _enc_len("word " * 80_000)
-    assert f"{expected:,} tokens" in findings[0].message and "65,536" in findings[0].message
+    # counting stops once over the limit: the message gives the lower bound it reached
+    reached = int(re.search(r"at least ([\d,]+) tokens", findings[0].message).group(1).replace(",", ""))
+    assert 65_536 < reached <= expected and "65,536" in findings[0].message
 
 
 def test_limit_follows_target_and_model():
@@ -316,3 +321,81 @@ def test_fast_path_does_not_encode(monkeypatch):
 ])
 def test_rule_never_raises(record):
     _long_findings([record], rules={"example-too-long": {"max-tokens": 5}})
+
+
+# -- long texts: counted in pieces, never all tokens at once -----------------------------------
+FRAGMENTS = ["a", "b", "z", "A", "Q", " ", "  ", "\t", "\n", "\r\n", " \n ", "'s", "'LL", "'ve", "n't", "0", "42",
+             "12345", "3.14", "é", "ß", "Ω", "日本", "тест", "e\u0301", "\u0301", "🤖", "👩‍👧", "<|endoftext|>",
+             "!!", "?", "/", "-", "_", "x y", "ab Cd", "ok. Go", "word "]
+TEXTS_MIXED = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS_MIXED, st.integers(1, 12), st.sampled_from([O200K, CL100K]))
+def test_piecewise_count_equals_the_whole_text_count(text, piece_chars, encoding):
+    enc = get_encoding(encoding)
+    counter = tokens.TextCounter(enc, piece_chars=piece_chars)
+    pieces = list(counter.pieces(text))
+    assert "".join(pieces) == text
+    assert counter(text) == len(enc.encode_ordinary(text))
+    assert counter.count_until(text, 10**9) == (len(enc.encode_ordinary(text)), True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXTS_MIXED, st.integers(1, 8), st.integers(0, 30))
+def test_count_until_stops_over_the_limit_with_a_lower_bound(text, piece_chars, stop):
+    enc = get_encoding(O200K)
+    n, exact = tokens.TextCounter(enc, piece_chars=piece_chars).count_until(text, stop)
+    whole = len(enc.encode_ordinary(text))
+    assert (n == whole) if exact else (stop < n <= whole)
+    assert exact or n > stop
+
+
+class EncodeSpy:
+    """An encoding whose encode_ordinary records the length of every text it is given."""
+
+    def __init__(self, enc):
+        self.enc, self.name, self.sizes = enc, enc.name, []
+
+    def encode_ordinary(self, text):
+        self.sizes.append(len(text))
+        return self.enc.encode_ordinary(text)
+
+
+def test_a_long_message_is_encoded_in_pieces_and_only_until_over_the_limit(monkeypatch):
+    import pftlint.rules.tokens as rule_module
+
+    spies = []
+
+    def spying_encoding(name):
+        spies.append(EncodeSpy(get_encoding(name)))
+        return spies[-1]
+
+    monkeypatch.setattr(rule_module, "get_encoding", spying_encoding)
+    text = "Some words here. " * 60_000  # 1 MB, about 240,000 tokens
+    findings = _long_findings([_dpo(text, "reply")])
+    assert [f.json_path for f in findings] == ["input"] and "at least" in findings[0].message
+    sizes = [n for spy in spies for n in spy.sizes]
+    assert max(sizes) <= 2 * tokens.PIECE_CHARS  # never the whole text at once
+    assert sum(sizes) < len(text) // 2  # stopped soon after the limit
+
+
+def test_an_unbroken_run_over_the_limit_is_bounded_not_encoded(monkeypatch):
+    import pftlint.rules.tokens as rule_module
+
+    spies = []
+    monkeypatch.setattr(rule_module, "get_encoding",
+                        lambda name: spies.append(EncodeSpy(get_encoding(name))) or spies[-1])
+    findings = _long_findings([_dpo("a" * 2_000_000, "reply")], rules={"example-too-long": {"max-tokens": 1000}})
+    assert [f.json_path for f in findings] == ["input"] and "at least" in findings[0].message
+    assert max(n for spy in spies for n in spy.sizes) < 1000  # the run was never encoded
+    # the bound is a true lower bound
+    assert tokens.fewest_tokens("a" * 80_000, O200K) <= len(get_encoding(O200K).encode_ordinary("a" * 80_000))
+
+
+def test_stats_counts_long_texts_exactly_in_pieces():
+    enc = get_encoding(O200K)
+    text = "Mixed text, 123 numbers; émoji 🤖 and words. " * 5000
+    counter = tokens.cached_counter(enc)
+    assert counter(text) == len(enc.encode_ordinary(text))
+    assert len(list(tokens.TextCounter(enc).pieces(text))) > 1

@@ -6,6 +6,8 @@ import json
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records
 from pftlint.rules import implementations
@@ -274,19 +276,123 @@ def test_each_distinct_tool_is_validated_once(monkeypatch):
     # the module through the registry: importing a rule module directly would fill the registry early
     tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
     calls = []
-    original = tools_module._schema_problems
+    original = tools_module._metaschema_problems
 
     def counting(schema):
         calls.append(schema)
         return original(schema)
 
-    monkeypatch.setattr(tools_module, "_schema_problems", counting)
+    monkeypatch.setattr(tools_module, "_metaschema_problems", counting)
     monkeypatch.setattr(tools_module, "_CACHE", {})
     monkeypatch.setattr(tools_module, "_LISTS", {})
+    monkeypatch.setattr(tools_module, "_SCHEMAS", {})
     bad = tool("other", parameters={"type": "object", "required": "city"})
     records = [sft_with([tool(), bad] if i % 2 else [bad, tool()]) for i in range(50)]
     found = lint_records(records, select=["invalid-tool-definition"]).findings
     # every line is still reported, at its own index
     assert [f.json_path for f in found] == [f"tools[{1 if i % 2 else 0}].function.parameters.required"
                                             for i in range(50)]
-    assert len(calls) == 2
+    assert calls == [{"type": "object", "required": "city"}]  # the good schema needs no metaschema run
+
+
+# -- invalid-tool-definition: the cost of schema checks ---------------------------------
+def deep_schema(depth: int, tag: int = 0, leaf=None) -> dict:
+    """Object properties nested ``depth`` times (each level two JSON levels deeper)."""
+    schema = leaf if leaf is not None else {"type": "string", "description": f"leaf {tag}"}
+    for d in range(depth):
+        schema = {"type": "object", "properties": {f"p{d}_{tag}": schema, "n": {"type": "integer"}},
+                  "required": [f"p{d}_{tag}"]}
+    return schema
+
+
+@pytest.fixture
+def metaschema_runs(monkeypatch):
+    """Every run of jsonschema's metaschema check, counted (the costly step)."""
+    from jsonschema import Draft202012Validator
+
+    tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
+    for cache in ("_CACHE", "_LISTS", "_SCHEMAS"):
+        if hasattr(tools_module, cache):
+            monkeypatch.setattr(tools_module, cache, {})
+    runs = []
+    original = Draft202012Validator.check_schema.__func__
+
+    def counting(cls, schema, *args, **kwargs):
+        runs.append(schema)
+        return original(cls, schema, *args, **kwargs)
+
+    monkeypatch.setattr(Draft202012Validator, "check_schema", classmethod(counting))
+    return runs
+
+
+def test_distinct_deep_tools_of_common_keywords_need_no_metaschema_run(metaschema_runs):
+    records = [sft_with([tool(f"f{i}", parameters=deep_schema(20, i))]) for i in range(200)]
+    assert lint_records(records, select=["invalid-tool-definition"]).findings == []
+    assert metaschema_runs == []
+
+
+def test_each_distinct_schema_gets_one_metaschema_run_whatever_its_key_order(metaschema_runs):
+    uncommon = {"type": "object", "properties": {"id": {"$ref": "defs.json#id"}}, "$defs": {"id": {"type": "string"}}}
+    reordered = dict(reversed(list(uncommon.items())))
+    records = [sft_with([tool(f"f{i}", parameters=uncommon if i % 2 else reordered)]) for i in range(40)]
+    assert lint_records(records, select=["invalid-tool-definition"]).findings == []
+    assert len(metaschema_runs) == 1
+
+
+def test_a_schema_too_deep_to_check_gets_a_warning_not_a_hang(metaschema_runs):
+    found = run(sft_with([tool(parameters=deep_schema(40))]), "invalid-tool-definition")
+    assert [(f.json_path, f.severity.value) for f in found] == [("tools[0].function.parameters", "warning")]
+    assert "too large to check" in found[0].message and metaschema_runs == []
+
+
+def test_the_full_checks_of_one_record_are_bounded_and_never_cached(metaschema_runs):
+    def heavy(i):  # patternProperties sends it to the full check; about 150 values
+        return deep_schema(20, i, leaf={"patternProperties": {"^x": {"type": "string"}}})
+
+    record = sft_with([tool(f"f{i}", parameters=heavy(i)) for i in range(16)])
+    found = run(record, "invalid-tool-definition")
+    assert found and all("not checked" in f.message and f.severity.value == "warning" for f in found)
+    assert 1 <= len(metaschema_runs) < 16  # the budget, not every tool
+    # a tool left unchecked there is checked in a record of its own
+    assert run(sft_with([tool("f15", parameters=heavy(15))]), "invalid-tool-definition") == []
+
+
+SCHEMA_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2)
+    | st.sampled_from(["string", "object", "x", "[", "a+"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["type", "k", "properties"]), inner, max_size=3),
+    max_leaves=6)
+KEYWORDS = st.sampled_from(["type", "properties", "items", "required", "enum", "description", "minimum", "maxLength",
+                            "$ref",
+                            "additionalProperties", "anyOf", "not", "pattern", "multipleOf", "uniqueItems", "$defs",
+                            "default", "format", "minItems", "title", "const", "nullable"])
+SCHEMAS = st.recursive(
+    st.booleans() | st.dictionaries(KEYWORDS, SCHEMA_VALUES, max_size=2)
+    | st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", ["string", "null"]])},
+                            optional={"maxLength": st.integers(-1, 3), "minimum": st.integers(-1, 1) | st.booleans(),
+                                      "required": st.lists(st.sampled_from(["a", "b"]), max_size=3),
+                                      "pattern": st.sampled_from(["a+", "(", "[x"]), "multipleOf": st.integers(-1, 2),
+                                      "$ref": st.sampled_from(["#", "#/$defs/a", "#/a b", "x.json"])}),
+    lambda inner: st.dictionaries(KEYWORDS, inner | st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)
+                                  | st.lists(inner, max_size=2) | SCHEMA_VALUES, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SCHEMAS)
+def test_findings_match_jsonschema_whatever_the_shortcut(schema):
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
+    for cache in ("_CACHE", "_LISTS", "_SCHEMAS"):
+        getattr(tools_module, cache, {}).clear()
+    params = {"type": "object", "properties": {"x": schema}}
+    found = [f for f in run(sft_with([tool(parameters=params)]), "invalid-tool-definition")]
+    try:
+        Draft202012Validator.check_schema(params)
+    except SchemaError:
+        assert len(found) == 1 and "not a valid JSON Schema" in found[0].message
+    else:
+        assert found == []

@@ -55,25 +55,31 @@ def example_too_long(record, options):
     if not pieces.outputs:  # supervised: the whole conversation, truncated by the provider
         if prompt_bound <= limit:
             return
-        n = pieces.prompt.measure(token_counter(get_encoding(encoding)))
+        n, exact = pieces.prompt.count_until(token_counter(get_encoding(encoding)), limit)
         if n > limit:
-            yield Problem(f"the conversation is {n:,} tokens, over {what}: training truncates it from the end, "
-                          "so its last replies are lost; shorten it or split it into several examples",
+            yield Problem(f"the conversation is {_tokens(n, exact)}, over {what}: training truncates it from "
+                          "the end, so its last replies are lost; shorten it or split it into several examples",
                           json_path="messages", severity=Severity.WARNING)
         return
     bounds = [prompt_bound + out.measure(utf8_size) for out in pieces.outputs]
     if max(bounds) <= limit:
         return
+    # Counting stops once over the limit: the finding needs no more, and a huge text is never encoded whole.
     count = token_counter(get_encoding(encoding))
-    prompt = pieces.prompt.measure(count)
+    prompt, exact = pieces.prompt.count_until(count, limit)
     if prompt > limit:
-        yield Problem(f"the input alone is {prompt:,} tokens, over {what}; shorten the prompt "
+        yield Problem(f"the input alone is {_tokens(prompt, exact)}, over {what}; shorten the prompt "
                       "or drop this example", json_path="input")
         return
     for key, out, bound in zip(_OUTPUTS, pieces.outputs, bounds):
         if bound <= limit:
             continue
-        n = prompt + out.measure(count)
+        n, exact = out.count_until(count, limit, start=prompt)
         if n > limit:
-            yield Problem(f"the input with {_LABELS[key]} is {n:,} tokens, over {what}; shorten the prompt "
-                          "or the reply, or drop this example", json_path=key)
+            yield Problem(f"the input with {_LABELS[key]} is {_tokens(n, exact)}, over {what}; shorten the "
+                          "prompt or the reply, or drop this example", json_path=key)
+
+
+def _tokens(n: int, exact: bool) -> str:
+    """The count, or the lower bound it reached when counting stopped early."""
+    return f"{n:,} tokens" if exact else f"at least {n:,} tokens (counting stops past the limit)"
