@@ -214,7 +214,7 @@ class Linter:
                 active = rules.get(unit.rule)
                 if active is not None:
                     findings.append(Finding(path, unit.line, unit.column, active.rule.code, unit.rule,
-                                            active.severity, unit.message))
+                                            active.severity, unit.message, unit.json_path))
         return keyed
 
     # -- findings ---------------------------------------------------------

@@ -80,6 +80,8 @@ FIXABLE = ("json-array", "multiline-record", "literal-newline-separator", "blank
 _PREFERENCES = frozenset({"utf8-bom", "crlf-line-endings", "missing-final-newline"})
 # Reader findings that mean "no records, nothing to rewrite" rather than "cannot be repaired".
 _NOTHING_TO_DO = frozenset({"empty-file"})
+# Reader findings about a record's text that a rewrite keeps as it is (the record is not changed).
+_KEPT = frozenset({"unpaired-surrogate"})
 # Above this size --diff prints a summary of what would change instead of a line diff.
 DIFF_MAX_BYTES = 4 * 1024 * 1024
 
@@ -152,6 +154,7 @@ class _Lines:
         self._stream = stream
         self.crlf = False
         self.first_content = b""  # the first non-blank byte of the file (after a BOM)
+        self.last = b""  # the last line read
 
     def __iter__(self) -> Iterator[bytes]:
         lines = iter(self._stream)
@@ -160,12 +163,19 @@ class _Lines:
             number += 1
             if number == 1:
                 self.crlf = raw.endswith(b"\r\n")
+            self.last = raw
             yield raw
             stripped = raw.removeprefix(BOM).lstrip()
             if stripped:
                 self.first_content = stripped[:1]
                 break
-        yield from lines
+        for raw in lines:
+            self.last = raw
+            yield raw
+
+    def ended_by_literal_newline(self) -> bool:
+        """Did the last line end with a literal backslash-n (a record written with + '\\\\n')?"""
+        return self.last.rstrip().endswith(b"\\n")
 
 
 class _DuplicateKey(ValueError):
@@ -303,7 +313,7 @@ def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
                 keep_bom = True
         elif rule in ("crlf-line-endings", "missing-final-newline"):
             fixed(rule, unit.line)
-        elif rule in _NOTHING_TO_DO or rule == "multiline-record":  # counted record by record above
+        elif rule in _NOTHING_TO_DO or rule in _KEPT or rule == "multiline-record":  # counted record by record above
             pass
         elif outcome.blocked is None:  # invalid-json, invalid-utf8, not-an-object, or anything new
             outcome.blocked = (unit.line, rule, "cannot be repaired without guessing")
@@ -311,7 +321,8 @@ def rewrite(stream: BinaryIO, active: Iterable[str], out) -> Outcome:
     if not first and outcome.blocked is None:
         # The final newline: kept absent only where the rule is off and the last record was on its own last line.
         stats = reader.stats
-        if stats.ends_with_newline or trailing or stats.structure != "jsonl" or "missing-final-newline" in active:
+        if (stats.ends_with_newline or trailing or stats.structure != "jsonl" or "missing-final-newline" in active
+                or (glued_line == stats.lines and lines.ended_by_literal_newline())):  # a newline was meant
             out.write(eol)
     return outcome
 
@@ -334,7 +345,7 @@ def _strict(text: str) -> str:
 
 def verify(original: BinaryIO, fixed: BinaryIO, active: Iterable[str]) -> str | None:
     """Why ``fixed`` does not hold exactly the records of ``original``, in order; None when it does."""
-    allowed = _PREFERENCES - frozenset(active)  # what a rewrite keeps on purpose
+    allowed = (_PREFERENCES - frozenset(active)) | _KEPT  # what a rewrite keeps on purpose
     left: list[Issue] = []
 
     def records(stream: BinaryIO, issues: list[Issue] | None) -> Iterator[RecordUnit]:

@@ -31,7 +31,8 @@ MIN_CHUNK = 2 * 1024 * 1024
 MAX_CHUNK = 8 * 1024 * 1024
 # Reader issues whose meaning does not depend on lines outside the chunk.
 LOCAL_ISSUES = frozenset({"blank-line", "invalid-utf8", "literal-newline-separator",
-                           "crlf-line-endings", "missing-final-newline", "trailing-blank-lines"})
+                           "crlf-line-endings", "missing-final-newline", "trailing-blank-lines",
+                           "duplicate-key", "unpaired-surrogate"})
 
 _LINTER: "Linter | None" = None  # inherited by forked workers
 

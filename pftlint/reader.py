@@ -8,8 +8,20 @@ by a literal ``\\n``...) and reports them as :class:`Issue` units named after
 the catalog rule they belong to. Everything else is handed on as
 :class:`RecordUnit` for the record rules.
 
-The hot path (a valid line holding one object) costs one ``bytes.decode`` and
-one ``json.loads``; everything else happens only on lines that fail.
+The hot path (a valid line holding one object) costs one ``bytes.decode``, one
+``json.loads`` and the guards of :mod:`pftlint.textcheck` (a count of quotes, a
+walk over the decoded containers, one regular-expression search: repeated keys
+and unpaired surrogates, which the decoded value hides); everything else happens
+only on lines that fail.
+
+A file that is not text is reported once (``invalid-utf8`` at line 1) and then
+only counted, never checked: known magic numbers, and otherwise its first 8 KiB
+(see ``binary_kind``: control bytes where the first line does not start a
+record, or many of them where it is not UTF-8), so that a JSONL file with a raw
+NUL or a Windows-1252 byte in one record keeps its findings line by line.
+
+A literal ``\\n`` (or ``\\r\\n``) between records or after the last record of a
+line is ``literal-newline-separator``; the records are still checked.
 
 What counts as blank: a line that is empty or holds only whitespace
 (``str.isspace``: spaces, tabs, a stray ``\\r``, form feeds, no-break spaces).
@@ -17,12 +29,16 @@ What counts as blank: a line that is empty or holds only whitespace
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+from collections import deque
 from dataclasses import dataclass
+from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
 from .locate import column_of
+from .textcheck import TextProblem, text_problems
 
 BOM = b"\xef\xbb\xbf"
 _DECODER = json.JSONDecoder()
@@ -36,13 +52,28 @@ _STRING_WITHOUT_ESCAPED_QUOTES = re.compile(r'"[^"]*"')  # 7x faster; valid when
 _LITERAL_SEPARATORS = ("\\r\\n", "\\n")
 _LITERAL_NEWLINE = "\\n"
 # Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line.
+_NOT_THIS_FILE = "; check that this is the file you meant (a file renamed .jsonl?)"
 _BINARY_MAGIC = (
     (b"\xff\xfe", "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
     (b"\xfe\xff", "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
     (b"\x1f\x8b", "gzip-compressed, not text; decompress it (gunzip) and check the .jsonl inside"),
     (b"PK\x03\x04", "a zip archive, not text; extract the .jsonl inside and check that"),
     (b"PAR1", "a Parquet file, not JSON Lines; export it with pandas to_json(orient='records', lines=True)"),
+    (b"\x7fELF", "an ELF executable (a program), not text" + _NOT_THIS_FILE),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text" + _NOT_THIS_FILE),
+    (b"\xff\xd8\xff", "a JPEG image, not text" + _NOT_THIS_FILE),
+    (b"GIF8", "a GIF image, not text" + _NOT_THIS_FILE),
+    # PDF starts with a line of text, but its content is compressed binary streams: not a JSONL file either.
+    (b"%PDF-", "a PDF document, not JSON Lines; export the records as JSONL"),
+    (b"\xfd7zXZ\x00", "xz-compressed, not text; decompress it (unxz) and check the .jsonl inside"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed, not text; decompress it (unzstd) and check the .jsonl inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not text; extract the .jsonl inside and check that"),
+    (b"SQLite format 3\x00", "an SQLite database, not JSON Lines; export the records as JSONL"),
 )
+# Any other file is taken for binary data from its first 8 KiB (see binary_kind).
+_SNIFF_BYTES = 8192
+# C0 control bytes no text file holds: not tab, LF, VT, FF, CR, nor ESC (colour codes in a captured log).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
 # A multi-line document larger than this is not reassembled (the file is broken
 # anyway): each of its lines is then reported on its own.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -69,9 +100,30 @@ class Issue:
     line: int
     column: int
     message: str
+    json_path: str | None = None  # for a problem inside a record (a repeated key, an unpaired surrogate)
 
 
 Unit = Union[RecordUnit, Issue]
+
+
+def _record(value: dict, line: int, column: int, text: str, offset: int) -> list[Unit]:
+    """The record's unit, followed by what its text shows that the decoded value hides."""
+    unit = RecordUnit(value, line, column, text, offset)
+    problems = text_problems(value, text)
+    if problems is None:
+        return [unit]
+    return [unit, *(_placed(problem, unit) for problem in problems)]
+
+
+def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
+    """An Issue at the line and column of ``problem.index`` (a pretty-printed record spans lines)."""
+    text, index = unit.text, problem.index
+    newlines = text.count("\n", 0, index)
+    if newlines:
+        line, column = unit.line + newlines, index - text.rfind("\n", 0, index)
+    else:
+        line, column = unit.line, unit.column + index
+    return Issue(problem.rule, line, column, problem.message, problem.json_path)
 
 
 def _reject_constant(name: str) -> float:
@@ -135,7 +187,15 @@ class Reader:
         offset = 0
         line_no = 0
         doc: _Document | None = None
-        for raw in self._stream:
+        lines = iter(self._stream)
+        head = _head(lines)
+        if head and head[0][:3] != BOM:
+            binary = binary_kind(_sample(head))
+            if binary is not None:
+                yield Issue("invalid-utf8", 1, 1, f"the file is {binary}")
+                self._drain(head, lines)
+                return
+        for raw in _replay(head, lines):
             line_no += 1
             start = offset
             size = len(raw)
@@ -150,16 +210,9 @@ class Reader:
                         self._crlf_line = line_no
             else:
                 stats.ends_with_newline = False
-            if line_no == 1:
-                if raw[:3] == BOM:
-                    raw = raw[3:]
-                    yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
-                else:
-                    binary = binary_kind(bytes(raw[:8]))
-                    if binary is not None:
-                        yield Issue("invalid-utf8", 1, 1, f"the file is {binary}")
-                        self._drain(line_no, offset)
-                        return
+            if line_no == 1 and raw[:3] == BOM:
+                raw = raw[3:]
+                yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
             try:
                 text = str(raw, "utf-8")
             except UnicodeDecodeError as exc:
@@ -198,10 +251,11 @@ class Reader:
             yield from self._release_held(alone=True)
         yield from self._end_of_file()
 
-    def _drain(self, line_no: int, offset: int) -> None:
-        """Count the rest of a file that is not text, without checking it."""
+    def _drain(self, head: deque, lines: Iterator[bytes]) -> None:
+        """Count the lines of a file that is not text, without checking them."""
         stats = self.stats
-        for raw in self._stream:
+        line_no = offset = 0
+        for raw in _replay(head, lines):
             line_no += 1
             offset += len(raw)
         stats.lines, stats.bytes = line_no, offset
@@ -223,24 +277,20 @@ class Reader:
                 self._held = (value, text, line_no, offset)  # {"data": [...]} on one line
                 return ()
             self.stats.records += 1
-            return [RecordUnit(value, line_no, 1, text, offset)]
+            return _record(value, line_no, 1, text, offset)
         if isinstance(value, list) and self.stats.content_lines == 1 and not self._refeeding:
             self._held = (value, text, line_no, offset)
             return ()
         return [_not_an_object(value, line_no)]
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
-        glued = _split_glued(text)
-        if glued is not None:
-            first_column, first_piece = glued[0][0], glued[0][2]
-            units: list[Unit] = [Issue(
-                "literal-newline-separator", line_no, first_column + len(first_piece) + 1,
-                f"{len(glued)} records are glued into this one line by the two characters '\\n' "
-                "(a literal backslash-n, e.g. from json.dumps(x) + '\\\\n'); write a real newline between records",
-            )]
+        split = _split_glued(text)
+        if split is not None:
+            glued, trailing = split
+            units: list[Unit] = [_glued_issue(text, glued, trailing, line_no)]
             for column, value, piece in glued:
                 self.stats.records += 1
-                units.append(RecordUnit(value, line_no, column + 1, piece, offset))
+                units.extend(_record(value, line_no, column + 1, piece, offset))
             return units
         # A document pretty-printed over several lines: the parser ran out of text
         # with brackets still open. (An error in the middle of the line is just that.)
@@ -259,7 +309,7 @@ class Reader:
                 yield from self._wrapped_document(_records_under_key(value), text, _Document(text, line_no, offset, True))
             else:
                 self.stats.records += 1
-                yield RecordUnit(value, line_no, 1, text, offset)
+                yield from _record(value, line_no, 1, text, offset)
         elif alone:
             yield from self._array(value, text, line_no, offset)
         else:
@@ -277,7 +327,7 @@ class Reader:
         for col, item, piece in _array_items(text):
             if isinstance(item, dict):
                 self.stats.records += 1
-                yield RecordUnit(item, line_no, col + 1, piece, offset)
+                yield from _record(item, line_no, col + 1, piece, offset)
             else:
                 yield Issue("not-an-object", line_no, col + 1,
                             f"this array element is a JSON {_json_kind(item)}, not a record object")
@@ -302,7 +352,7 @@ class Reader:
                 self._multiline_first = doc.first_line
                 self._multiline_last = doc.last_line
             self._multiline_count += 1
-            yield RecordUnit(value, doc.first_line, doc.first_column, text, doc.offset)
+            yield from _record(value, doc.first_line, doc.first_column, text, doc.offset)
             return
         yield Issue("not-an-object", doc.first_line, 1,
                     f"this JSON {_json_kind(value)} spans lines {doc.first_line}-{doc.last_line}; "
@@ -330,7 +380,7 @@ class Reader:
         if text[start:start + 1] != "[":  # cannot happen for a document that parsed; be safe anyway
             for item in items:
                 self.stats.records += 1
-                yield RecordUnit(item, doc.first_line, 1, json.dumps(item, ensure_ascii=False), doc.offset)
+                yield from _record(item, doc.first_line, 1, json.dumps(item, ensure_ascii=False), doc.offset)
             return
         yield from self._items_at_lines(_array_items(text, start), text, doc)
 
@@ -343,7 +393,7 @@ class Reader:
             column = pos - text.rfind("\n", 0, pos)
             if isinstance(item, dict):
                 self.stats.records += 1
-                yield RecordUnit(item, line, column, piece, doc.offset)
+                yield from _record(item, line, column, piece, doc.offset)
             else:
                 yield Issue("not-an-object", line, column,
                             f"this array element is a JSON {_json_kind(item)}, not a record object")
@@ -492,18 +542,78 @@ class _Document:
         return "\n".join(t for t, _ in self.lines)
 
 
-def binary_kind(raw: bytes) -> str | None:
-    """What a file is when its first bytes show it is not UTF-8 text (else None).
+def _head(lines: Iterator[bytes]) -> deque:
+    """The first lines of the file, at least _SNIFF_BYTES of them (or all of a smaller file)."""
+    head: deque = deque()
+    size = 0
+    for raw in lines:
+        head.append(raw)
+        size += len(raw)
+        if size >= _SNIFF_BYTES:
+            break
+    return head
 
-    ``raw`` is the start of the first line (8 bytes are enough); the answer completes
-    "the file is ...". Shared by every command that reads a file, so all say the same.
+
+def _sample(head: deque) -> bytes:
+    """The first _SNIFF_BYTES of the file (without copying a huge first line whole)."""
+    parts, size = [], 0
+    for raw in head:
+        parts.append(raw[:_SNIFF_BYTES - size])
+        size += len(parts[-1])
+    return b"".join(parts)
+
+
+def _replay(head: deque, lines: Iterator[bytes]) -> Iterator[bytes]:
+    """The head lines, then the rest; a head line is let go once it is read.
+
+    (Not ``yield from lines``: closing a generator closes what it delegates to, here the file.)
+    """
+    return chain(_popped(head), lines)
+
+
+def _popped(head: deque) -> Iterator[bytes]:
+    while head:
+        yield head.popleft()
+
+
+def binary_kind(sample: bytes) -> str | None:
+    """What the file is when its first bytes show it is not UTF-8 text (else None).
+
+    Beyond the magic numbers, the first 8 KiB decide: C0 control bytes (NUL and
+    the others no text holds; not tab, line breaks, form feed or ESC) make a file
+    binary when its first non-blank line is not the start of a JSON record
+    (neither ``{`` nor ``[``) and they are a NUL or 1/16 of the sample; or when
+    that line starts like a record but is not valid UTF-8 and they are 1/16 of
+    the sample (random bytes hold about 1/9). A JSONL file with a raw NUL or a
+    Windows-1252 byte in a record keeps its findings line by line.
     """
     for magic, kind in _BINARY_MAGIC:
-        if raw.startswith(magic):
+        if sample.startswith(magic):
             return kind
-    if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[:1] in (b"{", b"["):
+    if len(sample) >= 4 and sample[1] == 0 and sample[3] == 0 and sample[:1] in (b"{", b"["):
         return "UTF-16 text (every other byte is 00); re-encode it as UTF-8 (iconv -f utf-16le -t utf-8)"
-    return None
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if not controls:
+        return None
+    many = controls * 16 >= len(sample)
+    first = sample.lstrip().split(b"\n", 1)[0]
+    if first[:1] in (b"{", b"["):
+        binary = many and not _is_utf8(first)
+    else:
+        binary = many or b"\0" in sample
+    if not binary:
+        return None
+    return ("binary data, not text (NUL or control bytes in its first 8 KiB: an executable, an image "
+            "or an archive?)" + _NOT_THIS_FILE)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Valid UTF-8, but for a character cut at the end of the sample."""
+    try:
+        codecs.utf_8_decode(data, "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _bad_utf8(raw: bytes, exc: UnicodeDecodeError, line_no: int) -> Issue:
@@ -589,11 +699,16 @@ def _invalid_json(exc: ValueError, line_no: int, text: str) -> Issue:
     return Issue("invalid-json", line_no, 1, f"invalid JSON: {reason}")
 
 
-def _split_glued(text: str) -> list[tuple[int, dict, str]] | None:
-    """Records joined by a literal backslash-n: return (column, record, text) for each, or None."""
+def _split_glued(text: str) -> tuple[list[tuple[int, dict, str]], int | None] | None:
+    """Records joined (or ended) by a literal backslash-n, or None.
+
+    Returns (column, record, text) for each record, and the index of a literal
+    separator after the last one (None when the line ends with the record).
+    """
     if _LITERAL_NEWLINE not in text:
         return None
     pieces = []
+    trailing = None
     pos = _WS.match(text, 0).end()
     while pos < len(text):
         try:
@@ -604,14 +719,42 @@ def _split_glued(text: str) -> list[tuple[int, dict, str]] | None:
             return None
         pieces.append((pos, value, text[pos:end]))
         pos = _WS.match(text, end).end()
+        separator_at = pos
+        pos = _past_separators(text, pos)
+        if pos == separator_at and pos < len(text):
+            return None
+        trailing = separator_at if pos == len(text) and pos > separator_at else None
+    if len(pieces) >= 2 or (pieces and trailing is not None):
+        return pieces, trailing
+    return None
+
+
+def _past_separators(text: str, pos: int) -> int:
+    """Past the literal separators (and the whitespace around them) at ``pos``."""
+    while True:
         for separator in _LITERAL_SEPARATORS:
             if text.startswith(separator, pos):
                 pos = _WS.match(text, pos + len(separator)).end()
                 break
         else:
-            if pos < len(text):
-                return None
-    return pieces if len(pieces) >= 2 else None
+            return pos
+
+
+def _separator_at(text: str, pos: int) -> str:
+    return next(f"'{s}'" for s in _LITERAL_SEPARATORS if text.startswith(s, pos))
+
+
+def _glued_issue(text: str, glued: list[tuple[int, dict, str]], trailing: int | None, line_no: int) -> Issue:
+    how = "(written as text, e.g. by json.dumps(x) + '\\\\n')"
+    if len(glued) == 1:
+        return Issue("literal-newline-separator", line_no, trailing + 1,
+                     f"the record is followed by the characters {_separator_at(text, trailing)} {how} instead "
+                     "of a line break; write a real newline after each record")
+    first_column, first_piece = glued[0][0], glued[0][2]
+    after = " and end it" if trailing is not None else ""
+    return Issue("literal-newline-separator", line_no, first_column + len(first_piece) + 1,
+                 f"{len(glued)} records are glued into this one line{after} by the two characters '\\n' "
+                 f"{how}; write a real newline between records")
 
 
 def _array_items(text: str, start: int = 0) -> Iterator[tuple[int, object, str]]:

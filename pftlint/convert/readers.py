@@ -56,7 +56,7 @@ def units(stream: BinaryIO, path: str, fmt: str | None = None) -> Iterator[Unit]
         if not rest:
             break
         first += rest
-    kind = binary_kind(first[:8])
+    kind = binary_kind(first[:8192])  # the reader sniffs the first 8 KiB too
     if kind is not None:
         raise InputError(f"the file is {kind}")
     fmt = fmt or input_format(path, first)

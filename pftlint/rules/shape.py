@@ -20,6 +20,8 @@ from . import builtin_rules, record_rule
 
 # Detected by the engine itself (pftlint.formats.detect on every record).
 builtin_rules(__name__, "wrong-format")
+# Detected by pftlint.reader from the record's text (json.loads keeps the last of two equal keys).
+builtin_rules(__name__, "duplicate-key")
 
 INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
 MESSAGE_KEYS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight",

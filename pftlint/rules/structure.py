@@ -10,7 +10,7 @@ builtin_rules(
     __name__,
     "json-array", "multiline-record", "literal-newline-separator", "blank-line",
     "trailing-blank-lines", "utf8-bom", "invalid-utf8", "invalid-json", "not-an-object",
-    "empty-file", "crlf-line-endings", "missing-final-newline",
+    "empty-file", "crlf-line-endings", "missing-final-newline", "unpaired-surrogate",
 )
 
 
