@@ -81,7 +81,9 @@ _PREFERENCES = frozenset({"utf8-bom", "crlf-line-endings", "missing-final-newlin
 # Reader findings that mean "no records, nothing to rewrite" rather than "cannot be repaired".
 _NOTHING_TO_DO = frozenset({"empty-file"})
 # Reader findings about a record's text that a rewrite keeps as it is (the record is not changed).
-_KEPT = frozenset({"unpaired-surrogate"})
+# A repeated key blocks only the records that would be rewritten (see repeated_key): one kept
+# byte for byte keeps both values, and the pairwise verification would notice if it did not.
+_KEPT = frozenset({"unpaired-surrogate", "duplicate-key"})
 # Above this size --diff prints a summary of what would change instead of a line diff.
 DIFF_MAX_BYTES = 4 * 1024 * 1024
 
