@@ -39,11 +39,11 @@ DESCRIPTIONS = {
     UNKNOWN: "unknown",
 }
 
-# The top-level keys of each method's record (provider-rules.md §1b, §1c).
+# The top-level keys of each method's record (SOURCES.md §1b, §1c).
 DPO_KEYS = frozenset({"input", "preferred_output", "non_preferred_output"})
 SUPERVISED_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
 
-# The spec's Dec 2024 - Jun 2025 names (provider-rules.md §5 D2): a DPO record still.
+# The spec's Dec 2024 - Jun 2025 names (SOURCES.md §5 D2): a DPO record still.
 OLD_DPO_KEYS = {"preferred_completion": "preferred_output", "non_preferred_completion": "non_preferred_output"}
 
 _CLOSE_TO = ("input", "preferred_output", "non_preferred_output", *OLD_DPO_KEYS)

@@ -52,14 +52,14 @@ from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encod
 # Smaller files are counted in one process: starting workers would cost more than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
-# OpenAI's default-epochs heuristic, as the cookbook reproduces it (provider-rules.md §1d).
+# OpenAI's default-epochs heuristic, as the cookbook reproduces it (SOURCES.md §1d).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
 MIN_DEFAULT_EPOCHS, MAX_DEFAULT_EPOCHS = 1, 25
 
 BILLING_NOTE = ("billed tokens = epochs x training tokens, summed over the examples: for supervised, the "
                 "example's tokens capped at the limit (as the cookbook does); for DPO, the input once plus "
                 "both outputs, uncapped, i.e. the total tokens (how providers bill DPO is unconfirmed: "
-                "provider-rules.md §1f, §5 U6). Tokens per example are what the limit applies to: "
+                "SOURCES.md §1f, §5 U6). Tokens per example are what the limit applies to: "
                 "a DPO input plus its longer output")
 # Reader findings that mean a line (or a broken multi-line document) is not a record to count.
 UNREADABLE_RULES = frozenset({"invalid-json", "not-an-object"})

@@ -21,7 +21,7 @@ SEVERITY_OR_OFF = ("error", "warning", "info", "off")
 class Target:
     name: str
     title: str
-    source: str  # where the limits come from (provider-rules.md section)
+    source: str  # where the limits come from (a SOURCES.md section of the catalog)
     min_examples: int
     max_file_bytes: int
     roles: frozenset[str]  # roles allowed in input / supervised messages

@@ -5,7 +5,7 @@ against the SHA-256 tiktoken itself expects), never downloaded and never read
 from tiktoken's cache directory. They are loaded lazily, once per process.
 
 A conversation is counted the way the cookbook counts the chat format
-(provider-rules.md §2): 3 tokens per message, +1 for a ``name``, the tokens of
+(SOURCES.md §2): 3 tokens per message, +1 for a ``name``, the tokens of
 every string value, 3 for the reply priming, and tool definitions per
 ``num_tokens_for_tools``. Content parts count their text, tool calls their
 function name and arguments. Special tokens inside text are counted as text.

@@ -7,11 +7,13 @@ one ("## Use instead") must produce no finding at all, with every default rule o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from pftlint.api import make_linter
-from pftlint.catalog import rule_docs, tomllib
+from conftest import REPO
+from pftlint.catalog import catalog_dir, rule_docs, tomllib
 from pftlint.models import Report
 from pftlint.registry import all_rules
 from pftlint.rules import implementations
@@ -85,7 +87,8 @@ def test_document_layout(doc):
     assert doc.path.stem == doc.name
     assert re.fullmatch(r"PFT[1-9]\d\d", doc.code)
     assert AREAS[doc.code[3]] == doc.area, f"{doc.code} belongs in rules/{AREAS[doc.code[3]]}/"
-    assert "provider-rules.md" in text or doc.area in ("tokens", "dataset"), "cite the provider behaviour"
+    assert re.search(r"SOURCES\.md\s+§", text), "cite the provider behaviour: SOURCES.md §<section> (rules/SOURCES.md)"
+    assert "](https://" in text, "link the provider's (or trainer's) own page for the behaviour"
     for key, spec in doc.options.items():
         assert "default" in spec and "help" in spec, f"option {key} needs default and help"
 
@@ -98,3 +101,70 @@ def test_codes_and_names_are_unique_and_implemented():
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
     assert set(implementations()) == {r.name for r in rules}
+
+
+# -- citations: rules/SOURCES.md is the catalog's own notes; users do not have ../shared -------
+
+SOURCES = REPO / "rules" / "SOURCES.md"
+_HEADING = re.compile(r"^#{2,3} §(\d+[a-z]?)\.", re.M)
+_POINT = re.compile(r"^- \*\*([A-Z][A-Za-z]*\d*)\*\*", re.M)
+_ID = r"(?:[A-Z]\d+|Azure|Together|Fireworks)"
+_CITATION = re.compile(rf"§(\d+[a-z]?)(?:\s+({_ID}(?:(?:/|, ){_ID})*))?")
+
+
+def source_anchors() -> dict[str, set[str]]:
+    """Each section of SOURCES.md (§1, §1a, ..., §6) and the ids of its points (F1, E10, D7, Azure, ...)."""
+    text = SOURCES.read_text(encoding="utf-8")
+    headings = list(_HEADING.finditer(text))
+    anchors = {}
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(text)
+        anchors[heading.group(1)] = set(_POINT.findall(text, heading.end(), end))
+    return anchors
+
+
+def citations(text: str) -> list[tuple[str, str | None]]:
+    """(section, point) for every § citation: '§1a F4/F6' gives ('1a', 'F4') and ('1a', 'F6')."""
+    found = []
+    for match in _CITATION.finditer(text):
+        points = re.split(r"/|, ", match.group(2)) if match.group(2) else [None]
+        found.extend((match.group(1), point) for point in points)
+    return found
+
+
+def _cited_files() -> list[Path]:
+    """The catalog (rule documents, target profiles, models.toml) and the package's sources."""
+    return [*sorted((REPO / "rules").rglob("*.md")), *sorted((REPO / "rules").rglob("*.toml")),
+            *sorted((REPO / "pftlint").rglob("*.py"))]
+
+
+def test_sources_is_not_a_rule_document():
+    assert (catalog_dir() / "SOURCES.md").is_file()
+    assert all(doc.path.name != "SOURCES.md" for doc in DOCS)
+    assert len(DOCS) == len(list((REPO / "rules").glob("*/*.md")))
+
+
+def test_sources_sections_and_points():
+    anchors = source_anchors()
+    assert {"1", "1a", "1b", "1c", "1d", "1e", "1f", "2", "3", "4", "5", "6"} <= set(anchors)
+    assert {f"F{i}" for i in range(1, 14)} <= anchors["1a"]
+    assert {f"E{i}" for i in range(1, 14)} <= anchors["3"]
+    assert {"Azure", "Together", "Fireworks"} <= anchors["4"]
+    assert {f"D{i}" for i in range(1, 11)} | {f"U{i}" for i in range(1, 12)} <= anchors["5"]
+
+
+@pytest.mark.parametrize("path", _cited_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_every_citation_is_an_anchor_of_sources(path):
+    text = path.read_text(encoding="utf-8")
+    anchors = source_anchors()
+    for section, point in citations(text):
+        assert section in anchors, f"{path.name} cites §{section}, which rules/SOURCES.md does not have"
+        assert point is None or point in anchors[section], \
+            f"{path.name} cites §{section} {point}, which rules/SOURCES.md §{section} does not have"
+
+
+@pytest.mark.parametrize("path", _cited_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_shipped_files_do_not_cite_the_reference_folder(path):
+    text = path.read_text(encoding="utf-8")
+    for banned in ("provider-rules.md", "trainer-formats.md", "../shared", "shared/reference"):
+        assert banned not in text, f"{path.relative_to(REPO)} mentions {banned!r}: cite rules/SOURCES.md"

@@ -89,7 +89,19 @@ def test_wheel_carries_the_catalog(installed):
         assert f"pftlint/_catalog/{doc.area}/{doc.name}.md" in names, doc.name
     for target in target_names():
         assert f"pftlint/_catalog/targets/{target}.toml" in names
+    assert "pftlint/_catalog/SOURCES.md" in names  # the notes the rule documents cite
     assert not any(n.startswith(("tests/", "examples/", "rules/")) for n in names)
+
+
+@slow
+def test_wheel_cites_only_what_it_ships(installed):
+    """The documents cite rules/SOURCES.md and public pages, never the reference files users do not have."""
+    wheel = zipfile.ZipFile(installed["wheel"])
+    for name in wheel.namelist():
+        if name.startswith("pftlint/") and name.endswith((".md", ".toml", ".py")):
+            text = wheel.read(name).decode("utf-8")
+            for banned in ("provider-rules.md", "trainer-formats.md", "../shared"):
+                assert banned not in text, f"{name} mentions {banned!r}"
 
 
 @slow

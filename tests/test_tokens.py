@@ -113,7 +113,7 @@ def test_special_tokens_in_content_never_raise():
     assert n > 3 + 3 + 1 + 1  # as text, more than the one special token
 
 
-# -- the chat format (provider-rules.md §2) ------------------------------------
+# -- the chat format (rules/SOURCES.md §2) -------------------------------------
 COOKBOOK_MESSAGES = [
     {"role": "system", "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English."},
     {"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."},

@@ -1,7 +1,7 @@
 """Record shape: which keys a record holds and the JSON types of their values.
 
 The schemas are OpenAI's ``FineTuneChatRequestInput`` and
-``FineTunePreferenceRequestInput`` (provider-rules.md §1b, §1c). Every rule
+``FineTunePreferenceRequestInput`` (SOURCES.md §1b, §1c). Every rule
 takes a fast path on a well-formed record (one subset test of its keys, or a
 ``type() is`` test per value) and only builds messages when something is wrong.
 """
@@ -380,7 +380,7 @@ def _container(obj: dict, prefix: str) -> Iterator[Problem]:
         yield _bool_problem(f"{prefix}parallel_tool_calls", obj["parallel_tool_calls"])
 
 
-# Optional message keys and the JSON types they take (§1b per-role fields).
+# Optional message keys and the JSON types they take (SOURCES.md §1b per-role fields).
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,),
     "tool_call_id": (str,),
