@@ -160,3 +160,31 @@ def test_no_home_means_no_cache(monkeypatch, cl100k_ranks):
     monkeypatch.setattr(rank_files.os.path, "expanduser", lambda path: path)
     assert rank_files.cache_dir() is None
     assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+
+
+# -- the test suite itself is offline unless asked ------------------------------------------------
+def _collected(*args: str, env_extra: dict[str, str] | None = None) -> set[str]:
+    import os
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"} | (env_extra or {})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "tests/test_precommit.py", *args], capture_output=True, text=True, cwd=repo, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {line.split("::")[1] for line in proc.stdout.splitlines() if "::" in line}
+
+
+def test_network_tests_are_opt_in_and_ci_runs_them():
+    import re
+    from pathlib import Path
+
+    network = "test_pre_commit_blocks_the_broken_file_and_passes_the_fixed_one"
+    default = _collected()
+    assert default and network not in default
+    assert _collected("-m", "network") == {network}
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    addopts = re.search(r"^export PYTEST_ADDOPTS=\"(.*)\"$", ci, re.M).group(1)
+    assert _collected(env_extra={"PYTEST_ADDOPTS": addopts}) == default | {network}
