@@ -9,9 +9,10 @@ the same machine state):
 - ``pftlint check --isolated --output-format json examples/clean-dpo.jsonl`` (default rules);
 - the same with ``--model gpt-4.1-mini --output-format table``: a token-counting model and the
   table (rich);
-- tokenizer loading in a fresh interpreter, ``pftlint.tokens.get_encoding`` for each encoding:
-  cold (an empty cache folder: verify the rank file's SHA-256, parse it, write the cache) and
-  warm (the cache written by the cold run).
+- tokenizer loading in a fresh interpreter, ``pftlint.tokens.get_encoding`` for each encoding
+  (tiktoken's import and the encoding's construction included), and the ranks alone
+  (``pftlint._tokenizers.load_ranks``): cold (an empty cache folder: verify the rank file's
+  SHA-256, parse it, write the cache) and warm (the cache written by the cold run).
 Use the console script of a non-editable install (``pip install .`` into a fresh venv): an
 editable install without bytecode recompiles every run. Target (issue 11): check within 0.1 s
 of ``python -c pass``.
@@ -34,6 +35,9 @@ CLEAN = REPO / "examples" / "clean-dpo.jsonl"
 TARGET_SECONDS = 0.1
 LOAD = ("import sys, time; t = time.perf_counter(); from pftlint.tokens import get_encoding; "
         "get_encoding(sys.argv[1]); print(time.perf_counter() - t)")
+# The ranks alone (verify + parse, or the cache), without importing tiktoken or building the encoding.
+RANKS = ("import sys, time; from pftlint._tokenizers import load_ranks; t = time.perf_counter(); "
+         "load_ranks(sys.argv[1]); print(time.perf_counter() - t)")
 
 
 def interpreter_of(script: str) -> str:
@@ -55,7 +59,7 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
-def measure(pftlint: str, repeat: int) -> dict:
+def measure(pftlint: str, repeat: int, load_repeat: int) -> dict:
     python = interpreter_of(pftlint)
     cache = Path(tempfile.mkdtemp(prefix="pftlint-bench-cache-"))
     env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
@@ -72,17 +76,20 @@ def measure(pftlint: str, repeat: int) -> dict:
             for name, argv in commands.items():
                 best[name] = min(best[name], wall(argv, env))
         for encoding in ("o200k_base", "cl100k_base"):
-            cold = warm = float("inf")
-            for _ in range(max(3, repeat // 5)):
-                shutil.rmtree(cache / "pftlint", ignore_errors=True)
-                cold = min(cold, float(subprocess.check_output([python, "-c", LOAD, encoding], env=env)))
-                warm = min(warm, float(subprocess.check_output([python, "-c", LOAD, encoding], env=env)))
-            loads[encoding] = {"cold": round(cold, 4), "warm": round(warm, 4)}
+            figures = {}
+            for what, code in (("", LOAD), ("ranks ", RANKS)):
+                cold = warm = float("inf")
+                for _ in range(load_repeat):
+                    shutil.rmtree(cache / "pftlint", ignore_errors=True)
+                    cold = min(cold, float(subprocess.check_output([python, "-c", code, encoding], env=env)))
+                    warm = min(warm, float(subprocess.check_output([python, "-c", code, encoding], env=env)))
+                figures.update({f"{what}cold": round(cold, 4), f"{what}warm": round(warm, 4)})
+            loads[encoding] = figures
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     base = best["python -c pass"]
     return {
-        "pftlint": pftlint, "python": python, "repeat": repeat, "cpus": os.cpu_count(),
+        "pftlint": pftlint, "python": python, "repeat": repeat, "load repeat": load_repeat, "cpus": os.cpu_count(),
         "load": os.getloadavg()[0],
         "seconds": {name: round(s, 4) for name, s in best.items()},
         "over python -c pass": {name: round(s - base, 4) for name, s in best.items() if name != "python -c pass"},
@@ -95,11 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pftlint", default=shutil.which("pftlint"), help="the console script (default: on PATH)")
     parser.add_argument("--repeat", type=int, default=20, help="rounds (best of)")
+    parser.add_argument("--load-repeat", type=int, default=5, help="rounds of the tokenizer loads (best of)")
     parser.add_argument("--json", action="store_true", help="one JSON document")
     args = parser.parse_args(argv)
     if not args.pftlint:
         parser.error("no pftlint on PATH; pass --pftlint")
-    doc = measure(args.pftlint, max(1, args.repeat))
+    doc = measure(args.pftlint, max(1, args.repeat), max(1, args.load_repeat))
     if args.json:
         print(json.dumps(doc, indent=1))
         return 0
@@ -110,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<38} {seconds:7.3f} s" + ("" if extra is None else f"   +{extra:.3f} s"))
     print(f"  target: check within {TARGET_SECONDS} s of python -c pass")
     for encoding, figures in doc["tokenizer load (seconds, in a fresh interpreter)"].items():
-        print(f"  get_encoding({encoding}): cold {figures['cold']:.3f} s, warm {figures['warm']:.3f} s")
+        print(f"  get_encoding({encoding}): cold {figures['cold']:.3f} s, warm {figures['warm']:.3f} s; "
+              f"its ranks alone: cold {figures['ranks cold']:.3f} s, warm {figures['ranks warm']:.3f} s")
     return 0
 
 

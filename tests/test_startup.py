@@ -27,10 +27,11 @@ PROBE = ("import sys, pftlint.cli; status = pftlint.cli.main({argv!r}); "
          "print(sorted(m for m in {heavy!r} if m in sys.modules)); sys.stdout.flush(); sys.exit(status)")
 
 
-def heavy_imports(*argv: str, cwd: Path = REPO) -> tuple[list[str], int, str]:
-    """(the heavy modules imported, exit status, stderr) of main(argv) in a new interpreter."""
-    code = PROBE.format(argv=list(argv), heavy=HEAVY)
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
+def heavy_imports(*argv: str, cwd: Path = REPO, heavy: tuple[str, ...] = HEAVY,
+                  env: dict[str, str] | None = None) -> tuple[list[str], int, str]:
+    """(the ``heavy`` modules imported, exit status, stderr) of main(argv) in a new interpreter."""
+    code = PROBE.format(argv=list(argv), heavy=heavy)
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO), **(env or {})}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env,
                           timeout=120)
     last = proc.stdout.strip().splitlines()[-1]
@@ -100,3 +101,24 @@ def test_each_heavy_library_comes_when_needed(folder):
     long = {**rows[0], "input": {"messages": [{"role": "user", "content": "word " * 14_000}]}}  # 70 kB
     (folder / "long.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [long, *rows[1:]]))
     assert heavy_imports("check", "long.jsonl", "--output-format", "json", cwd=folder)[0] == ["tiktoken"]
+
+
+def test_a_small_file_with_a_token_model_loads_no_tokenizer(folder):
+    found, status, err = heavy_imports("check", "clean.jsonl", "--model", "gpt-4.1-mini", "--output-format", "json",
+                                       cwd=folder, heavy=(*HEAVY, "gzip"))
+    assert status == 0, err
+    assert found == []  # the token rule bounds each example by its size: nothing to count
+
+
+def test_a_warm_tokenizer_cache_skips_the_gzip_and_the_hash_check(folder, tmp_path):
+    """The first run that counts tokens verifies and parses the rank file (gzip); later runs read the cache."""
+    rows = [json.loads(line) for line in CLEAN.read_text().splitlines()]
+    long = {**rows[0], "input": {"messages": [{"role": "user", "content": "word " * 14_000}]}}  # 70 kB
+    (folder / "long.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [long, *rows[1:]]))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    argv = ("check", "long.jsonl", "--output-format", "json")
+    cold, status, err = heavy_imports(*argv, cwd=folder, heavy=("tiktoken", "gzip"), env=env)
+    assert status == 0 and cold == ["gzip", "tiktoken"], err
+    assert list((tmp_path / "cache" / "pftlint").iterdir())  # the parsed ranks were kept
+    warm, status, err = heavy_imports(*argv, cwd=folder, heavy=("tiktoken", "gzip"), env=env)
+    assert status == 0 and warm == ["tiktoken"], err

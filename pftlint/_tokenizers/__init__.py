@@ -25,15 +25,14 @@ the user's files and environment, so the cache is as trustworthy as the user's h
 from __future__ import annotations
 
 import binascii
-import gzip
 import hashlib
-import json
 import marshal
 import os
 import sys
-import tempfile
-from importlib import resources
 from pathlib import Path
+
+# gzip, json, tempfile and importlib.resources are imported when ranks are loaded: a run that counts
+# no token (most runs: the token rule bounds examples by their size) never pays for them.
 
 O200K = "o200k_base"
 CL100K = "cl100k_base"
@@ -58,6 +57,8 @@ def _packed(name: str) -> bytes:
     """The gzip-compressed rank file as installed."""
     if name not in EXPECTED_SHA256:
         raise TokenizerError(f"unknown encoding {name!r} (pftlint ships {', '.join(ENCODINGS)})")
+    from importlib import resources
+
     try:
         return resources.files(__name__).joinpath(f"{name}.tiktoken.gz").read_bytes()
     except OSError as exc:
@@ -66,6 +67,8 @@ def _packed(name: str) -> bytes:
 
 
 def _verified(name: str, packed: bytes) -> bytes:
+    import gzip
+
     try:
         data = gzip.decompress(packed)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -110,6 +113,8 @@ def _cache_key(name: str, packed: bytes) -> dict[str, object]:
 
 def _read_cache(path: Path, key: dict[str, object], name: str) -> dict[bytes, int] | None:
     """The cached ranks when the file is intact and made for ``key``; None otherwise (never raises)."""
+    import json
+
     try:
         blob = path.read_bytes()
         if not blob.startswith(CACHE_MAGIC):
@@ -127,6 +132,9 @@ def _read_cache(path: Path, key: dict[str, object], name: str) -> dict[bytes, in
 
 def _write_cache(path: Path, key: dict[str, object], ranks: dict[bytes, int]) -> None:
     """Write the cache beside its final name, then rename it into place; give up silently on any error."""
+    import json
+    import tempfile
+
     payload = marshal.dumps(ranks)
     header = json.dumps({"key": key, "payload_sha256": hashlib.sha256(payload).hexdigest()}).encode()
     tmp = None
