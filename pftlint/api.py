@@ -7,9 +7,10 @@
 ['no-assistant-message']
 
 Settings are keyword arguments with the config file's names in snake_case:
-``target``, ``method``, ``select``, ``extend_select``, ``ignore`` and ``rules``
-(per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). Bad settings
-raise ``ValueError``; a path that cannot be read raises ``OSError``; a record
+``target``, ``method``, ``select``, ``extend_select``, ``ignore``, ``model`` and ``rules``
+(per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). They are checked
+as the config file and the flags are (pftlint.config): bad settings raise
+``ValueError`` naming the keyword; a path that cannot be read raises ``OSError``; a record
 that is not JSON-serialisable raises ``TypeError``. Nothing is printed and no
 file is written.
 """

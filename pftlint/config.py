@@ -49,7 +49,9 @@ class Config:
 def _choice(what: str, choices: Callable[[], Iterable[str]]) -> Callable[[Any, str], str]:
     def check(value: Any, where: str) -> str:
         known = tuple(choices())
-        if not isinstance(value, str) or value not in known:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a {what} ({', '.join(known)}), not {_kind(value)} {value!r:.60}")
+        if value not in known:
             raise ConfigError(f"{where}: unknown {what} {value!r} (choose from {', '.join(known)})")
         return value
     return check

@@ -261,6 +261,10 @@ BAD_VALUES = [  # (key, value, words of the message)
     ("select", ["PFT9"], "'PFT9' matches no rule"),
     ("ignore", ["nope"], "'nope' matches no rule"),
     ("extend-select", ["PFT1", "invalid_role"], "'invalid_role' matches no rule"),
+    ("target", 3, "expected a target (azure, fireworks, openai, together), not an integer 3"),
+    ("method", ["dpo"], "expected a method (auto, dpo, supervised), not a list ['dpo']"),
+    ("model", 4, "expected a string, not an integer 4"),
+    ("validation", True, "expected a string, not a boolean True"),
 ]
 API_KEYWORDS = {"target", "method", "select", "extend-select", "ignore", "model", "rules"}
 
