@@ -7,9 +7,10 @@
 ['no-assistant-message']
 
 Settings are keyword arguments with the config file's names in snake_case:
-``target``, ``method``, ``select``, ``extend_select``, ``ignore`` and ``rules``
-(per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). Bad settings
-raise ``ValueError``; a path that cannot be read raises ``OSError``; a record
+``target``, ``method``, ``select``, ``extend_select``, ``ignore``, ``model`` and ``rules``
+(per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). They are checked
+as the config file and the flags are (pftlint.config): bad settings raise
+``ValueError`` naming the keyword; a path that cannot be read raises ``OSError``; a record
 that is not JSON-serialisable raises ``TypeError``. Nothing is printed and no
 file is written.
 """
@@ -20,6 +21,7 @@ import json
 import os
 from typing import Any, Iterable, Iterator
 
+from .config import from_keywords
 from .engine import Linter, _IterStream
 from .models import FileResult, Report
 from .selection import resolve
@@ -36,19 +38,13 @@ def make_linter(
     rules: dict[str, dict[str, Any]] | None = None,
     model: str | None = None,
 ) -> Linter:
-    """A Linter with the given settings (the same names as the config file, in snake_case)."""
-    from .catalog import target_names
-
-    if target not in target_names():
-        raise ValueError(f"unknown target {target!r} (choose from {', '.join(target_names())})")
-    if method not in ("auto", "dpo", "supervised"):
-        raise ValueError(f"unknown method {method!r} (choose from auto, dpo, supervised)")
-    for name, value in (("select", select), ("extend_select", extend_select), ("ignore", ignore)):
-        if isinstance(value, str):  # a lone string would be read letter by letter
-            raise TypeError(f"{name} takes a list of rule selectors, not the string {value!r}")
-    profile = load_target(target).with_model(model)  # model: its token limit (rules/models.toml)
-    active = resolve(profile, list(select) if select is not None else None, list(extend_select), list(ignore), rules)
-    return Linter(profile, active, method)
+    """A Linter with the given settings (the same names as the config file, in snake_case), checked as the
+    config file and the flags are (pftlint.config): a bad one raises ValueError naming the keyword."""
+    config = from_keywords(target=target, method=method, select=select, extend_select=extend_select,
+                           ignore=ignore, rules=rules, model=model)
+    profile = load_target(config.target).with_model(config.model)  # model: its token limit (rules/models.toml)
+    active = resolve(profile, config.select, config.extend_select, config.ignore, config.rules)
+    return Linter(profile, active, config.method)
 
 
 def lint_path(*paths: str | os.PathLike, **settings: Any) -> Report:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .strict import CatalogError, boolean, build, fail, one_of, string, table_of
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -24,10 +26,6 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 _FENCE = re.compile(r"^```jsonl([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 _SECTION = re.compile(r"^## (.+)$", re.M)
-
-
-class CatalogError(Exception):
-    """A rule document or target profile is malformed (a packaging bug)."""
 
 
 def catalog_dir() -> Path:
@@ -99,30 +97,57 @@ def _examples(body: str) -> tuple[Example, ...]:
     return tuple(examples)
 
 
+@dataclass(frozen=True)
+class FrontMatter:
+    """The TOML between a rule document's ``+++`` lines (CONTRIBUTING.md, "Adding a rule")."""
+
+    code: str
+    name: str
+    severity: str
+    scope: str
+    summary: str
+    enabled: bool = True
+    fixable: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _code(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"PFT[1-6]\d\d", value):
+        fail(where, "a code PFT100 to PFT699", value)
+    return value
+
+
+def _option(value: Any, where: str) -> dict[str, Any]:
+    """``[options.<key>]``: a ``default`` (a boolean, number or string: its type is the option's) and a ``help``."""
+    if not isinstance(value, dict) or set(value) != {"default", "help"}:
+        fail(where, "a table of exactly 'default' and 'help'", value)
+    string(value["help"], f"{where}.help")
+    if type(value["default"]) not in (bool, int, float, str):
+        fail(f"{where}.default", "a boolean, number or string", value["default"])
+    return value
+
+
+_FRONT_MATTER_CHECKS = {
+    "code": _code, "name": string, "severity": one_of("error", "warning", "info"),
+    "scope": one_of("file", "line", "record", "dataset"), "summary": string, "enabled": boolean,
+    "fixable": boolean, "options": table_of(_option),
+}
+
+
 def parse_rule_doc(path: Path) -> RuleDoc:
     text = path.read_text(encoding="utf-8")
     match = _FRONT_MATTER.match(text)
     if not match:
         raise CatalogError(f"{path}: no +++ front matter")
-    meta = tomllib.loads(match.group(1))
-    body = text[match.end():].strip() + "\n"
     try:
-        return RuleDoc(
-            code=meta["code"],
-            name=meta["name"],
-            severity=meta["severity"],
-            scope=meta["scope"],
-            area=path.parent.name,
-            enabled=meta.get("enabled", True),
-            fixable=meta.get("fixable", False),
-            summary=meta["summary"],
-            options=meta.get("options", {}),
-            text=body,
-            path=path,
-            examples=_examples(body),
-        )
-    except KeyError as exc:
-        raise CatalogError(f"{path}: front matter lacks {exc}") from None
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: the front matter is not TOML: {exc}") from None
+    front = build(FrontMatter, meta, str(path), _FRONT_MATTER_CHECKS)
+    body = text[match.end():].strip() + "\n"
+    return RuleDoc(code=front.code, name=front.name, severity=front.severity, scope=front.scope,
+                   area=path.parent.name, enabled=front.enabled, fixable=front.fixable, summary=front.summary,
+                   options=front.options, text=body, path=path, examples=_examples(body))
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,19 @@
-"""Configuration: ``[tool.pftlint]`` in the nearest pyproject.toml, or pftlint.toml.
+"""The settings of a run, and the one set of checks they pass whatever their source.
 
-A configuration file is validated with pydantic: an unknown key or a bad value is
-a :class:`ConfigError` (exit status 2) that names the key. Command-line flags win
-over the file; they are checked by plain code with the same messages, so a run
-without a configuration file never imports pydantic (it costs a quarter second).
+Settings come from ``[tool.pftlint]`` in the nearest pyproject.toml (or a pftlint.toml),
+from the command line's flags, and from the Python API's keywords. All three go through
+:func:`checked`: one check per key (:data:`CHECKS`), one wording, and a :class:`ConfigError`
+(exit status 2; a ``ValueError`` for the API) whose one line names the source: the file and
+key, the flag, or the keyword. Rule selectors and per-rule options are checked against the
+catalog here too, so a bad one is reported before any file is read. The data pftlint ships
+(target profiles, models table, rule documents) is checked along another path: pftlint.strict.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Iterable
 
 from .catalog import tomllib
 
@@ -19,8 +21,8 @@ METHODS = ("auto", "dpo", "supervised")
 LEVELS = ("error", "warning", "info")
 
 
-class ConfigError(Exception):
-    """A configuration problem, reported as one line and exit status 2."""
+class ConfigError(ValueError):
+    """A bad setting, reported as one line and exit status 2 (the API raises it as a ValueError)."""
 
 
 @dataclass
@@ -42,51 +44,111 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-# -- checks shared by the pydantic model (files) and the flags: ValueError(message) -----------------
+# -- the checks: one per key, ``check(value, where) -> value``; ``where`` names the source and key ----------
 
-def _literal(value: str, choices: tuple[str, ...]) -> str:
-    """pydantic's words for a value outside a Literal, so that a flag and a file key read alike."""
-    if value not in choices:
-        raise ValueError(f"Input should be {', '.join(map(repr, choices[:-1]))} or {choices[-1]!r}")
-    return value
+def _choice(what: str, choices: Callable[[], Iterable[str]]) -> Callable[[Any, str], str]:
+    def check(value: Any, where: str) -> str:
+        known = tuple(choices())
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a {what} ({', '.join(known)}), not {_kind(value)} {value!r:.60}")
+        if value not in known:
+            raise ConfigError(f"{where}: unknown {what} {value!r} (choose from {', '.join(known)})")
+        return value
+    return check
 
 
-def _known_target(value: str) -> str:
+def _target_names() -> list[str]:
     from .catalog import target_names
-    from .targets import load_target
 
-    if value not in target_names():
-        raise ValueError(f"unknown target {value!r} (choose from {', '.join(target_names())})")
-    load_target(value)
-    return value
+    return target_names()
 
 
-def _known_format(value: str) -> str:
+def _format_names() -> tuple[str, ...]:
     from .reporters import format_names
 
-    if value not in format_names():
-        raise ValueError(f"unknown output format {value!r} (choose from {', '.join(format_names())})")
+    return format_names()
+
+
+_known_target = _choice("target", _target_names)
+_method = _choice("method", lambda: METHODS)
+_level = _choice("severity", lambda: LEVELS)
+_output_format = _choice("output format", _format_names)
+
+
+def _target(value: Any, where: str) -> str:
+    from .targets import load_target
+
+    load_target(_known_target(value, where))  # the profile itself is shipped data, checked strictly
     return value
 
 
-def _known_model(value: str | None) -> str | None:
-    if value is not None:
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "the string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string, not {_kind(value)} {value!r:.60}")
+    return value
+
+
+def _model(value: Any, where: str) -> str | None:
+    if _text(value, where) is not None:
         from .models_table import UnknownModel, resolve
 
         try:
             resolve(value)
         except UnknownModel as exc:
-            raise ValueError(str(exc)) from None
+            raise ConfigError(f"{where}: {exc}") from None
     return value
 
 
-def _severity_values(value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _selectors(value: Any, where: str) -> list[str] | None:
+    """A list of rule selectors (any iterable of strings from the API), each matching some rule."""
+    from .selection import SelectionError, check_selectors
+
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise ConfigError(f"{where}: expected a list of rule selectors, not {_kind(value)} {value!r:.60}")
+    selectors = list(value)
+    for selector in selectors:
+        if not isinstance(selector, str):
+            raise ConfigError(f"{where}: expected rule selectors (strings), not {_kind(selector)} {selector!r:.60}")
+    try:
+        check_selectors(selectors, where)
+    except SelectionError as exc:
+        raise ConfigError(str(exc)) from None
+    return selectors
+
+
+def _more_selectors(value: Any, where: str) -> list[str]:
+    return _selectors(value, where) or []
+
+
+def _per_rule(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    """``{rule name: {"severity": level, option: value}}``: known rules, levels and options of the right type."""
+    from .registry import all_rules
+    from .selection import SelectionError, rule_options
+
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of rule names, not {_kind(value)} {value!r:.60}")
+    by_name = {rule.name: rule for rule in all_rules()}
     for name, settings in value.items():
+        here = f"{where}.{name}"
+        if name not in by_name:
+            raise ConfigError(f"{here}: no such rule (see `pftlint rules`)")
         if not isinstance(settings, dict):
-            raise ValueError(f"rules.{name} must be a table of settings")
-        level = settings.get("severity")
-        if level is not None and level not in LEVELS:
-            raise ValueError(f"rules.{name}.severity must be error, warning or info, not {level!r}")
+            raise ConfigError(f"{here}: expected a table of settings, not {_kind(settings)} {settings!r:.60}")
+        if "severity" in settings:
+            _level(settings["severity"], f"{here}.severity")
+        try:
+            rule_options(by_name[name], settings, here)
+        except SelectionError as exc:
+            raise ConfigError(str(exc)) from None
     return value
 
 
@@ -94,32 +156,50 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-@lru_cache(maxsize=1)
-def file_model() -> type:
-    """The pydantic model of a settings table, built the first time a configuration file is read."""
-    from pydantic import BaseModel, ConfigDict, Field, field_validator
+def _config(values: dict[str, Any]) -> Config:
+    return Config(**{key.replace("-", "_"): value for key, value in values.items()})
 
-    class FileConfig(BaseModel):
-        # Keys are kebab-case only (fail-on, not fail_on), as in the file format.
-        model_config = ConfigDict(extra="forbid", alias_generator=_kebab)
 
-        select: list[str] | None = None
-        extend_select: list[str] = Field(default_factory=list)
-        ignore: list[str] = Field(default_factory=list)
-        target: str = "openai"
-        method: Literal[METHODS] = "auto"
-        fail_on: Literal[LEVELS] = "error"
-        output_format: str = "auto"
-        model: str | None = None
-        validation: str | None = None
-        rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+# In the order of the fields: the first bad key is the one reported.
+CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "select": _selectors, "extend-select": _more_selectors, "ignore": _more_selectors, "target": _target,
+    "method": _method, "fail-on": _level, "output-format": _output_format, "model": _model,
+    "validation": _text, "rules": _per_rule,
+}
+KEYS = tuple(_kebab(f.name) for f in fields(Config))
 
-        _target = field_validator("target")(_known_target)
-        _format = field_validator("output_format")(_known_format)
-        _model = field_validator("model")(_known_model)
-        _rules = field_validator("rules")(_severity_values)
 
-    return FileConfig
+@dataclass(frozen=True)
+class Source:
+    """Where settings come from, so that an error names it: a file and its key, a flag, or a keyword."""
+
+    kind: str  # "file" | "flags" | "keywords"
+    path: str = ""
+
+    def where(self, key: str) -> str:
+        if self.kind == "flags":
+            return f"--{key}"
+        if self.kind == "keywords":
+            head, dot, rest = key.partition(".")
+            return f"keyword {head.replace('-', '_')}{dot}{rest}"
+        return f"{self.path}: {key}"
+
+
+FLAGS = Source("flags")
+KEYWORDS = Source("keywords")
+
+
+def checked(values: dict[str, Any], source: Source) -> dict[str, Any]:
+    """``values`` (kebab-case keys) with every key known and every value checked: the one path for settings."""
+    for key in values:
+        if key not in CHECKS:
+            raise ConfigError(f"{source.path or source.kind}: unknown key {key!r} (known keys: {', '.join(KEYS)})")
+    return {key: check(values[key], source.where(key)) for key, check in CHECKS.items() if key in values}
+
+
+def from_keywords(**keywords: Any) -> Config:
+    """The settings of the Python API (snake_case keywords), checked as the file and the flags are."""
+    return _config(checked({_kebab(key): value for key, value in keywords.items()}, KEYWORDS))
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -167,7 +247,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_config(explicit: str | None = None, isolated: bool = False,
                 start: Path | None = None) -> tuple[Config, Path | None]:
-    """The settings of the configuration file (validated with pydantic), or the defaults when there is none."""
+    """The settings of the configuration file (checked), or the defaults when there is none."""
     if isolated:
         return Config(), None
     if explicit == "":
@@ -186,71 +266,24 @@ def load_config(explicit: str | None = None, isolated: bool = False,
     return validate(section, path), path
 
 
-KEYS = tuple(_kebab(f.name) for f in fields(Config))
-
-
-def validate(section: dict[str, Any], source: Path | str = "config", flags: frozenset[str] = frozenset()) -> Config:
-    """A Config from a settings table (with pydantic). Errors name the key, or the flag for keys in ``flags``."""
-    from pydantic import ValidationError
-
+def validate(section: Any, path: Path | str = "config") -> Config:
+    """A Config from a configuration file's settings table; a bad key or value is a ConfigError naming both."""
     if not isinstance(section, dict):
-        raise ConfigError(f"{source}: [tool.pftlint] must be a table")
-    try:
-        checked = file_model().model_validate(section)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        where = f"--{key}" if key in flags else f"{source}: {key}"
-        if err["type"] == "extra_forbidden":
-            raise ConfigError(f"{source}: unknown key {key!r} (known keys: {', '.join(KEYS)})") from None
-        message = err["msg"].removeprefix("Value error, ")
-        if message.startswith(f"{key}."):  # the validator named a nested key itself
-            raise ConfigError(f"{source}: {message}") from None
-        raise ConfigError(f"{where}: {message}") from None
-    return Config(**{f.name: getattr(checked, f.name) for f in fields(Config)})
+        raise ConfigError(f"{path}: [tool.pftlint] must be a table")
+    return _config(checked(section, Source("file", str(path))))
 
 
-# The flags' checks, in the order of the fields (the first bad one is reported, as pydantic does).
-_FLAG_CHECKS = {
-    "select": None, "extend-select": None, "ignore": None,
-    "target": _known_target,
-    "method": lambda value: _literal(value, METHODS),
-    "fail-on": lambda value: _literal(value, LEVELS),
-    "output-format": _known_format,
-    "model": _known_model,
-    "validation": None,
-}
-
-
-def _plain(value: Any) -> bool:
-    """A flag's value as argparse gives it: a string, or a list of strings for the selectors."""
-    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-
-
-def with_overrides(config: Config, source: Path | str, overrides: dict[str, Any]) -> Config:
-    """The file's settings with the command line's on top.
+def with_overrides(config: Config, overrides: dict[str, Any]) -> Config:
+    """The file's settings with the command line's on top, each flag checked as a file key is.
 
     ``select`` replaces the file's selection (its ``select`` and ``extend-select``);
     ``extend-select`` and ``ignore`` add to the file's; every other flag replaces its key.
-    Flags are checked here without pydantic, with pydantic's messages; anything that is not
-    a plain flag value goes through the pydantic model, like a file.
     """
-    if not overrides:
-        return config
-    merged = {_kebab(f.name): getattr(config, f.name) for f in fields(Config)}
-    for key, value in overrides.items():
-        if key in ("extend-select", "ignore"):
-            merged[key] = [*merged[key], *value]
-        else:
-            merged[key] = value
-    if "select" in overrides:
-        merged["extend-select"] = list(overrides.get("extend-select", []))
-    if not all(key in _FLAG_CHECKS and _plain(value) for key, value in overrides.items()):
-        return validate(merged, source, frozenset(overrides))
-    for key, check in _FLAG_CHECKS.items():
-        if check is not None and key in overrides:
-            try:
-                check(overrides[key])
-            except ValueError as exc:
-                raise ConfigError(f"--{key}: {exc}") from None
-    return replace(config, **{key.replace("-", "_"): value for key, value in merged.items()})
+    flags = checked(overrides, FLAGS)
+    merged = {}
+    for key, value in flags.items():
+        name = key.replace("-", "_")
+        merged[name] = [*getattr(config, name), *value] if key in ("extend-select", "ignore") else value
+    if "select" in flags:
+        merged["extend_select"] = list(flags.get("extend-select", []))
+    return replace(config, **merged)

@@ -53,7 +53,12 @@ def check_selectors(selectors: Iterable[str], setting: str) -> None:
             raise SelectionError(f"{setting}: {sel!r} matches no rule (see `pftlint rules`)")
 
 
-def _options(rule: Rule, given: dict[str, Any]) -> dict[str, Any]:
+def rule_options(rule: Rule, given: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """The rule's options: its documented defaults with ``given`` on top, each known and of its default's type.
+
+    ``where`` names the settings table in errors (default ``rules.<name>``).
+    """
+    where = where or f"rules.{rule.name}"
     declared = rule.doc.options
     options = {key: spec["default"] for key, spec in declared.items()}
     for key, value in given.items():
@@ -61,12 +66,12 @@ def _options(rule: Rule, given: dict[str, Any]) -> dict[str, Any]:
             continue
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise SelectionError(f"rules.{rule.name}: unknown option {key!r} (options: {known})")
+            raise SelectionError(f"{where}: unknown option {key!r} (options: {known})")
         default = declared[key]["default"]
         expected = float if isinstance(default, float) else type(default)
         if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, (expected, int) if expected is float else expected):
             raise SelectionError(
-                f"rules.{rule.name}.{key}: expected {expected.__name__}, got {type(value).__name__} {value!r}")
+                f"{where}.{key}: expected {expected.__name__}, got {type(value).__name__} {value!r}")
         options[key] = value
     return options
 
@@ -104,7 +109,7 @@ def resolve(
         settings = per_rule.get(rule.name, {})
         level = settings.get("severity") or (target_level if target_level not in (None, "off") else None)
         severity = Severity(level) if level else rule.severity
-        active[rule.name] = ActiveRule(rule, severity, _options(rule, settings))
+        active[rule.name] = ActiveRule(rule, severity, rule_options(rule, settings))
     return active
 
 

@@ -1,9 +1,11 @@
-"""Strict checks for pftlint's own data files: the target profiles and the model table.
+"""Strict checks for pftlint's own data files: target profiles, the models table, rule front matter.
 
 Those files ship with pftlint and are read on every run, so they are checked by
 these few functions (instant to import) rather than by a schema library, and as
 strictly: a missing or unknown key, or a value of the wrong type, is a
-:class:`~pftlint.catalog.CatalogError` naming the file and the key.
+:class:`CatalogError` naming the file and the key. This is the one path for shipped
+data (a user's settings go through pftlint.config instead); tests/test_profiles.py
+loads every shipped file through it, and tests/test_packaging.py the wheel's copy.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 from dataclasses import MISSING, fields
 from typing import Any, Callable, NoReturn
 
-from .catalog import CatalogError
+
+
+class CatalogError(Exception):
+    """A rule document, target profile or the models table is malformed (a packaging bug)."""
 
 #: ``check(value, where)`` returns the value (converted: lists become tuples or frozensets) or raises.
 Check = Callable[[Any, str], Any]

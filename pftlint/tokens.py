@@ -1,8 +1,10 @@
 """Token counting, offline: the tokenizers ship inside the package.
 
 Encodings are built from the rank files in ``pftlint/_tokenizers`` (checked
-against the SHA-256 tiktoken itself expects), never downloaded and never read
-from tiktoken's cache directory. They are loaded lazily, once per process.
+against the SHA-256 tiktoken itself expects, then parsed once per installed file
+and kept in pftlint's own cache: see that package for why the cache can be
+trusted), never downloaded and never read from tiktoken's cache directory. They
+are loaded lazily, once per process.
 
 A conversation is counted the way the cookbook counts the chat format
 (SOURCES.md §2): 3 tokens per message, +1 for a ``name``, the tokens of
@@ -22,26 +24,17 @@ one piece are held at a time; the token rule also stops counting once it is over
 
 from __future__ import annotations
 
-import binascii
-import gzip
-import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+# The rank files and their loader; the hashes, the error and the raw readers are re-exported for callers.
+from ._tokenizers import CL100K, ENCODINGS, O200K, load_ranks
+from ._tokenizers import EXPECTED_SHA256, TokenizerError, parse_ranks, rank_file_bytes  # noqa: F401
+
 if TYPE_CHECKING:  # imported by get_encoding: a run that counts no token never loads tiktoken
     import tiktoken
-
-O200K = "o200k_base"
-CL100K = "cl100k_base"
-ENCODINGS = (O200K, CL100K)
-
-# SHA-256 of the decompressed rank files: the expected_hash values of tiktoken_ext/openai_public.py.
-EXPECTED_SHA256 = {
-    O200K: "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    CL100K: "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-}
 
 ENDOFTEXT = "<|endoftext|>"
 FIM_PREFIX = "<|fim_prefix|>"
@@ -68,39 +61,9 @@ _SPECIAL = {
 }
 
 
-class TokenizerError(Exception):
-    """A shipped rank file is missing or corrupt (an installation problem: exit status 2)."""
-
-
 _LOCK = threading.Lock()
 _CACHE: dict[str, tiktoken.Encoding] = {}
 _RANKS: dict[str, dict[bytes, int]] = {}  # the same dicts the encodings hold
-
-
-def rank_file_bytes(name: str) -> bytes:
-    """The decompressed rank file of an encoding, verified against its SHA-256."""
-    if name not in EXPECTED_SHA256:
-        raise TokenizerError(f"unknown encoding {name!r} (pftlint ships {', '.join(ENCODINGS)})")
-    from importlib import resources
-
-    try:
-        packed = resources.files("pftlint._tokenizers").joinpath(f"{name}.tiktoken.gz").read_bytes()
-        data = gzip.decompress(packed)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise TokenizerError(f"the {name} tokenizer shipped with pftlint cannot be read ({exc}); "
-                             "reinstall pftlint") from None
-    if hashlib.sha256(data).hexdigest() != EXPECTED_SHA256[name]:
-        raise TokenizerError(f"the {name} tokenizer shipped with pftlint is corrupt (SHA-256 mismatch); "
-                             "reinstall pftlint")
-    return data
-
-
-def parse_ranks(data: bytes) -> dict[bytes, int]:
-    """A tiktoken rank file: one ``base64-token rank`` pair per line."""
-    fields = data.split()
-    if len(fields) % 2:
-        raise TokenizerError("a tokenizer rank file has a line without a rank; reinstall pftlint")
-    return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2])))
 
 
 def get_encoding(name: str) -> tiktoken.Encoding:
@@ -113,7 +76,7 @@ def get_encoding(name: str) -> tiktoken.Encoding:
         if enc is None:
             import tiktoken
 
-            ranks = parse_ranks(rank_file_bytes(name))
+            ranks = load_ranks(name)
             enc = tiktoken.Encoding(name, pat_str=_PATTERNS[name], mergeable_ranks=ranks,
                                     special_tokens=_SPECIAL[name])
             _RANKS[name] = ranks

@@ -97,8 +97,10 @@ def test_lint_path_errors(tmp_path):
         lint_records([], method="rlhf")
     with pytest.raises(ValueError, match="matches no rule"):
         lint_records([], select=["no-such-rule"])
-    with pytest.raises(TypeError, match="list"):
-        lint_records([], ignore="PFT1")
+    with pytest.raises(ValueError, match="keyword ignore: expected a list of rule selectors, not the string 'PFT1'"):
+        lint_records([], ignore="PFT1")  # a lone string would be read letter by letter
+    with pytest.raises(ValueError, match="keyword target: unknown target 'mars'"):
+        lint_records([], target="mars")  # the keyword is named, as a file names its key and the CLI its flag
 
 
 def test_lint_bytes():

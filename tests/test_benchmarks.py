@@ -164,3 +164,18 @@ def test_bench_hostile_runs_on_tiny_inputs(tmp_path):
     assert [r["status"] for r in rows] == [1, 1, 1, 0, 0, 0]  # bad roles and too-few-examples are errors
     assert all(r["peak_mb"] > 0 and r["seconds"] >= 0 for r in rows)
     assert (tmp_path / "roles-3.jsonl").read_text().count('"human"') == 3
+
+
+def test_bench_startup_runs():
+    from conftest import pftlint_command
+
+    command = pftlint_command()
+    if len(command) != 1:
+        pytest.skip("no pftlint console script in this environment")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_startup.py"), "--pftlint", command[0],
+                           "--repeat", "1", "--load-repeat", "1", "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert set(doc["seconds"]) == {"python -c pass", "check", "check --model gpt-4.1-mini (table)"}
+    loads = doc["tokenizer load (seconds, in a fresh interpreter)"]
+    assert set(loads) == {"o200k_base", "cl100k_base"} and all(min(v.values()) > 0 and len(v) == 4 for v in loads.values())

@@ -248,26 +248,94 @@ def test_console_script_bad_key(project, run_cli):
     assert "Traceback" not in proc.stderr
 
 
-# -- flags are checked without pydantic, with its words ----------------------------------
+# -- one path: a file key, a flag and an API keyword are checked alike ----------------------
 
-@pytest.mark.parametrize("overrides", [
-    {"method": "rlhf"}, {"method": ""}, {"fail-on": "never"}, {"target": "mars"}, {"output-format": "xml"},
-    {"model": "gpt-5"}, {"model": "ft:gpt-9:org::x"},
-    {"method": "rlhf", "fail-on": "never", "target": "mars", "model": "x"},  # the first field is named
-    {"fail-on": "never", "model": "x", "output-format": "y"},
-])
-def test_flag_errors_read_as_pydantic_writes_them(overrides):
+BAD_VALUES = [  # (key, value, words of the message)
+    ("method", "rlhf", "unknown method 'rlhf' (choose from auto, dpo, supervised)"),
+    ("method", "", "unknown method ''"),
+    ("fail-on", "never", "unknown severity 'never' (choose from error, warning, info)"),
+    ("target", "mars", "unknown target 'mars' (choose from azure, fireworks, openai, together)"),
+    ("output-format", "xml", "unknown output format 'xml' (choose from auto, "),
+    ("model", "gpt-5", "model 'gpt-5' is not a fine-tunable model pftlint knows"),
+    ("model", "ft:gpt-9:org::x", "fine-tuned model 'ft:gpt-9:org::x' has base 'gpt-9'"),
+    ("select", ["PFT9"], "'PFT9' matches no rule"),
+    ("ignore", ["nope"], "'nope' matches no rule"),
+    ("extend-select", ["PFT1", "invalid_role"], "'invalid_role' matches no rule"),
+    ("target", 3, "expected a target (azure, fireworks, openai, together), not an integer 3"),
+    ("method", ["dpo"], "expected a method (auto, dpo, supervised), not a list ['dpo']"),
+    ("model", 4, "expected a string, not an integer 4"),
+    ("validation", True, "expected a string, not a boolean True"),
+]
+API_KEYWORDS = {"target", "method", "select", "extend-select", "ignore", "model", "rules"}
+
+
+def _message(call) -> str:
+    with pytest.raises(ConfigError) as caught:
+        call()
+    assert isinstance(caught.value, ValueError)  # what the API promises
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("key", "value", "words"), BAD_VALUES, ids=lambda v: str(v)[:20])
+def test_a_bad_value_reads_the_same_from_a_file_a_flag_and_a_keyword(key, value, words):
+    from pftlint.api import make_linter
     from pftlint.config import validate, with_overrides
 
-    with pytest.raises(ConfigError) as plain:
-        with_overrides(Config(), "pyproject.toml", overrides)
-    with pytest.raises(ConfigError) as checked:
-        validate(overrides, "pyproject.toml", frozenset(overrides))
-    assert str(plain.value) == str(checked.value)
-    assert str(plain.value).startswith("--")
+    from_file = _message(lambda: validate({key: value}, "pyproject.toml"))
+    from_flag = _message(lambda: with_overrides(Config(), {key: value}))
+    assert from_file.startswith(f"pyproject.toml: {key}: {words}"), from_file
+    assert from_flag == f"--{key}: " + from_file.removeprefix(f"pyproject.toml: {key}: ")
+    if key in API_KEYWORDS:
+        snake = key.replace("-", "_")
+        from_api = _message(lambda: make_linter(**{snake: value}))
+        assert from_api == f"keyword {snake}: " + from_file.removeprefix(f"pyproject.toml: {key}: ")
 
 
-def test_flags_over_a_file_give_what_pydantic_gives(project):
+@pytest.mark.parametrize(("rules", "words"), [
+    ({"invalid-role": {"severity": "fatal"}}, "rules.invalid-role.severity: unknown severity 'fatal'"),
+    ({"no-such-rule": {}}, "rules.no-such-rule: no such rule"),
+    ({"file-too-large": {"size": 1}}, "rules.file-too-large: unknown option 'size' (options: max-bytes)"),
+    ({"file-too-large": {"max-bytes": True}}, "rules.file-too-large.max-bytes: expected int, got bool True"),
+    ({"invalid-role": 3}, "rules.invalid-role: expected a table of settings, not an integer 3"),
+    (["invalid-role"], "rules: expected a table of rule names, not a list"),
+])
+def test_per_rule_settings_read_the_same_from_a_file_and_a_keyword(rules, words):
+    from pftlint.api import make_linter
+    from pftlint.config import validate
+
+    assert _message(lambda: validate({"rules": rules}, "pftlint.toml")).startswith(f"pftlint.toml: {words}")
+    assert _message(lambda: make_linter(rules=rules)).startswith(f"keyword {words}")
+
+
+def test_the_first_bad_setting_is_the_one_named():
+    from pftlint.config import with_overrides
+
+    message = _message(lambda: with_overrides(Config(), {"fail-on": "never", "model": "x", "method": "rlhf"}))
+    assert message.startswith("--method: ")  # the order of the settings, not of the flags
+    assert _message(lambda: with_overrides(Config(), {"model": "x", "output-format": "y"})).startswith(
+        "--output-format: ")
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("PFT1", "expected a list of rule selectors, not the string 'PFT1'"),
+    ([3], "expected rule selectors (strings), not an integer 3"),
+    ({"PFT1": True}, "expected a list of rule selectors, not a table"),
+])
+def test_selectors_must_be_a_list_of_strings(value, words):
+    from pftlint.api import make_linter
+    from pftlint.config import validate
+
+    assert _message(lambda: validate({"select": value}, "pyproject.toml")).startswith(f"pyproject.toml: select: {words}")
+    assert _message(lambda: make_linter(ignore=value)).startswith(f"keyword ignore: {words}")
+
+
+def test_every_setting_has_one_check():
+    from pftlint.config import CHECKS, KEYS
+
+    assert tuple(CHECKS) == KEYS
+
+
+def test_flags_over_a_file_give_what_the_merged_file_gives(project):
     from pftlint.config import validate, with_overrides
 
     pyproject(project, 'select = ["PFT1"]\nextend-select = ["invalid-role"]\nignore = ["utf8-bom"]\n'
@@ -275,10 +343,10 @@ def test_flags_over_a_file_give_what_pydantic_gives(project):
     config, path = load_config()
     overrides = {"select": ["PFT3"], "ignore": ["PFT101"], "target": "together", "model": "gpt-4o",
                  "method": "dpo", "fail-on": "info", "output-format": "json", "validation": "v.jsonl"}
-    merged = with_overrides(config, path, overrides)
+    merged = with_overrides(config, overrides)
     assert merged == validate({"select": ["PFT3"], "extend-select": [], "ignore": ["utf8-bom", "PFT101"],
                                "target": "together", "model": "gpt-4o", "method": "dpo", "fail-on": "info",
                                "output-format": "json", "validation": "v.jsonl",
                                "rules": {"invalid-role": {"severity": "info"}}})
-    assert with_overrides(config, path, {"extend-select": ["PFT2"]}).extend_select == ["invalid-role", "PFT2"]
+    assert with_overrides(config, {"extend-select": ["PFT2"]}).extend_select == ["invalid-role", "PFT2"]
     assert config.select == ["PFT1"] and config.ignore == ["utf8-bom"]  # the file's settings are left alone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
@@ -76,3 +77,114 @@ def test_encodings_load_with_sockets_and_downloads_blocked(monkeypatch):
     for name in tokens.ENCODINGS:
         enc = tokens.get_encoding(name)
         assert enc.decode(enc.encode_ordinary("offline <|endoftext|> ✓")) == "offline <|endoftext|> ✓"
+
+
+# -- the parsed ranks, cached once per installed rank file ------------------------------------------
+from pftlint import _tokenizers as rank_files  # noqa: E402
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "pftlint"
+
+
+@pytest.fixture(scope="module")
+def cl100k_ranks():
+    return rank_files.parse_ranks(rank_files.rank_file_bytes(tokens.CL100K))
+
+
+def _no_verification(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("the rank file was verified and parsed again")
+    monkeypatch.setattr(rank_files, "_verified", refuse)
+
+
+def test_ranks_are_verified_once_then_read_from_the_cache(cache_home, monkeypatch, cl100k_ranks):
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+    cached = cache_home / f"{tokens.CL100K}.ranks"
+    assert cached.is_file()
+    assert [p.name for p in cache_home.iterdir()] == [cached.name]  # no temporary file left behind
+    _no_verification(monkeypatch)
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "garbage", "empty", "other-version", "other-file"])
+def test_a_damaged_or_foreign_cache_is_rebuilt(cache_home, monkeypatch, cl100k_ranks, damage):
+    rank_files.load_ranks(tokens.CL100K)
+    cached = cache_home / f"{tokens.CL100K}.ranks"
+    blob = cached.read_bytes()
+    if damage == "truncated":
+        cached.write_bytes(blob[:-1000])
+    elif damage == "flipped":  # one byte of the payload: a rank changes, the header does not
+        cached.write_bytes(blob[:-5] + bytes([blob[-5] ^ 1]) + blob[-4:])
+    elif damage == "garbage":
+        cached.write_bytes(b"\x00\xff" * 100)
+    elif damage == "empty":
+        cached.write_bytes(b"")
+    elif damage == "other-version":
+        import pftlint
+        monkeypatch.setattr(pftlint, "__version__", "0.0.0-other")
+    else:  # the installed rank file changed (same ranks, another gzip): its hash is part of the key
+        other = gzip.compress(rank_files.rank_file_bytes(tokens.CL100K), compresslevel=1)
+        monkeypatch.setattr(rank_files, "_packed", lambda name: other)
+    verified = []
+    real = rank_files._verified
+    monkeypatch.setattr(rank_files, "_verified", lambda *a: verified.append(a[0]) or real(*a))
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+    assert verified == [tokens.CL100K]  # the cache was not trusted: the rank file was checked again
+    _no_verification(monkeypatch)  # and the rebuilt cache serves the next run
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+
+
+def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch, cl100k_ranks):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+    assert blocker.read_text() == "a file where the cache folder would go"
+
+
+def test_a_corrupt_rank_file_is_refused_even_with_a_cache(cache_home, monkeypatch):
+    rank_files.load_ranks(tokens.CL100K)
+    packed = rank_files._packed(tokens.CL100K)
+    tampered = gzip.compress(gzip.decompress(packed).replace(b" 1000\n", b" 1001\n", 1))
+    assert tampered != packed
+    monkeypatch.setattr(rank_files, "_packed", lambda name: tampered)
+    with pytest.raises(tokens.TokenizerError, match="corrupt"):
+        rank_files.load_ranks(tokens.CL100K)
+
+
+def test_no_home_means_no_cache(monkeypatch, cl100k_ranks):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(rank_files.os.path, "expanduser", lambda path: path)
+    assert rank_files.cache_dir() is None
+    assert rank_files.load_ranks(tokens.CL100K) == cl100k_ranks
+
+
+# -- the test suite itself is offline unless asked ------------------------------------------------
+def _collected(*args: str, env_extra: dict[str, str] | None = None) -> set[str]:
+    import os
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"} | (env_extra or {})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "tests/test_precommit.py", *args], capture_output=True, text=True, cwd=repo, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {line.split("::")[1] for line in proc.stdout.splitlines() if "::" in line}
+
+
+def test_network_tests_are_opt_in_and_ci_runs_them():
+    import re
+    from pathlib import Path
+
+    network = "test_pre_commit_blocks_the_broken_file_and_passes_the_fixed_one"
+    default = _collected()
+    assert default and network not in default
+    assert _collected("-m", "network") == {network}
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    addopts = re.search(r"^export PYTEST_ADDOPTS=\"(.*)\"$", ci, re.M).group(1)
+    assert _collected(env_extra={"PYTEST_ADDOPTS": addopts}) == default | {network}

@@ -22,6 +22,7 @@ import pytest
 
 from conftest import REPO
 from pftlint.catalog import rule_docs, target_names
+from pftlint.models_table import models
 
 slow = pytest.mark.slow  # building and installing a wheel: about 20 s
 
@@ -102,6 +103,17 @@ def test_wheel_cites_only_what_it_ships(installed):
             text = wheel.read(name).decode("utf-8")
             for banned in ("provider-rules.md", "trainer-formats.md", "../shared"):
                 assert banned not in text, f"{name} mentions {banned!r}"
+
+
+@slow
+def test_the_wheels_data_pass_the_strict_checks(installed):
+    from test_profiles import SHIPPED_DATA_PROBE  # the shipped-data check of tests/test_profiles.py
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    proc = subprocess.run([str(installed["python"]), "-c", SHIPPED_DATA_PROBE], capture_output=True, text=True,
+                          cwd=installed["work"], env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [str(len(rule_docs())), str(len(target_names())), str(len(models()))]
 
 
 @slow

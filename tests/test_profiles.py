@@ -162,3 +162,62 @@ def test_shipped_content_limits():
     assert not openai.image_url_prefixes and not openai.uniform_content and not openai.dpo_output_requires_text
     for t in all_targets():
         assert t.weight_roles <= t.roles
+
+
+# -- every shipped file, through the one strict path ------------------------------------------------
+SHIPPED_DATA_PROBE = """
+from pftlint import catalog, models_table, targets, tokens
+docs = [catalog.parse_rule_doc(doc.path) for doc in catalog.rule_docs()]
+profiles = targets.all_targets()
+table = models_table.models()
+for profile in profiles:
+    assert profile.default_model is None or models_table.resolve(profile.default_model) == profile.default_model
+for encoding in tokens.ENCODINGS:
+    tokens.rank_file_bytes(encoding)
+print(len(docs), len(profiles), len(table))
+"""
+
+
+def test_every_shipped_file_loads_strictly():
+    """What tests/test_packaging.py also runs against the wheel: rule documents, profiles, models, rank files."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", SHIPPED_DATA_PROBE], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    docs, profiles, table = map(int, proc.stdout.split())
+    assert (docs, profiles, table) == (len(catalog.rule_docs()), len(catalog.target_names()), len(models()))
+    assert docs > 30 and profiles >= 4
+
+
+def _doc(tmp_path, front: str):
+    path = tmp_path / "shape" / "some-rule.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"+++\n{front}\n+++\n# some-rule (PFT299)\n", encoding="utf-8")
+    return path
+
+
+GOOD_FRONT = 'code = "PFT299"\nname = "some-rule"\nseverity = "error"\nscope = "record"\nsummary = "One sentence."'
+
+
+@pytest.mark.parametrize(("front", "words"), [
+    (GOOD_FRONT + '\ncolour = "red"', ["unknown key 'colour'", "severity"]),
+    (GOOD_FRONT.replace('severity = "error"', 'severity = "fatal"'), ["severity", "'error', 'warning'"]),
+    (GOOD_FRONT.replace('scope = "record"', 'scope = "line-ish"'), ["scope", "'record'"]),
+    (GOOD_FRONT.replace('"PFT299"', '"PFT29"'), ["code", "PFT100 to PFT699"]),
+    (GOOD_FRONT.replace('summary = "One sentence."', ''), ["missing key 'summary'"]),
+    (GOOD_FRONT + '\nenabled = "no"', ["enabled", "a boolean"]),
+    (GOOD_FRONT + '\n[options.max-bytes]\ndefault = 0', ["options.max-bytes", "'default' and 'help'"]),
+    (GOOD_FRONT + '\n[options.max-bytes]\ndefault = [0]\nhelp = "h"', ["options.max-bytes.default", "a list"]),
+    (GOOD_FRONT + '\n[options.max-bytes]\ndefault = 0\nhelp = 3', ["options.max-bytes.help", "a string"]),
+    ('code = "PFT299', ["not TOML"]),
+])
+def test_a_broken_front_matter_is_refused(tmp_path, front, words):
+    path = _doc(tmp_path, front)
+    assert_refused(lambda: catalog.parse_rule_doc(path), f"{path}", words)
+
+
+def test_a_good_front_matter_is_read(tmp_path):
+    doc = catalog.parse_rule_doc(_doc(tmp_path, GOOD_FRONT + '\nfixable = true\n[options.n]\ndefault = 2\nhelp = "h"'))
+    assert (doc.code, doc.name, doc.severity, doc.scope, doc.area) == ("PFT299", "some-rule", "error", "record", "shape")
+    assert doc.enabled is True and doc.fixable is True and doc.options == {"n": {"default": 2, "help": "h"}}

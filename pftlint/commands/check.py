@@ -9,13 +9,13 @@ import sys
 from collections import Counter
 from typing import Callable, TextIO
 
-from ..config import ConfigError, load_config, with_overrides
+from ..config import load_config, with_overrides
 from ..discovery import discover
 from ..engine import Linter
 from ..models import Report, Severity
 from ..reporters import REPORTERS, format_names, resolve_format, use_color
 from ..rules.dataset import OVERLAP, same_file
-from ..selection import SelectionError, check_selectors, resolve
+from ..selection import resolve
 from ..targets import load_target
 
 
@@ -67,28 +67,16 @@ def add_parser(sub) -> None:
 
 
 def settings_from(args: argparse.Namespace):
-    """The config file's settings with the command line's on top, every selector checked; and the file read."""
+    """The config file's settings with the command line's on top, every one checked; and the file read."""
     config, source = load_config(args.config, args.isolated)
-    label = str(source) if source else "config"
     if config.validation and source is not None and not os.path.isabs(config.validation):
         config.validation = os.path.relpath(source.parent / config.validation)  # relative to the config file
-    # Selectors and per-rule settings from the file are checked here, so errors name the file.
-    try:
-        for key, value in (("select", config.select), ("extend-select", config.extend_select),
-                           ("ignore", config.ignore)):
-            check_selectors(value or [], key)
-        resolve(load_target(config.target), config.select, config.extend_select, config.ignore, config.rules)
-    except SelectionError as exc:
-        raise ConfigError(f"{label}: {exc}") from None
     overrides = {key: value for key, value in (
         ("select", args.select), ("extend-select", args.extend_select), ("ignore", args.ignore),
         ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
         ("output-format", args.output_format), ("validation", args.validation),
     ) if value is not None}
-    for key in ("select", "extend-select", "ignore"):
-        if key in overrides:
-            check_selectors(overrides[key], f"--{key}")
-    return with_overrides(config, label, overrides), source
+    return with_overrides(config, overrides), source
 
 
 def run(args: argparse.Namespace) -> int:

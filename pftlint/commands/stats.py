@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     config, source = load_config(args.config, args.isolated)
     overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))
                  if v is not None}
-    config = with_overrides(config, str(source) if source else "config", overrides)
+    config = with_overrides(config, overrides)
     target = load_target(config.target).with_model(config.model)
     paths = discover(args.paths or ["."])
     doc = compute(paths, Settings(target.name, target.default_model, config.method, args.jobs))
