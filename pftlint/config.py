@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .catalog import tomllib
+from .errors import PftlintError
 
 METHODS = ("auto", "dpo", "supervised")
 LEVELS = ("error", "warning", "info")
 
 
-class ConfigError(Exception):
+class ConfigError(PftlintError):
     """A configuration problem, reported as one line and exit status 2."""
 
 
