@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from typing import Callable, TextIO
 
+from .. import runner
 from ..config import ConfigError, load_config, with_overrides
 from ..discovery import discover
 from ..engine import Linter
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     from ..progress import files_progress, tracked
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
-        report = Linter(target, active, config.method).run(tracked(paths, done))
+        report = runner.run(Linter(target, active, config.method), tracked(paths, done))
     status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
