@@ -69,10 +69,6 @@ def undocumented() -> list[str]:
     return sorted(set(implementations()) - documented)
 
 
-def by_name() -> dict[str, Rule]:
-    return {r.name: r for r in all_rules()}
-
-
 def lookup(key: str) -> Rule | None:
     """A rule by exact code (case-insensitive) or name."""
     key_upper = key.upper()

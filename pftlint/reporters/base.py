@@ -23,9 +23,6 @@ def summary_text(report: Report) -> str:
 class Reporter:
     """Writes a :class:`Report` to a text stream. Subclasses implement ``report``."""
 
-    #: True when a person reads it (the terminal summary stays on with --output-file).
-    human = False
-
     def __init__(self, stream: TextIO, *, color: bool = False):
         self.stream = stream
         self.color = color
