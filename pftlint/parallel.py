@@ -20,9 +20,6 @@ and how the chunks' results are put together.
 from __future__ import annotations
 
 import os
-import pickle
-import queue
-import signal
 import sys
 from contextlib import nullcontext
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, NamedTuple
@@ -109,7 +106,7 @@ def run_file(job: FileJob, path: str, jobs: int) -> Any:
 
 
 def _in_chunks(job: FileJob, stream: BinaryIO, path: str, size: int, jobs: int) -> Any:
-    import multiprocessing  # imported here: a small file starts no worker
+    import multiprocessing  # imported here, as pickle, queue and signal are: a small file starts no worker
 
     try:
         context = multiprocessing.get_context("fork")
@@ -157,6 +154,8 @@ def _take(counter, total: int) -> int | None:
 
 def _work(chunks: list[Chunk], counter, results) -> None:
     """A worker: take chunks until none is left; a result of None stops every process."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     job = _JOB
     while (index := _take(counter, len(chunks))) is not None:
@@ -175,6 +174,8 @@ class _Failure(NamedTuple):
 
 
 def _picklable(exc: Exception) -> BaseException:
+    import pickle
+
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
@@ -187,6 +188,8 @@ def _share(job: FileJob, chunks: list[Chunk], counter, results, workers: list) -
 
     False when a chunk asked for one pass.
     """
+    import queue
+
     total = len(chunks)
     arrived: dict[int, Any] = {}
     added = 0
@@ -231,6 +234,8 @@ def _share(job: FileJob, chunks: list[Chunk], counter, results, workers: list) -
 
 
 def _next_result(results, workers: list) -> tuple[int, Any]:
+    import queue
+
     while True:
         try:
             return results.get(timeout=WAIT_SECONDS)
