@@ -20,7 +20,7 @@ import os
 from typing import Any, Iterable
 
 from .engine import Linter
-from .models import FileResult, Report
+from .findings import FileResult, Report
 from .selection import resolve
 from .targets import load_target
 

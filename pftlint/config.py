@@ -72,7 +72,7 @@ def _known_format(value: str) -> str:
 
 def _known_model(value: str | None) -> str | None:
     if value is not None:
-        from .models_table import UnknownModel, resolve
+        from .model_limits import UnknownModel, resolve
 
         try:
             resolve(value)

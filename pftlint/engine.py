@@ -1,6 +1,6 @@
 """The rule engine: runs the active rules over files and returns findings.
 
-It knows nothing about output: it returns :class:`~pftlint.models.FileResult`
+It knows nothing about output: it returns :class:`~pftlint.findings.FileResult`
 objects and never prints. One pass per file: the reader streams units, record
 rules see each record as it arrives, dataset rules keep digests, file rules
 run at the end. It knows nothing about processes either: pftlint.runner lints a
@@ -21,7 +21,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from . import formats
 from .fastpath import clearance
 from .locate import Locator
-from .models import FileResult, Finding, Problem, Report
+from .findings import FileResult, Finding, Problem, Report
 from .reader import FileStats, Issue, Reader, RecordUnit
 from .record import Record
 from .rules import DATASET, FILE, RECORD

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import catalog
-from .models import Severity
+from .findings import Severity
 from .rules import Implementation, implementations
 
 

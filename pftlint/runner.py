@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
 from .engine import Linter, sample_method
-from .models import FileResult, Report
+from .findings import FileResult, Report
 from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
 from .reader import FileStats, Reader
 

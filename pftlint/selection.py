@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .errors import PftlintError
-from .models import Severity
+from .findings import Severity
 from .registry import Rule, all_rules
 from .targets import Target
 

@@ -44,7 +44,7 @@ from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
 from .engine import sample_method
-from .models_table import Budget, budget
+from .model_limits import Budget, budget
 from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
 from .printable import printable, printable_path
 from .reader import Issue, Reader, RecordUnit

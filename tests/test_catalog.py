@@ -12,7 +12,7 @@ import pytest
 
 from pftlint.api import make_linter
 from pftlint.catalog import rule_docs, tomllib
-from pftlint.models import Report
+from pftlint.findings import Report
 from pftlint.registry import all_rules
 from pftlint.rules import implementations
 

@@ -12,7 +12,7 @@ import pytest
 
 from pftlint import catalog
 from pftlint.catalog import CatalogError
-from pftlint.models_table import ENCODINGS, METHODS, models, parse_model
+from pftlint.model_limits import ENCODINGS, METHODS, models, parse_model
 from pftlint.targets import SEVERITY_OR_OFF, Target, all_targets, load_target, parse_target
 
 

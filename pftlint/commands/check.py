@@ -14,7 +14,7 @@ from ..config import ConfigError, load_config, with_overrides
 from ..discovery import discover
 from ..engine import Linter
 from ..errors import UsageError
-from ..models import Report, Severity
+from ..findings import Report, Severity
 from ..reporters import REPORTERS, format_names, resolve_format, use_color
 from ..rules.dataset import OVERLAP, same_file
 from ..selection import SelectionError, check_selectors, resolve

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..models import Report
+from ..findings import Report
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
