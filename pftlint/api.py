@@ -17,13 +17,12 @@ file is written.
 
 from __future__ import annotations
 
-import json
 import os
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from .config import from_keywords
-from .engine import Linter, _IterStream
-from .models import FileResult, Report
+from .engine import Linter
+from .findings import FileResult, Report
 from .selection import resolve
 from .targets import load_target
 
@@ -51,17 +50,10 @@ def lint_path(*paths: str | os.PathLike, **settings: Any) -> Report:
     """Lint files or directories (every ``*.jsonl`` inside); one FileResult per file in ``report.files``."""
     from .discovery import discover
 
+    from . import runner
+
     linter = make_linter(**settings)
-    return linter.run(discover([os.fspath(p) for p in paths]))
-
-
-def _lines(records: Iterable[Any]) -> Iterator[bytes]:
-    for number, record in enumerate(records, 1):
-        try:
-            text = json.dumps(record, ensure_ascii=False)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"record {number} cannot be written as JSON: {exc}") from None
-        yield text.encode("utf-8", "surrogatepass") + b"\n"
+    return runner.run(linter, discover([os.fspath(p) for p in paths]))
 
 
 def lint_records(records: Iterable[Any], name: str = "<records>", **settings: Any) -> FileResult:
@@ -72,7 +64,7 @@ def lint_records(records: Iterable[Any], name: str = "<records>", **settings: An
     generator over a large dataset is never held in memory.
     """
     linter = make_linter(**settings)
-    result = linter.lint_stream(_IterStream(_lines(records)), name, None)
+    result = linter.lint_records(records, name)
     linter.finish(Report(files=[result]))
     return result
 

@@ -13,12 +13,10 @@ from typing import Sequence
 
 from . import __version__
 from .commands import COMMANDS
+from .errors import PftlintError, UsageError
+from .streams import silence_stdout
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
+EXIT_ERROR = 2  # usage, config or I/O error; a command's run() returns 0 or 1 itself
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,10 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .config import ConfigError
-    from .discovery import DiscoveryError
-    from .selection import SelectionError
-
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8, or a cp1252/ascii console:
         try:                                  # print \udcff or \u2603 instead of failing on the text
             stream.reconfigure(errors="backslashreplace")
@@ -52,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
         return args.run(args)
-    except (UsageError, ConfigError, DiscoveryError, SelectionError) as exc:
+    except PftlintError as exc:  # every expected error: its message says what to change
         _fail(str(exc))
     except BrokenPipeError:  # output piped into `head`: stop quietly
         silence_stdout()
@@ -67,15 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"internal error: {type(exc).__name__}: {exc} (set PFTLINT_DEBUG=1 for the traceback "
               "and please report it)")
     return EXIT_ERROR
-
-
-def silence_stdout() -> None:
-    """After a broken pipe: point stdout at /dev/null so the exit flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _fail(message: str) -> None:

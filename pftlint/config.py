@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .catalog import tomllib
+from .errors import PftlintError
 
 METHODS = ("auto", "dpo", "supervised")
 LEVELS = ("error", "warning", "info")
 
 
-class ConfigError(ValueError):
+class ConfigError(PftlintError, ValueError):
     """A bad setting, reported as one line and exit status 2 (the API raises it as a ValueError)."""
 
 
@@ -95,7 +96,7 @@ def _text(value: Any, where: str) -> str | None:
 
 def _model(value: Any, where: str) -> str | None:
     if _text(value, where) is not None:
-        from .models_table import UnknownModel, resolve
+        from .model_limits import UnknownModel, resolve
 
         try:
             resolve(value)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import stat
 
+from .errors import PftlintError
+
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "__pypackages__"})
 
 
-class DiscoveryError(OSError):
+class DiscoveryError(PftlintError, OSError):
     """A path that cannot be checked (exit status 2 on the command line)."""
 
 

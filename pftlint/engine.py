@@ -1,43 +1,36 @@
 """The rule engine: runs the active rules over files and returns findings.
 
-It knows nothing about output: it returns :class:`~pftlint.models.FileResult`
+It knows nothing about output: it returns :class:`~pftlint.findings.FileResult`
 objects and never prints. One pass per file: the reader streams units, record
 rules see each record as it arrives, dataset rules keep digests, file rules
-run at the end.
+run at the end. It knows nothing about processes either: pftlint.runner lints a
+large file in chunks on every core with the pieces of a pass the Linter offers
+(``check_units``, ``begin_file``, ``observe``, ``end_file``).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import time
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from . import formats
 from .fastpath import clearance
 from .locate import Locator
-from .models import FileResult, Finding, Problem, Report
+from .findings import FileResult, Finding, Problem, Report
 from .reader import FileStats, Issue, Reader, RecordUnit
 from .record import Record
 from .rules import DATASET, FILE, RECORD
 from .selection import ActiveRule
+from .streams import LineStream, record_lines
 from .targets import Target
 
 # Records sampled at the start of a file to decide its method (auto) and format.
 SAMPLE_RECORDS = 25
-# Smaller files are linted in one process: starting workers would cost more than it saves.
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -58,12 +51,10 @@ class Linter:
     Linter per run (``run()`` does).
     """
 
-    def __init__(self, target: Target, rules: dict[str, ActiveRule], method: str = "auto", jobs: int = 0):
+    def __init__(self, target: Target, rules: dict[str, ActiveRule], method: str = "auto"):
         self.target = target
         self.rules = rules
         self.method = method
-        # 0: one process per available core, for files large enough to be worth it
-        self.jobs = jobs if jobs > 0 else available_cores()
         self._record_checks = {
             m: [(a.rule.impl.check, a) for a in rules.values()
                 if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]
@@ -76,11 +67,14 @@ class Linter:
         self._dataset_by_method: dict[str, list] = {}
 
     # -- entry points -----------------------------------------------------
-    def run(self, paths: Iterable[str]) -> Report:
+    def run(self, paths: Iterable[str], lint_file: Callable[[str], FileResult] | None = None) -> Report:
+        """Lint every file, then the whole run. ``lint_file`` lints one path (default: ``lint_path``,
+        one pass in this process; ``pftlint.runner.run`` passes one that uses every core)."""
         started = time.perf_counter()
         report = Report()
+        lint_file = lint_file or self.lint_path
         for path in paths:
-            report.files.append(self.lint_path(path))
+            report.files.append(lint_file(path))
         self.finish(report)
         report.seconds = time.perf_counter() - started
         return report
@@ -99,9 +93,8 @@ class Linter:
         return self.lint_stream(io.BytesIO(data), path, len(data))
 
     def lint_records(self, records: Iterable[dict], path: str = "<records>") -> FileResult:
-        """Lint Python objects as if each were one line of a JSONL file."""
-        lines = (json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in records)
-        return self.lint_stream(_IterStream(lines), path, None)
+        """Lint Python objects as if each were one line of a JSONL file (written one at a time)."""
+        return self.lint_stream(LineStream(record_lines(records)), path, None)
 
     def finish(self, report: Report) -> None:
         """Let dataset rules report what only the whole run shows (e.g. cross-file overlap)."""
@@ -116,13 +109,7 @@ class Linter:
 
     # -- one stream -------------------------------------------------------
     def lint_stream(self, stream: BinaryIO, path: str, size: int | None) -> FileResult:
-        if size is not None and self.jobs > 1 and size >= PARALLEL_MIN_BYTES and hasattr(stream, "fileno"):
-            from .parallel import lint_file_parallel
-
-            result = lint_file_parallel(self, path, size)
-            if result is not None:
-                return result
-            stream.seek(0)
+        """Lint one binary stream in one pass (``size``: its bytes, when known, for the file rules)."""
         reader = Reader(stream)
         units = iter(reader)
         head, method, foreign = sample_method(units, self.method)
@@ -150,6 +137,15 @@ class Linter:
             for problem in state.end_file(path):
                 findings.append(self._finding(path, active, problem, problem.line or 1, problem.column or 1))
         findings.sort()
+
+    @property
+    def crosses_files(self) -> bool:
+        """Whether a dataset rule keeps state from one file to the next (cross-file overlap)."""
+        return any(getattr(state, "crosses_files", _no)() for state, _ in self._dataset)
+
+    def dataset_width(self, method: str) -> int:
+        """How many dataset keys ``check_units`` gives per record of ``method``."""
+        return len(self._dataset_for(method))
 
     def _dataset_for(self, method: str) -> list:
         found = self._dataset_by_method.get(method)
@@ -236,6 +232,10 @@ class Linter:
                        problem.message, problem.json_path)
 
 
+def _no() -> bool:
+    return False
+
+
 def sample_method(units: Iterator, requested: str) -> tuple[list, str, str | None]:
     """Read the first records to decide (head units, method, foreign format of the file)."""
     head, sample = _sample(units)
@@ -293,16 +293,3 @@ def _foreign_record(fmt: str, method: str, path: str) -> Problem:
             "a job reads a whole file as one format: keep supervised and preference records in separate files")
     return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
                    + _foreign_fix(fmt, method, path))
-
-
-class _IterStream(io.RawIOBase):
-    """A binary stream over an iterator of lines (for lint_records)."""
-
-    def __init__(self, lines: Iterator[bytes]):
-        self._lines = lines
-
-    def __iter__(self):
-        return self._lines
-
-    def readable(self) -> bool:
-        return True

@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
+from .errors import PftlintError
 from .reader import BOM, Issue, Reader, RecordUnit
 from .printable import printable, printable_path
 
@@ -90,7 +91,7 @@ DIFF_MAX_BYTES = 4 * 1024 * 1024
 _STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\r\n]+')
 
 
-class FixError(Exception):
+class FixError(PftlintError):
     """The file could not be fixed and was left untouched (one line; exit status 2)."""
 
 

@@ -1,85 +1,249 @@
-"""Lint one large file on several cores, with the same findings as one pass.
+"""The one driver that reads a large file on every core, for ``check`` (pftlint.runner) and ``stats``.
 
-The file is cut into chunks at line boundaries. Each worker process reads its
-own chunk from the file, line by line (no file bytes cross a process boundary), runs the
-reader and the record rules over it and sends back its findings (lines counted
-from the chunk's start), its counts and the dataset rules' keys. The main
-process renumbers the lines, feeds the keys to the dataset rules in file order
-and runs the file rules.
+:func:`run_file` decides per file: standard input, a small file, a single core or a platform
+without ``fork`` are done in one pass; a large file is cut into chunks at line boundaries, and
+forked worker processes and the main process take the chunks one at a time from a shared
+counter (the main process does its share instead of waiting; it takes fewer chunks when it is
+busy putting results together). Each process reads its own chunk from the file, line by line
+(no file bytes cross a process boundary). The main process gets the chunks' results in file
+order and hands them to the job, which puts them together.
 
-Chunks never start or end inside a run of blank lines, so blank-line findings
-are the same as in one pass. A file whose structure needs context from beyond
-one line (a JSON document over several lines, a JSON array, a line that is
-not JSON) is linted again in one pass: those are broken files, where one pass
-is the reference and speed matters less.
+Chunks never start or end inside a run of blank lines, so blank-line findings are the same as
+in one pass. A chunk whose structure needs context from beyond one line (a JSON document over
+several lines, a JSON array, a line that is not JSON) makes the whole file go through one pass
+again: those are broken files, where one pass is the reference and speed matters less.
+
+What is done with a file is a :class:`FileJob`: how to do it in one pass, what one chunk gives,
+and how the chunks' results are put together.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
-from typing import TYPE_CHECKING, Iterator
+import os
+import sys
+from contextlib import nullcontext
+from typing import Any, BinaryIO, Callable, ContextManager, Iterator, NamedTuple
 
-from .models import FileResult
 from .reader import FileStats, Issue, Reader
 
-if TYPE_CHECKING:
-    from .engine import Linter
-
+# Smaller files are done in one process: starting workers would cost more than it saves.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 MIN_CHUNK = 2 * 1024 * 1024
 MAX_CHUNK = 8 * 1024 * 1024
 # Reader issues whose meaning does not depend on lines outside the chunk.
 LOCAL_ISSUES = frozenset({"blank-line", "invalid-utf8", "literal-newline-separator",
                            "crlf-line-endings", "missing-final-newline", "trailing-blank-lines",
                            "duplicate-key", "unpaired-surrogate"})
+# Only the last chunk sees the end of the file.
+END_ISSUES = frozenset({"trailing-blank-lines", "missing-final-newline"})
+# How often the main process, waiting for a chunk, checks that the workers are alive.
+WAIT_SECONDS = 0.5
 
-_LINTER: "Linter | None" = None  # inherited by forked workers
+_JOB: "FileJob | None" = None  # inherited by forked workers
 
 
-def lint_file_parallel(linter: "Linter", path: str, size: int) -> FileResult | None:
-    """Lint ``path`` with ``linter.jobs`` processes; None when one pass must do it instead."""
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Chunk(NamedTuple):
+    """Bytes ``start`` to ``end`` of the file at ``path``; ``last``: the chunk that ends the file."""
+
+    path: str
+    start: int
+    end: int
+    last: bool
+
+
+class FileJob:
+    """What :func:`run_file` does with one file. Subclasses implement every method but ``running``."""
+
+    #: Results are given to ``add`` as they arrive, while the workers go on. False when ``add``
+    #: changes state that a fallback to one pass must find untouched: they are then added once
+    #: every chunk is done.
+    incremental = True
+
+    def one_pass(self, stream: BinaryIO, path: str, size: int | None) -> Any:
+        """The whole file in this process, in one pass."""
+        raise NotImplementedError
+
+    def prepare(self, stream: BinaryIO, path: str, size: int) -> bool:
+        """Before the chunks (e.g. sample the method); False: do the file in one pass instead."""
+        return True
+
+    def chunk(self, chunk: Chunk) -> Any:
+        """One chunk's result (in a worker or the main process); None: do the file in one pass."""
+        raise NotImplementedError
+
+    def add(self, part: Any, chunk: Chunk) -> None:
+        """A chunk's result, in the main process, in file order."""
+        raise NotImplementedError
+
+    def finish(self, size: int) -> Any:
+        """The file's result once every chunk was added."""
+        raise NotImplementedError
+
+    def running(self) -> ContextManager:
+        """Entered once the workers are forked, around the chunks (e.g. a progress bar's thread)."""
+        return nullcontext()
+
+
+def run_file(job: FileJob, path: str, jobs: int) -> Any:
+    """Do ``job`` on ``path`` ("-": standard input) with up to ``jobs`` processes. Raises OSError if it cannot be read."""
+    if path == "-":
+        return job.one_pass(sys.stdin.buffer, "-", None)
+    with open(path, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if jobs > 1 and size >= PARALLEL_MIN_BYTES:
+            result = _in_chunks(job, stream, path, size, jobs)
+            if result is not None:
+                return result
+            stream.seek(0)
+        return job.one_pass(stream, path, size)
+
+
+def _in_chunks(job: FileJob, stream: BinaryIO, path: str, size: int, jobs: int) -> Any:
+    import multiprocessing  # imported here, as pickle, queue and signal are: a small file starts no worker
+
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         return None
-    from .engine import sample_method
-
-    with open(path, "rb") as stream:
-        _, method, foreign = sample_method(iter(Reader(stream)), linter.method)
-        if foreign:
-            return None  # a foreign-format file skips record rules: one pass is fast
-        chunk = max(MIN_CHUNK, min(MAX_CHUNK, size // (linter.jobs * 8)))
-        bounds = boundaries(stream, size, chunk)
+    if not job.prepare(stream, path, size):
+        return None
+    bounds = boundaries(stream, size, max(MIN_CHUNK, min(MAX_CHUNK, size // (jobs * 8))))
     if len(bounds) < 2:
         return None
-    global _LINTER
-    _LINTER = linter
-    tasks = [(path, start, end, i == 0, i == len(bounds) - 1, method) for i, (start, end) in enumerate(bounds)]
-    # Chunks are stitched as they arrive, while the workers go on, unless a dataset rule keeps
-    # state across files: a fallback to one pass must then find that state untouched.
-    incremental = not any(getattr(state, "crosses_files", _no)() for state, _ in linter._dataset)
-    stitcher = _Stitcher(linter, path, method)
-    waiting = []
+    chunks = [Chunk(path, start, end, i == len(bounds) - 1) for i, (start, end) in enumerate(bounds)]
+    counter = context.Value("q", 0)  # the next chunk to take, for every process
+    results = context.Queue()  # (index, result) from the workers; a queue's feeder thread never blocks them
+    global _JOB
+    _JOB = job
+    workers = [context.Process(target=_work, args=(chunks, counter, results), daemon=True)
+               for _ in range(min(jobs, len(chunks)) - 1)]
+    done = False
     try:
-        with ProcessPoolExecutor(max_workers=min(linter.jobs, len(tasks)), mp_context=context) as pool:
-            for part in pool.map(_lint_chunk, tasks):
-                if part is None:
-                    pool.shutdown(cancel_futures=True)
-                    return None
-                if incremental:
-                    stitcher.add(part)
-                else:
-                    waiting.append(part)
+        for worker in workers:
+            worker.start()
+        _JOB = None
+        with job.running():
+            if not _share(job, chunks, counter, results, workers):
+                return None
+        done = True
     finally:
-        _LINTER = None
-    for part in waiting:
-        stitcher.add(part)
-    return stitcher.finish(size)
+        _JOB = None
+        for worker in workers:
+            if done:
+                worker.join()
+            else:  # a fallback or an error: what the workers still do is not needed
+                worker.terminate()
+                worker.join()
+        results.close()
+    return job.finish(size)
 
 
-def _no() -> bool:
-    return False
+def _take(counter, total: int) -> int | None:
+    with counter.get_lock():
+        index = counter.value
+        counter.value = index + 1
+    return index if index < total else None
+
+
+def _work(chunks: list[Chunk], counter, results) -> None:
+    """A worker: take chunks until none is left; a result of None stops every process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    job = _JOB
+    while (index := _take(counter, len(chunks))) is not None:
+        try:
+            part = job.chunk(chunks[index])
+        except Exception as exc:  # raised again in the main process, as one pass would raise it
+            results.put((index, _Failure(_picklable(exc))))
+            return
+        results.put((index, part))
+        if part is None:
+            return
+
+
+class _Failure(NamedTuple):
+    error: BaseException
+
+
+def _picklable(exc: Exception) -> BaseException:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _share(job: FileJob, chunks: list[Chunk], counter, results, workers: list) -> bool:
+    """The main process's side: take chunks while any is left, add results in file order.
+
+    False when a chunk asked for one pass.
+    """
+    import queue
+
+    total = len(chunks)
+    arrived: dict[int, Any] = {}
+    added = 0
+    waiting = []  # not incremental: every result, added at the end
+
+    def receive(index: int, part: Any) -> bool:
+        nonlocal added
+        if isinstance(part, _Failure):
+            raise part.error
+        if part is None:
+            with counter.get_lock():
+                counter.value = total  # the other processes take no further chunk
+            return False
+        arrived[index] = part
+        while added in arrived:
+            ready = (arrived.pop(added), chunks[added])
+            if job.incremental:
+                job.add(*ready)
+            else:
+                waiting.append(ready)
+            added += 1
+        return True
+
+    while added < total:
+        index = _take(counter, total)
+        if index is not None:
+            if not receive(index, job.chunk(chunks[index])):
+                return False
+            while True:  # what the workers finished meanwhile
+                try:
+                    item = results.get_nowait()
+                except queue.Empty:
+                    break
+                if not receive(*item):
+                    return False
+        else:
+            if not receive(*_next_result(results, workers)):
+                return False
+    for ready in waiting:
+        job.add(*ready)
+    return True
+
+
+def _next_result(results, workers: list) -> tuple[int, Any]:
+    import queue
+
+    while True:
+        try:
+            return results.get(timeout=WAIT_SECONDS)
+        except queue.Empty:
+            dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+            if dead or all(w.exitcode is not None for w in workers) and results.empty():
+                raise RuntimeError(f"a worker process stopped (exit status {dead[0] if dead else 0}) "
+                                   "before its chunk was done")
 
 
 def boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
@@ -108,18 +272,17 @@ def boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
     return list(zip(starts, ends))
 
 
-def _lint_chunk(task):
-    path, start, end, first, last, method = task
-    linter = _LINTER
-    with open(path, "rb") as stream:
-        reader = Reader(chunk_lines(stream, start, end))
-        seen: set[str] = set()
-        findings: list = []
-        keyed = linter.check_units(watch_issues(reader, seen), path, method, None, findings, observe=False)
-    allowed = LOCAL_ISSUES if last else LOCAL_ISSUES - {"trailing-blank-lines", "missing-final-newline"}
+def read_chunk(chunk: Chunk, consume: Callable[[Iterator], Any]) -> tuple[Any, FileStats] | None:
+    """``consume`` over the reader's units of the chunk: (its result, the chunk's counts), or None
+    when the chunk is not plain JSON lines on its own (the file then needs one pass)."""
+    seen: set[str] = set()
+    with open(chunk.path, "rb") as stream:
+        reader = Reader(chunk_lines(stream, chunk.start, chunk.end))
+        result = consume(_watch_issues(reader, seen))
+    allowed = LOCAL_ISSUES if chunk.last else LOCAL_ISSUES - END_ISSUES
     if seen - allowed or reader.stats.structure != "jsonl":
         return None
-    return findings, _pack(keyed), reader.stats
+    return result, reader.stats
 
 
 def chunk_lines(stream, start: int, end: int) -> Iterator[bytes]:
@@ -133,92 +296,9 @@ def chunk_lines(stream, start: int, end: int) -> Iterator[bytes]:
             return
 
 
-# Dataset keys travel back packed into one bytes object per chunk: a list of tuples of
-# small objects costs ten times the memory in the main process while chunks wait their turn.
-_NONE, _TRUE, _FALSE, _BYTES = 0, 1, 2, 3
-
-
-def _pack(keyed: list[tuple[int, tuple]]):
-    out = bytearray()
-    for line, keys in keyed:
-        out += line.to_bytes(5, "little")
-        for key in keys:
-            if key is None:
-                out.append(_NONE)
-            elif key is True:
-                out.append(_TRUE)
-            elif key is False:
-                out.append(_FALSE)
-            elif type(key) is bytes and len(key) < 256:
-                out.append(_BYTES)
-                out.append(len(key))
-                out += key
-            else:
-                return keyed  # another kind of key: sent as it is
-    return bytes(out)
-
-
-def _unpack(packed, width: int) -> Iterator[tuple[int, tuple]]:
-    if not isinstance(packed, bytes):
-        yield from packed
-        return
-    pos, size = 0, len(packed)
-    while pos < size:
-        line = int.from_bytes(packed[pos:pos + 5], "little")
-        pos += 5
-        keys = []
-        for _ in range(width):
-            kind = packed[pos]
-            pos += 1
-            if kind == _BYTES:
-                n = packed[pos]
-                keys.append(packed[pos + 1:pos + 1 + n])
-                pos += 1 + n
-            else:
-                keys.append(None if kind == _NONE else kind == _TRUE)
-        yield line, tuple(keys)
-
-
-def watch_issues(reader: Reader, seen: set[str]) -> Iterator:
+def _watch_issues(reader: Reader, seen: set[str]) -> Iterator:
     """The reader's units, passed on; the rules of its Issues are collected in ``seen``."""
     for unit in reader:
         if type(unit) is Issue:
             seen.add(unit.rule)
         yield unit
-
-
-class _Stitcher:
-    """Puts chunk results together in file order: lines renumbered, dataset keys observed."""
-
-    def __init__(self, linter: "Linter", path: str, method: str):
-        self.linter, self.path, self.method = linter, path, method
-        self.result = FileResult(path=path, method=method)
-        self.total = FileStats()
-        self.offset = 0
-        self.crlf_seen = False
-        self.width = len(linter._dataset_for(method))
-        linter.begin_file(path, method)
-
-    def add(self, part) -> None:
-        chunk_findings, keyed, stats = part
-        findings, offset = self.result.findings, self.offset
-        for finding in chunk_findings:
-            if finding.rule == "crlf-line-endings":
-                if self.crlf_seen:
-                    continue
-                self.crlf_seen = True
-            findings.append(replace(finding, line=finding.line + offset) if offset else finding)
-        observe, path, method = self.linter.observe, self.path, self.method
-        for line, keys in _unpack(keyed, self.width):
-            observe(path, method, line + offset, keys, findings)
-        self.offset += stats.lines
-        total = self.total
-        total.lines += stats.lines
-        total.bytes += stats.bytes
-        total.records += stats.records
-        total.content_lines += stats.content_lines
-        total.ends_with_newline = stats.ends_with_newline
-
-    def finish(self, size: int) -> FileResult:
-        self.linter.end_file(self.result, self.total, size)
-        return self.result

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import catalog
-from .models import Severity
+from .findings import Severity
 from .rules import Implementation, implementations
 
 
@@ -67,10 +67,6 @@ def all_rules() -> tuple[Rule, ...]:
 def undocumented() -> list[str]:
     documented = {doc.name for doc in catalog.rule_docs()}
     return sorted(set(implementations()) - documented)
-
-
-def by_name() -> dict[str, Rule]:
-    return {r.name: r for r in all_rules()}
 
 
 def lookup(key: str) -> Rule | None:

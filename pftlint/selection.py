@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .models import Severity
+from .errors import PftlintError
+from .findings import Severity
 from .registry import Rule, all_rules
 from .targets import Target
 
 EXACT = 1000
 
 
-class SelectionError(ValueError):
-    pass
+class SelectionError(PftlintError, ValueError):
+    """A rule selector or per-rule setting that names no rule or does not fit it (a ValueError for the API)."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """``pftlint stats``: token counts, limits, epochs and cost of training files.
 
 Every example is counted exactly (pftlint.tokens). A large file is cut into
-chunks at line boundaries (as ``pftlint check`` cuts it, pftlint.parallel) and
-forked worker processes read, parse and count one chunk each, so parsing and
-encoding both use every core; the main process only adds up the chunks' sums.
+chunks at line boundaries by the driver ``pftlint check`` uses (pftlint.parallel):
+forked worker processes and the main process read, parse and count one chunk at a
+time, so parsing and encoding both use every core, and the main process adds up the
+chunks' sums.
 Threads were slower: between tiktoken's calls the GIL is held for the parsing
 and the many short strings of a record, so the threads waited on each other.
 Small files, standard input and files the chunks cannot reproduce are counted
@@ -35,22 +36,21 @@ from __future__ import annotations
 
 import gc
 import math
-import os
-import sys
 from array import array
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
+from itertools import chain
 from typing import BinaryIO, Iterator, TextIO
 
 from . import __version__, formats
-from .models_table import Budget, budget
+from .engine import sample_method
+from .model_limits import Budget, budget
+from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
 from .printable import printable, printable_path
 from .reader import Issue, Reader, RecordUnit
 from .progress import ByteProgress
+from .streams import LineStream
 from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
-
-# Smaller files are counted in one process: starting workers would cost more than it saves.
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 # OpenAI's default-epochs heuristic, as the cookbook reproduces it (SOURCES.md §1d).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
@@ -233,90 +233,59 @@ def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread:
 
 
 def file_stats(path: str, settings: Settings) -> dict:
-    """Count one file ("-": standard input)."""
-    if path == "-":
-        return _stream_stats(sys.stdin.buffer, "-", None, settings)
-    with open(path, "rb") as stream:
-        size = os.fstat(stream.fileno()).st_size
-        if settings.jobs > 1 and size >= PARALLEL_MIN_BYTES:
-            doc = _parallel_stats(stream, path, size, settings)
-            if doc is not None:
-                return doc
-            stream.seek(0)
-        return _stream_stats(stream, path, size, settings)
+    """Count one file ("-": standard input), in chunks on ``settings.jobs`` cores when it is large."""
+    return run_file(_CountJob(settings), path, settings.jobs)
 
 
-def _stream_stats(stream: BinaryIO, path: str, size: int | None, settings: Settings) -> dict:
-    from .engine import _IterStream, sample_method
+class _CountJob(FileJob):
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.budget = settings.budget
+        self.limit = self.budget.limit if self.budget else None
+        self.method = ""
+        self.acc = _Acc(self.limit)
+        self.skipped = 0
+        self.path = ""
+        self.progress: ByteProgress | None = None
 
-    b = settings.budget
-    progress = ByteProgress(path, size)
-    reader = Reader(_IterStream(progress.wrap(stream)))
-    units = iter(reader)
-    head, method, _ = sample_method(units, settings.method)
-    acc = _Acc(b.limit if b else None)
-    unread = _Unread()
-    skipped = _count_units(_chain(head, units), method, settings.encoding, acc, unread)
-    return _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
+    def one_pass(self, stream: BinaryIO, path: str, size: int | None) -> dict:
+        settings, b = self.settings, self.budget
+        progress = ByteProgress(path, size)
+        reader = Reader(LineStream(progress.wrap(stream)))
+        units = iter(reader)
+        head, method, _ = sample_method(units, settings.method)
+        acc = _Acc(self.limit)
+        unread = _Unread()
+        skipped = _count_units(chain(head, units), method, settings.encoding, acc, unread)
+        return _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
 
+    def prepare(self, stream: BinaryIO, path: str, size: int) -> bool:
+        _, self.method, _ = sample_method(iter(Reader(stream)), self.settings.method)
+        get_encoding(self.settings.encoding)  # loaded once, before the fork: every worker inherits it
+        self.path = path
+        self.progress = ByteProgress(path, size)  # its bar starts after the fork (running())
+        return True
 
-def _parallel_stats(stream: BinaryIO, path: str, size: int, settings: Settings) -> dict | None:
-    """Count ``path`` in chunks with ``settings.jobs`` processes; None when one pass must do it."""
-    import multiprocessing  # imported here: a small file starts no worker
-    from concurrent.futures import ProcessPoolExecutor
+    def running(self):
+        return self.progress.bar or nullcontext()
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        return None
-    from .engine import sample_method
-    from .parallel import MAX_CHUNK, MIN_CHUNK, boundaries
-
-    _, method, _ = sample_method(iter(Reader(stream)), settings.method)
-    bounds = boundaries(stream, size, max(MIN_CHUNK, min(MAX_CHUNK, size // (settings.jobs * 8))))
-    if len(bounds) < 2:
-        return None
-    b = settings.budget
-    limit = b.limit if b else None
-    get_encoding(settings.encoding)  # loaded once, before the fork: every worker inherits it
-    tasks = [(path, start, end, method, settings.encoding, limit) for start, end in bounds]
-    acc = _Acc(limit)
-    skipped = 0
-    progress = ByteProgress(path, size)
-    with ProcessPoolExecutor(max_workers=min(settings.jobs, len(tasks)), mp_context=context) as pool:
-        parts = pool.map(_count_chunk, tasks)  # submitted (and the workers forked) before a bar starts
-        with progress.bar or nullcontext():
-            for (start, end), part in zip(bounds, parts):
-                if part is None:
-                    pool.shutdown(cancel_futures=True)
-                    return None
-                acc.merge(part[0])
-                skipped += part[1]
-                if progress.bar is not None:
-                    progress.bar.advance(progress.task, end - start)
-    return _summary(path, method, acc, skipped, b, _Unread(), None)
-
-
-def _count_chunk(task) -> tuple[_Acc, int] | None:
-    """In a worker: count bytes start..end; None when the chunk is not plain JSON lines on its own."""
-    from .parallel import LOCAL_ISSUES, chunk_lines, watch_issues
-
-    path, start, end, method, encoding, limit = task
-    acc = _Acc(limit)
-    seen: set[str] = set()
-    with open(path, "rb") as stream:
-        reader = Reader(chunk_lines(stream, start, end))
-        # A chunk with a line that is not a record falls back to one pass (not in LOCAL_ISSUES),
+    def chunk(self, chunk: Chunk) -> tuple[_Acc, int] | None:
+        acc = _Acc(self.limit)
+        # A chunk with a line that is not a record falls back to one pass (not a local issue),
         # which reports it: nothing to keep here.
-        skipped = _count_units(watch_issues(reader, seen), method, encoding, acc, _Unread())
-    if seen - LOCAL_ISSUES or reader.stats.structure != "jsonl":
-        return None
-    return acc, skipped
+        done = read_chunk(chunk, lambda units: _count_units(units, self.method, self.settings.encoding,
+                                                            acc, _Unread()))
+        return None if done is None else (acc, done[0])
 
+    def add(self, part: tuple[_Acc, int], chunk: Chunk) -> None:
+        self.acc.merge(part[0])
+        self.skipped += part[1]
+        bar = self.progress.bar
+        if bar is not None:
+            bar.advance(self.progress.task, chunk.end - chunk.start)
 
-def _chain(head: list, rest: Iterator) -> Iterator:
-    yield from head
-    yield from rest
+    def finish(self, size: int) -> dict:
+        return _summary(self.path, self.method, self.acc, self.skipped, self.budget, _Unread(), None)
 
 
 def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, unread: _Unread,
@@ -365,8 +334,6 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, 
 def compute(paths: list[str], settings: Settings) -> dict:
     """The whole JSON document for these files."""
     if settings.jobs <= 0:
-        from .engine import available_cores
-
         settings = replace(settings, jobs=available_cores())
     b = settings.budget
     notes = [BILLING_NOTE]

@@ -47,13 +47,13 @@ class Target:
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
         if model is None:
             return self
-        from .models_table import resolve
+        from .model_limits import resolve
 
         return replace(self, default_model=resolve(model))
 
 
 def _known_model(value: Any, where: str) -> str:
-    from .models_table import UnknownModel, resolve
+    from .model_limits import UnknownModel, resolve
 
     try:
         resolve(string(value, where))

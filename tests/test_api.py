@@ -120,3 +120,13 @@ def test_make_linter_is_reusable_across_files():
 def test_public_names():
     for name in ("lint_path", "lint_records", "lint_bytes", "Finding", "FileResult", "Report", "Severity"):
         assert name in pftlint.__all__ and hasattr(pftlint, name)
+
+
+def test_severity_is_ordered_by_how_bad_it_is():
+    assert Severity.ERROR > Severity.WARNING > Severity.INFO
+    assert Severity.INFO < Severity.WARNING < Severity.ERROR
+    assert Severity.WARNING >= Severity.WARNING and Severity.WARNING <= Severity.WARNING
+    assert not Severity.INFO > Severity.WARNING and not Severity.ERROR < Severity.INFO
+    assert sorted([Severity.WARNING, Severity.ERROR, Severity.INFO]) == [Severity.INFO, Severity.WARNING,
+                                                                       Severity.ERROR]
+    assert max(Severity) is Severity.ERROR and min(Severity) is Severity.INFO

@@ -14,7 +14,7 @@ import pytest
 from pftlint.api import make_linter
 from conftest import REPO
 from pftlint.catalog import catalog_dir, rule_docs, tomllib
-from pftlint.models import Report
+from pftlint.findings import Report
 from pftlint.registry import all_rules
 from pftlint.rules import implementations
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, pftlint_command
-from pftlint import engine
+from pftlint import engine, parallel
 from pftlint.cli import main
 from pftlint.catalog import rule_docs
 from pftlint.reporters import REPORTERS, format_names, resolve_format, use_color
@@ -120,7 +120,7 @@ def test_file_that_fails_to_open_exits_2(tmp_path, monkeypatch, capsys):
     def denied(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(engine, "open", denied, raising=False)
+    monkeypatch.setattr(parallel, "open", denied, raising=False)
     status = main(["check", "--isolated", str(tmp_path)])
     err = capsys.readouterr().err
     assert status == 2
@@ -130,7 +130,7 @@ def test_file_that_fails_to_open_exits_2(tmp_path, monkeypatch, capsys):
 def test_internal_error_is_one_line(monkeypatch, capsys, tmp_path):
     path = write_jsonl(tmp_path / "data.jsonl", [])
 
-    def boom(self, paths):
+    def boom(self, paths, lint_file=None):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(engine.Linter, "run", boom)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pftlint.api import make_linter
 from pftlint.canonical import Canonical, canonical
-from pftlint.models import Report
+from pftlint.findings import Report
 from pftlint.record import Record
 from pftlint.targets import load_target
 

@@ -7,7 +7,7 @@ import json
 import os
 
 from conftest import REPO
-from pftlint.models import FileResult, Finding, Report, Severity
+from pftlint.findings import FileResult, Finding, Report, Severity
 from pftlint.reporters import resolve_format
 from pftlint.reporters.github import GithubReporter, annotation, escape_data, escape_property
 

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from conftest import REPO
-from pftlint.cli import UsageError
+from pftlint.errors import UsageError
 from pftlint.commands.check import write_output
 
 BROKEN = REPO / "examples" / "broken.jsonl"

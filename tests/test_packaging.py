@@ -22,7 +22,7 @@ import pytest
 
 from conftest import REPO
 from pftlint.catalog import rule_docs, target_names
-from pftlint.models_table import models
+from pftlint.model_limits import models
 
 slow = pytest.mark.slow  # building and installing a wheel: about 20 s
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import time
 
 import pytest
 
-from pftlint import engine, parallel
+from pftlint import parallel, runner
 from pftlint.api import make_linter
 
 RULES = dict(extend_select=["crlf-line-endings", "missing-final-newline", "duplicate-prompt"])
@@ -47,7 +49,7 @@ BREAKAGES = {
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "MIN_CHUNK", 64 * 1024)
 
 
@@ -57,25 +59,43 @@ def test_same_findings_as_one_pass(breakage, tmp_path, small_chunks):
     path.write_bytes(BREAKAGES[breakage](chunk_lines()))
     results = []
     for jobs in (1, 2):
-        linter = make_linter(**RULES)
-        linter.jobs = jobs
-        report = linter.run([str(path)])
+        report = runner.run(make_linter(**RULES), [str(path)], jobs)
         results.append(([f.to_dict() for f in report.findings], report.files[0].to_dict()))
     assert results[0] == results[1]
     rules = {f["rule"] for f in results[0][0]}
     assert {"duplicate-example", "conflicting-preference", "duplicate-prompt"} <= rules
 
 
-def test_chunks_are_really_used(tmp_path, small_chunks):
+def test_chunks_are_really_used(tmp_path, small_chunks, monkeypatch):
     path = tmp_path / "data.jsonl"
     path.write_bytes(BREAKAGES["clean"](chunk_lines()))
     size = path.stat().st_size
     with open(path, "rb") as stream:
         assert len(parallel.boundaries(stream, size, parallel.MIN_CHUNK)) > 4
-    linter = make_linter()
-    linter.jobs = 2
-    result = parallel.lint_file_parallel(linter, str(path), size)  # None would mean: fell back to one pass
-    assert result is not None and result.records == 3000
+    done = []  # (process id, chunk start) of every chunk linted, written by the process that linted it
+    log = tmp_path / "chunks.log"
+    chunk = runner._CheckJob.chunk
+
+    def spy(self, piece):
+        if os.getpid() != main:
+            time.sleep(0.02)  # slow workers: the main process must take chunks too, not only wait
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {piece.start}\n")
+        return chunk(self, piece)
+
+    one_pass = []
+    monkeypatch.setattr(runner._CheckJob, "chunk", spy)
+    monkeypatch.setattr(runner._CheckJob, "one_pass", lambda *args: one_pass.append(args))
+    monkeypatch.setattr(parallel, "MAX_CHUNK", parallel.MIN_CHUNK)  # chunks of MIN_CHUNK, as counted above
+    main = os.getpid()
+    result = runner.lint_file(make_linter(), str(path), 2)
+    assert one_pass == [] and result.records == 3000  # no fallback to one pass
+    done = [line.split() for line in log.read_text().splitlines()]
+    with open(path, "rb") as stream:
+        starts = [str(start) for start, _ in parallel.boundaries(stream, size, parallel.MIN_CHUNK)]
+    assert sorted(start for _, start in done) == sorted(starts)  # every chunk exactly once
+    pids = {pid for pid, _ in done}
+    assert str(main) in pids and len(pids) == 2  # the main process and the worker both linted chunks
 
 
 def test_boundaries_never_split_blank_runs(tmp_path):
@@ -92,9 +112,10 @@ def test_boundaries_never_split_blank_runs(tmp_path):
 
 def test_packed_keys_round_trip():
     keyed = [(1, (b"\x00" * 16, None, True)), (70000, (b"ab", b"c" * 32, False)), (2 ** 33, (None, None, None))]
-    assert list(parallel._unpack(parallel._pack(keyed), 3)) == keyed
+    assert isinstance(runner.pack_keys(keyed), bytes)
+    assert list(runner.unpack_keys(runner.pack_keys(keyed), 3)) == keyed
     odd = [(1, (("tuple", 1),))]
-    assert list(parallel._unpack(parallel._pack(odd), 1)) == odd
+    assert list(runner.unpack_keys(runner.pack_keys(odd), 1)) == odd
 
 
 @pytest.mark.parametrize("breakage", ["clean", "invalid line"])
@@ -107,8 +128,24 @@ def test_validation_overlap_same_on_two_cores(breakage, tmp_path, small_chunks):
     results = []
     for jobs in (1, 2):
         linter = make_linter(rules={"train-validation-overlap": {"validation": str(valid)}})
-        linter.jobs = jobs
-        report = linter.run([str(valid), str(train)])
+        report = runner.run(linter, [str(valid), str(train)], jobs)
         results.append([f.to_dict() for f in report.findings])
     assert results[0] == results[1]
     assert sum(f["rule"] == "train-validation-overlap" for f in results[0]) >= 4
+
+
+def test_an_error_in_a_worker_is_raised_in_the_main_process(tmp_path, small_chunks, monkeypatch):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(BREAKAGES["clean"](chunk_lines()))
+    chunk = runner._CheckJob.chunk
+    main = os.getpid()
+
+    def failing(self, piece):
+        if os.getpid() != main:
+            raise OSError(5, "Input/output error", str(path))
+        time.sleep(0.02)  # a slow main process: the worker surely takes a chunk
+        return chunk(self, piece)
+
+    monkeypatch.setattr(runner._CheckJob, "chunk", failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        runner.lint_file(make_linter(), str(path), 2)

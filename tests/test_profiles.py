@@ -12,7 +12,7 @@ import pytest
 
 from pftlint import catalog
 from pftlint.catalog import CatalogError
-from pftlint.models_table import ENCODINGS, METHODS, models, parse_model
+from pftlint.model_limits import ENCODINGS, METHODS, models, parse_model
 from pftlint.targets import SEVERITY_OR_OFF, Target, all_targets, load_target, parse_target
 
 
@@ -166,12 +166,12 @@ def test_shipped_content_limits():
 
 # -- every shipped file, through the one strict path ------------------------------------------------
 SHIPPED_DATA_PROBE = """
-from pftlint import catalog, models_table, targets, tokens
+from pftlint import catalog, model_limits, targets, tokens
 docs = [catalog.parse_rule_doc(doc.path) for doc in catalog.rule_docs()]
 profiles = targets.all_targets()
-table = models_table.models()
+table = model_limits.models()
 for profile in profiles:
-    assert profile.default_model is None or models_table.resolve(profile.default_model) == profile.default_model
+    assert profile.default_model is None or model_limits.resolve(profile.default_model) == profile.default_model
 for encoding in tokens.ENCODINGS:
     tokens.rank_file_bytes(encoding)
 print(len(docs), len(profiles), len(table))

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, SHARED, pftlint_command
 from pftlint import __version__
-from pftlint.models import FileResult, Finding, Report, Severity
+from pftlint.findings import FileResult, Finding, Report, Severity
 from pftlint.registry import all_rules
 from pftlint.reporters.sarif import full_description, report_to_sarif
 

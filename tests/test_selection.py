@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pftlint.models import Severity
+from pftlint.findings import Severity
 from pftlint.registry import all_rules
 from pftlint.selection import SelectionError, check_selectors, resolve
 from pftlint.targets import load_target

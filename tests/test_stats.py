@@ -99,21 +99,26 @@ def test_supervised_billing_caps_at_the_limit_and_counts_over(tmp_path, run_cli)
 
 
 def _small_chunks(monkeypatch):
-    """Make a small file count in chunks, with worker processes; returns how many runs were chunked."""
+    """Make a small file count in chunks, with worker processes; returns, per file cut into chunks,
+    whether the chunks gave its figures (False: it fell back to one pass)."""
     from pftlint import parallel
 
-    monkeypatch.setattr(stats, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_CHUNK", 4096)
     monkeypatch.setattr(parallel, "MAX_CHUNK", 4096)
     chunked = []
-    real = stats._parallel_stats
+    prepare, finish = stats._CountJob.prepare, stats._CountJob.finish
 
-    def spy(*args):
-        doc = real(*args)
-        chunked.append(doc is not None)
-        return doc
+    def spy_prepare(self, *args):
+        chunked.append(False)
+        return prepare(self, *args)
 
-    monkeypatch.setattr(stats, "_parallel_stats", spy)
+    def spy_finish(self, *args):
+        chunked[-1] = True
+        return finish(self, *args)
+
+    monkeypatch.setattr(stats._CountJob, "prepare", spy_prepare)
+    monkeypatch.setattr(stats._CountJob, "finish", spy_finish)
     return chunked
 
 

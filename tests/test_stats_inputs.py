@@ -119,7 +119,7 @@ def test_chunks_report_broken_lines_as_one_pass_does(tmp_path, monkeypatch):
     path.write_text(record * 300 + "{broken\n" + record * 300)
     settings = stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=1)
     one = stats.compute([str(path)], settings)
-    monkeypatch.setattr(stats, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_CHUNK", 4096)
     monkeypatch.setattr(parallel, "MAX_CHUNK", 4096)
     two = stats.compute([str(path)], stats.Settings("openai", "gpt-4.1-2025-04-14", jobs=2))

@@ -15,8 +15,8 @@ import tiktoken
 
 from pftlint import tokens
 from pftlint.api import lint_records
-from pftlint.models import Severity
-from pftlint.models_table import UnknownModel, budget, known_models, models, resolve
+from pftlint.findings import Severity
+from pftlint.model_limits import UnknownModel, budget, known_models, models, resolve
 from pftlint.tokens import CL100K, O200K, count_messages, example_pieces, get_encoding, utf8_size
 
 TEXTS = [

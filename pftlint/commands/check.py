@@ -9,10 +9,12 @@ import sys
 from collections import Counter
 from typing import Callable, TextIO
 
+from .. import runner
 from ..config import load_config, with_overrides
 from ..discovery import discover
 from ..engine import Linter
-from ..models import Report, Severity
+from ..errors import UsageError
+from ..findings import Report, Severity
 from ..reporters import REPORTERS, format_names, resolve_format, use_color
 from ..rules.dataset import OVERLAP, same_file
 from ..selection import resolve
@@ -87,8 +89,6 @@ def run(args: argparse.Namespace) -> int:
     rules = config.rules
     overlap = rules.get(OVERLAP, {})
     if config.validation == "":
-        from ..cli import UsageError
-
         raise UsageError("the validation path is empty (--validation or the validation setting); "
                          "name the validation .jsonl file")
     validation = config.validation or overlap.get("validation")
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     from ..progress import files_progress, tracked
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
-        report = Linter(target, active, config.method).run(tracked(paths, done))
+        report = runner.run(Linter(target, active, config.method), tracked(paths, done))
     status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         emit(report, stream, name, args)
         stream.flush()
     except BrokenPipeError:  # `pftlint check big.jsonl | head`: the reader left; the verdict stands
-        from ..cli import silence_stdout
+        from ..streams import silence_stdout
 
         silence_stdout()
     return status
@@ -134,13 +134,9 @@ def run(args: argparse.Namespace) -> int:
 
 def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:
     """--fix / --diff (pftlint.fix): True when a file was, or would be, changed."""
-    from ..cli import UsageError
-    from ..fix import FixError, run_fixes
+    from ..fix import run_fixes
 
-    try:
-        return run_fixes(paths, active, args.diff, sys.stdout, None if args.quiet else sys.stderr)
-    except FixError as exc:
-        raise UsageError(str(exc)) from None
+    return run_fixes(paths, active, args.diff, sys.stdout, None if args.quiet else sys.stderr)
 
 
 def check_not_training(validation: str, named: list[str]) -> None:
@@ -151,7 +147,6 @@ def check_not_training(validation: str, named: list[str]) -> None:
     what pre-commit does (it passes every changed file); both are linted once, as validation.
     """
     from ..atomic import STDIN, identity
-    from ..cli import UsageError
 
     mine = identity(validation) if validation != STDIN else None
     if mine is None:
@@ -164,8 +159,6 @@ def check_not_training(validation: str, named: list[str]) -> None:
 
 def with_validation(paths: list[str], validation: str) -> list[str]:
     """The validation file first, then the other files (the validation file only once)."""
-    from ..cli import UsageError
-
     found = discover([validation])
     if found != [validation] or validation == "-":
         raise UsageError(f"--validation {validation}: expected one .jsonl file, not a directory or stdin")
@@ -210,7 +203,6 @@ def check_output_options(args: argparse.Namespace, output_format: str, inputs: l
     (a hard link or a symbolic link to one is the same file).
     """
     from ..atomic import STDIN, read_as
-    from ..cli import UsageError
 
     if args.statistics and output_format in ("sarif", "github"):
         raise UsageError(f"--statistics has no {output_format} form; use --output-format json, concise or table")
@@ -231,7 +223,6 @@ def check_output_options(args: argparse.Namespace, output_format: str, inputs: l
 def write_output(path: str, write: Callable[[TextIO], None]) -> None:
     """The report into ``path``: a regular file is replaced only once complete; a device is written through."""
     from ..atomic import written
-    from ..cli import UsageError
 
     try:
         with written(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:

@@ -14,6 +14,7 @@ import sys
 from .. import convert as conv
 from ..atomic import read_as
 from ..convert import columns, writer
+from ..errors import UsageError
 from ..printable import printable, printable_path
 
 
@@ -50,8 +51,6 @@ def add_parser(sub) -> None:
 
 
 def _options(args: argparse.Namespace) -> conv.Options:
-    from ..cli import UsageError
-
     given = {k: v for k, v in (("prompt", args.prompt_field), ("chosen", args.chosen_field),
                                ("rejected", args.rejected_field), ("system", args.system_field)) if v is not None}
     source = args.source
@@ -64,8 +63,6 @@ def _options(args: argparse.Namespace) -> conv.Options:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-
     options = _options(args)
     src, out = args.input, args.output
     if not src or not out:

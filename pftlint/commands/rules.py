@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ..errors import UsageError
 from ..registry import all_rules, lookup
 from ..reporters import use_color
 from ..targets import all_targets
@@ -68,8 +69,6 @@ def target_cell(rule, targets) -> str:
 def run_one(args) -> int:
     rule = lookup(args.rule)
     if rule is None:
-        from ..cli import UsageError
-
         raise UsageError(f"no rule named {args.rule!r} (see `pftlint rules`)")
     if args.output_format == "json":
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)

@@ -18,6 +18,7 @@ import os
 import sys
 from typing import BinaryIO, Iterator, NamedTuple
 
+from ..errors import PftlintError
 from ..reader import binary_kind
 from .common import BAD_ROW, INVALID_JSON, NOT_AN_OBJECT, Skip
 
@@ -25,8 +26,8 @@ FORMATS = ("jsonl", "json", "csv", "tsv")
 _BOM = codecs.BOM_UTF8
 
 
-class InputError(Exception):
-    """The input cannot be read on: one line for the user."""
+class InputError(PftlintError):
+    """The input cannot be read on: one line for the user (the command adds the file's name)."""
 
 
 class Unit(NamedTuple):

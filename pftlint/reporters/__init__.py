@@ -51,9 +51,6 @@ REPORTERS: MutableMapping[str, type[Reporter]] = _Reporters({
     "github": "github:GithubReporter",
 })
 
-CHOICES = ("auto", *REPORTERS)
-
-
 def format_names() -> tuple[str, ...]:
     """Every ``--output-format`` value, read when asked (reporters may be added to REPORTERS later)."""
     return ("auto", *REPORTERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..models import Report
+from ..findings import Report
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -22,9 +22,6 @@ def summary_text(report: Report) -> str:
 
 class Reporter:
     """Writes a :class:`Report` to a text stream. Subclasses implement ``report``."""
-
-    #: True when a person reads it (the terminal summary stays on with --output-file).
-    human = False
 
     def __init__(self, stream: TextIO, *, color: bool = False):
         self.stream = stream

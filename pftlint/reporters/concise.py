@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Report
+from ..findings import Report
 from ..printable import printable, printable_path
 from .base import Reporter, summary_text
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ..models import Finding, Report
+from ..findings import Finding, Report
 from ..printable import printable
 from .base import Reporter, summary_text
 

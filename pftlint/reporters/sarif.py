@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..models import Finding, Report
+from ..findings import Finding, Report
 from .base import Reporter
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Report
+from ..findings import Report
 from ..printable import printable, printable_path
 from .base import Reporter, plural, summary_text
 

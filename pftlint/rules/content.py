@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..models import Problem
+from ..findings import Problem
 from ..record import Record, text_of
 from ..targets import Target
 from . import record_rule

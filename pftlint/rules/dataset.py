@@ -15,7 +15,7 @@ import os
 from typing import Iterable
 
 from ..canonical import DIGEST_SIZE, canonical_record, combine
-from ..models import Problem
+from ..findings import Problem
 from ..record import text_of
 from . import dataset_rule
 

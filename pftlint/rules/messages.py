@@ -10,7 +10,7 @@ from __future__ import annotations
 from operator import eq
 from typing import Iterator
 
-from ..models import Problem, Severity
+from ..findings import Problem, Severity
 from ..record import Record
 from . import record_rule
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from ..formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
-from ..models import Problem
+from ..findings import Problem
 from ..record import Record
 from . import builtin_rules, record_rule
 

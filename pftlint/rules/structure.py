@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Problem
+from ..findings import Problem
 from . import builtin_rules, file_rule
 
 # Detected while streaming, by pftlint.reader.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..models import Problem, Severity
-from ..models_table import budget
+from ..findings import Problem, Severity
+from ..model_limits import budget
 from ..tokens import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
 from . import record_rule
 

@@ -9,7 +9,7 @@ import re
 import warnings
 from typing import Iterator
 
-from ..models import Problem, Severity
+from ..findings import Problem, Severity
 from ..record import Record
 from . import record_rule
 from .messages import meant_role

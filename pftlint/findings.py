@@ -7,23 +7,36 @@ from enum import Enum
 
 
 class Severity(str, Enum):
-    """How bad a finding is. Ordered: error > warning > info."""
+    """How bad a finding is. Ordered: ``INFO < WARNING < ERROR`` (as values they are strings, which
+    would sort the other way: comparisons between severities use this order, never the text's)."""
 
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
+    def __lt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return _RANK[self] < _RANK[other]
+
+    def __le__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return _RANK[self] <= _RANK[other]
+
+    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return _RANK[self] > _RANK[other]
 
     def __ge__(self, other: object) -> bool:  # type: ignore[override]
         if not isinstance(other, Severity):
             return NotImplemented
-        return self.rank >= other.rank
+        return _RANK[self] >= _RANK[other]
 
 
-_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+# Declared from the worst down: the last member ranks lowest.
+_RANK = {severity: rank for rank, severity in enumerate(reversed(Severity))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +59,7 @@ class Problem:
     def cap(self, severity: "Severity") -> "Severity":
         """The finding's severity: the configured one, lowered to this problem's cap."""
         cap = self.severity
-        return cap if cap is not None and cap.rank < severity.rank else severity
+        return cap if cap is not None and cap < severity else severity
 
 
 @dataclass(frozen=True, slots=True, order=True)
