@@ -112,7 +112,7 @@ def _lint_chunk(task):
     path, start, end, first, last, method = task
     linter = _LINTER
     with open(path, "rb") as stream:
-        reader = Reader(chunk_lines(stream, start, end))
+        reader = Reader(chunk_lines(stream, start, end), typed=True)
         seen: set[str] = set()
         findings: list = []
         keyed = linter.check_units(watch_issues(reader, seen), path, method, None, findings, observe=False)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pftlint.api import make_linter
 from pftlint.canonical import Canonical, canonical
 from pftlint.models import Report
-from pftlint.record import Record
+from pftlint.model.view import loose_record
 from pftlint.targets import load_target
 
 DATASET_RULES = ["duplicate-example", "duplicate-prompt", "conflicting-preference", "length-bias",
@@ -339,8 +339,8 @@ def test_key_is_pure_small_and_picklable():
     data = pair("Q?", "A long answer.", "B.")
     for state, _ in linter._dataset:
         before = copy.deepcopy(vars(state)) if hasattr(state, "__dict__") else None
-        record = Record(data, "dpo", target)
+        record = loose_record(data, "dpo", target)
         key = state.key(record, None)
-        assert key == state.key(Record(copy.deepcopy(data), "dpo", target), None)
+        assert key == state.key(loose_record(copy.deepcopy(data), "dpo", target), None)
         assert isinstance(key, (bytes, bool)) and len(pickle.dumps(key)) < 100
         assert before is None or vars(state) == before
