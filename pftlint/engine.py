@@ -196,7 +196,7 @@ class Linter:
                         findings.append(self._finding(path, wrong_format, _foreign_record(fmt, method, path),
                                                       unit.line, unit.column))
                     continue
-                record = record_view(data, method, target, unit.line, unit.text)
+                record = record_view(data, method, target, unit.line, unit.text, unit.parts)
                 locator = None  # built at the record's first finding, shared by all its findings
                 for check, active, guard in (typed_checks if record.typed else loose_checks):
                     if guard is not None and guard(record, active.options):

@@ -40,7 +40,7 @@ from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
 from .locate import column_of
-from .model.typed import DECODERS, NOT_THIS_SHAPE, encode
+from .model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .textcheck import TextProblem, text_problems
 
 BOM = b"\xef\xbb\xbf"
@@ -93,6 +93,7 @@ class RecordUnit:
     column: int
     text: str  # the JSON text of this record alone (for locating JSON paths)
     offset: int  # byte offset of the physical line it starts on
+    parts: dict | None = None  # a typed record's top-level values as canonical JSON (pftlint.canonical)
 
 
 @dataclass(slots=True)
@@ -118,15 +119,18 @@ def _record(value: dict, line: int, column: int, text: str, offset: int) -> list
     return [unit, *(_placed(problem, unit) for problem in problems)]
 
 
-def _keys_surely_unique_typed(value, text: str) -> bool:
-    """No key of ``text`` was dropped while decoding it into ``value`` (a struct).
+def _keys_surely_unique_typed(parts: dict[str, bytes], text: str) -> bool:
+    """No key of ``text`` was dropped while decoding it into a struct (``parts``: its re-encoded values).
 
     Every string of the text is written between two quotes, and a quote inside a string as
     ``\\"`` or ``\\u0022``; re-encoded, the value writes each of its strings between two quotes
     and each quote inside as ``\\"``. Without ``\\u0022`` the two counts are equal exactly when
     the value kept every string; a repeated key drops one (and its value), so the counts differ.
+    The top-level keys are not in ``parts``: two quotes each.
     """
-    return text.count('"') == encode(value).count(b'"') and "\\u0022" not in text
+    written = text.count('"')
+    return written == 2 * len(parts) + sum([part.count(b'"') for part in parts.values()]) \
+        and "\\u0022" not in text
 
 
 def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
@@ -320,10 +324,11 @@ class Reader:
         # msgspec rejects unpaired surrogates, but keeps the last of repeated keys silently: the
         # precise path takes the line unless its quotes are exactly those of the decoded value
         # (see keys_surely_unique_typed).
-        if not _keys_surely_unique_typed(value, text):
+        parts = encoded_parts(value)
+        if not _keys_surely_unique_typed(parts, text):
             return None
         self.stats.records += 1
-        return [RecordUnit(value, line_no, 1, text, offset)]
+        return [RecordUnit(value, line_no, 1, text, offset, parts)]
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
         split = _split_glued(text)

@@ -102,4 +102,10 @@ DECODERS = tuple(msgspec.json.Decoder(shape).decode for shape in RECORD_TYPES)
 # (UnicodeEncodeError: a str holding a lone surrogate, which no UTF-8 line decodes to; RecursionError:
 # nesting deeper than msgspec follows. The precise path reports both as before.)
 NOT_THIS_SHAPE = (msgspec.ValidationError, msgspec.DecodeError, UnicodeEncodeError, RecursionError)
-encode = msgspec.json.Encoder().encode
+_SORTED = msgspec.json.Encoder(order="sorted").encode
+
+
+def encoded_parts(struct) -> dict[str, bytes]:
+    """The canonical JSON text (keys sorted, as pftlint.canonical digests it) of each present top-level key."""
+    return {key: _SORTED(value) for key in struct.__struct_fields__
+            if (value := getattr(struct, key)) is not UNSET}

@@ -68,7 +68,7 @@ class Record:
     """
 
     __slots__ = ("method", "target", "line", "text", "typed", "raw", "source", "lists", "tools",
-                 "preferred", "rejected", "_messages", "_roles", "_mapping")
+                 "preferred", "rejected", "parts", "_messages", "_roles", "_mapping")
 
     def __init__(self, method: str, target: Target, line: int, text: str, typed: bool,
                  raw: dict | None, source: object, lists: list, tools: tuple[str, object],
@@ -87,6 +87,7 @@ class Record:
         self._messages: list | None = None
         self._roles: list | None = None
         self._mapping: dict | None = raw
+        self.parts: dict | None = None  # a typed record's top-level values as canonical JSON, if known
 
     @property
     def text_chars(self) -> int:
@@ -187,11 +188,14 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
     return Record(method, target, line, text, False, data, data, lists, tools, preferred, rejected)
 
 
-def record_view(value, method: str, target: Target, line: int = 1, text: str = "") -> Record:
-    """The view of a decoded record: a typed struct, or a plain dict."""
+def record_view(value, method: str, target: Target, line: int = 1, text: str = "",
+                parts: dict | None = None) -> Record:
+    """The view of a decoded record: a typed struct (``parts``: its reader's encoding), or a plain dict."""
     if type(value) is dict:
         return loose_record(value, method, target, line, text)
-    return typed_record(value, method, target, line, text)
+    record = typed_record(value, method, target, line, text)
+    record.parts = parts
+    return record
 
 
 def text_of(content) -> str | None:

@@ -50,7 +50,7 @@ class _PerFile:
 
 def _input_digest(record) -> bytes | None:
     """The digest of a record's input: DPO ``input``; for chat records, everything before the last reply."""
-    canon = canonical_record(record.mapping())
+    canon = canonical_record(record)
     if record.method == "dpo":
         return canon.digest("input")
     return canon.supervised_prompt()
@@ -63,7 +63,7 @@ def _input_path(method: bytes) -> str:
 @dataset_rule("duplicate-example")
 class DuplicateExample(_PerFile):
     def key(self, record, unit):
-        return canonical_record(record.mapping()).record()
+        return canonical_record(record).record()
 
     def observe(self, path, line, key):
         first = self._earlier(key, line)
@@ -90,7 +90,7 @@ class DuplicatePrompt(_PerFile):
 @dataset_rule("conflicting-preference", methods=("dpo",))
 class ConflictingPreference(_PerFile):
     def key(self, record, unit):
-        canon = canonical_record(record.mapping())
+        canon = canonical_record(record)
         prompt = canon.digest("input")
         if prompt is None:
             return None
@@ -228,7 +228,7 @@ class TrainValidationOverlap:
     def key(self, record, unit):
         if not self._validation:  # immutable option: the rule is idle without a validation file
             return None
-        whole = canonical_record(record.mapping()).record()
+        whole = canonical_record(record).record()
         if whole is None:
             return None
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
