@@ -191,17 +191,7 @@ SUPERVISED = st.fixed_dictionaries({"messages": CONVERSATION}, optional={"tools"
 @given(data=st.one_of(DPO, SUPERVISED), linter=st.sampled_from([*_LINTERS.values(), _SHORT]))
 def test_generated_records(data, linter):
     check_record(linter, json.dumps(data, ensure_ascii=False))
-
-
-@settings(max_examples=300, deadline=None)
-@given(data=DPO, same=st.booleans())
-def test_generated_pairs_with_equal_or_folded_replies(data, same):
-    outputs = data["preferred_output"]
-    if same:
-        data["non_preferred_output"] = json.loads(json.dumps(outputs))
-    elif outputs and isinstance(outputs[0], dict) and isinstance(outputs[0].get("content"), str):
-        data["non_preferred_output"] = [{"role": "assistant", "content": "  " + outputs[0]["content"].upper()}]
-    check_record(_LINTERS["openai"], json.dumps(data, ensure_ascii=False))
+    check_record(linter, json.dumps(data))  # \\u escapes: what the text guards must see through
 
 
 # -- generated records of the typed shape: what the typed path itself sees --------------------

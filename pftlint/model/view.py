@@ -105,9 +105,13 @@ class Record:
     def messages(self) -> list[tuple[str, str, object]]:
         """(JSON path of the message, path of its list, message) for every message that is an object."""
         if self._messages is None:
-            self._messages = [(f"{list_path}[{i}]", list_path, msg)
-                              for list_path, items in self.lists
-                              for i, msg in enumerate(items) if isinstance(msg, ANY_MESSAGE)]
+            if self.typed:  # every item is a message
+                self._messages = [(f"{list_path}[{i}]", list_path, msg)
+                                  for list_path, items in self.lists for i, msg in enumerate(items)]
+            else:
+                self._messages = [(f"{list_path}[{i}]", list_path, msg)
+                                  for list_path, items in self.lists
+                                  for i, msg in enumerate(items) if isinstance(msg, ANY_MESSAGE)]
         return self._messages
 
     def roles(self) -> list[tuple[str, list, tuple]]:
@@ -115,6 +119,8 @@ class Record:
 
         Lets role rules test a whole list at C speed (``"assistant" in roles``, set containment).
         """
+        if self._roles is None and self.typed:  # every item is a message with a string role
+            self._roles = [(path, items, tuple([m.role for m in items])) for path, items in self.lists]
         if self._roles is None:
             self._roles = [
                 (path, items, tuple([r if isinstance(m, ANY_MESSAGE) and type(r := m.role) is str else None

@@ -16,7 +16,7 @@ from msgspec import UNSET
 
 from ..model.view import LooseMessage, Record, is_message, text_of
 from ..targets import Target
-from . import record_rule
+from . import record_rule, silent_when_typed
 
 _TEXT_PARTS = frozenset(("text", "refusal"))
 # Part types that carry media, by what they are (OpenAI chat parts and common variants).
@@ -87,7 +87,8 @@ def _makes_calls(msg) -> bool:
 
 # -- non-text-content -----------------------------------------------------
 
-@record_rule("non-text-content")
+# Typed contents are strings: no part, no medium, no mix of forms.
+@record_rule("non-text-content", guard=silent_when_typed)
 def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     target = record.target
     dpo = record.is_dpo
