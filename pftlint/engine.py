@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from . import formats
-from .fastpath import clearance
 from .locate import Locator
 from .findings import FileResult, Finding, Problem, Report
 from .reader import FileStats, Issue, Reader, RecordUnit
-from .record import Record
-from .rules import DATASET, FILE, RECORD
+from .model.view import record_view
+from .rules import DATASET, FILE, RECORD, silent_when_typed
 from .selection import ActiveRule
 from .streams import LineStream, record_lines
 from .targets import Target
@@ -56,12 +55,14 @@ class Linter:
         self.rules = rules
         self.method = method
         self._record_checks = {
-            m: [(a.rule.impl.check, a) for a in rules.values()
+            m: [(a.rule.impl.check, a, a.rule.impl.guard) for a in rules.values()
                 if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]
             for m in formats.METHODS
         }
-        # Plain, clean records skip the record rules (pftlint.fastpath proves they would be silent).
-        self._clearance = {m: clearance(m, target, rules) for m in formats.METHODS}
+        # A typed record skips the rules whose guard is silent_when_typed (the shape rules) at no cost.
+        self._typed_checks = {
+            m: [c for c in checks if c[2] is not silent_when_typed] for m, checks in self._record_checks.items()
+        }
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
         self._dataset_by_method: dict[str, list] = {}
@@ -110,7 +111,7 @@ class Linter:
     # -- one stream -------------------------------------------------------
     def lint_stream(self, stream: BinaryIO, path: str, size: int | None) -> FileResult:
         """Lint one binary stream in one pass (``size``: its bytes, when known, for the file rules)."""
-        reader = Reader(stream)
+        reader = Reader(stream, typed=True)
         units = iter(reader)
         head, method, foreign = sample_method(units, self.method)
         result = FileResult(path=path, method=method)
@@ -169,8 +170,8 @@ class Linter:
         main process feeds the keys to the dataset rules in file order.
         """
         rules = self.rules
-        checks = self._record_checks[method]
-        cleared = self._clearance[method]
+        loose_checks = self._record_checks[method]
+        typed_checks = self._typed_checks[method]
         dataset = self._dataset_for(method)
         dataset_keys = [state.key for state, _ in dataset]
         keyed: list[tuple[int, tuple]] = []
@@ -180,7 +181,7 @@ class Linter:
         for unit in units:
             if type(unit) is RecordUnit:
                 data = unit.data
-                fmt = formats.detect(data)
+                fmt = formats.detect(data)  # a typed record's format is its shape's: no look
                 if fmt != method and fmt != formats.UNKNOWN:
                     if foreign and fmt == foreign:
                         if not foreign_reported and wrong_format:
@@ -191,15 +192,15 @@ class Linter:
                         findings.append(self._finding(path, wrong_format, _foreign_record(fmt, method, path),
                                                       unit.line, unit.column))
                     continue
-                size = len(unit.text)
-                record = Record(data, method, target, unit.line, size)
-                if cleared is None or not cleared(data, size):
-                    locator = None  # built at the record's first finding, shared by all its findings
-                    for check, active in checks:
-                        for problem in check(record, active.options):
-                            if locator is None:
-                                locator = Locator(unit.text)
-                            findings.append(self._record_finding(path, active, problem, unit, locator))
+                record = record_view(data, method, target, unit.line, unit.text, unit.parts)
+                locator = None  # built at the record's first finding, shared by all its findings
+                for check, active, guard in (typed_checks if record.typed else loose_checks):
+                    if guard is not None and guard(record, active.options):
+                        continue  # the rule's own cheap test says it has nothing to report
+                    for problem in check(record, active.options):
+                        if locator is None:
+                            locator = Locator(unit.text)
+                        findings.append(self._record_finding(path, active, problem, unit, locator))
                 if dataset:
                     keys = tuple([key(record, unit) for key in dataset_keys])
                     if observe:

@@ -83,13 +83,16 @@ def _sharegpt_turns(messages: object) -> bool:
     return type(first) is dict and "from" in first and "role" not in first
 
 
-def detect(record: dict) -> str:
-    """The format of one record (a dict).
+def detect(record) -> str:
+    """The format of one record (a dict, or a typed record).
 
     Any DPO key, even misspelled, makes a DPO record, so that a file with
     ``prefered_output`` is linted as DPO (``missing-key`` names the key to rename)
-    rather than called a foreign format.
+    rather than called a foreign format. A typed record (pftlint.model.typed) is of its shape's format.
     """
+    shape = getattr(type(record), "FORMAT", None)
+    if shape is not None:
+        return shape
     if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
         return DPO
     for key in record:

@@ -272,12 +272,14 @@ def boundaries(stream, size: int, chunk: int) -> list[tuple[int, int]]:
     return list(zip(starts, ends))
 
 
-def read_chunk(chunk: Chunk, consume: Callable[[Iterator], Any]) -> tuple[Any, FileStats] | None:
+def read_chunk(chunk: Chunk, consume: Callable[[Iterator], Any],
+               typed: bool = False) -> tuple[Any, FileStats] | None:
     """``consume`` over the reader's units of the chunk: (its result, the chunk's counts), or None
-    when the chunk is not plain JSON lines on its own (the file then needs one pass)."""
+    when the chunk is not plain JSON lines on its own (the file then needs one pass). ``typed``:
+    records decoded into the typed model (the record rules' view), else plain dicts."""
     seen: set[str] = set()
     with open(chunk.path, "rb") as stream:
-        reader = Reader(chunk_lines(stream, chunk.start, chunk.end))
+        reader = Reader(chunk_lines(stream, chunk.start, chunk.end), typed=typed)
         result = consume(_watch_issues(reader, seen))
     allowed = LOCAL_ISSUES if chunk.last else LOCAL_ISSUES - END_ISSUES
     if seen - allowed or reader.stats.structure != "jsonl":

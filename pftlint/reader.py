@@ -8,11 +8,13 @@ by a literal ``\\n``...) and reports them as :class:`Issue` units named after
 the catalog rule they belong to. Everything else is handed on as
 :class:`RecordUnit` for the record rules.
 
-The hot path (a valid line holding one object) costs one ``bytes.decode``, one
-``json.loads`` and the guards of :mod:`pftlint.textcheck` (a count of quotes, a
-walk over the decoded containers, one regular-expression search: repeated keys
-and unpaired surrogates, which the decoded value hides); everything else happens
-only on lines that fail.
+The hot path (a valid line of a record shape, for the engine's readers) costs one
+``bytes.decode``, one typed msgspec decode (:mod:`pftlint.model.typed`: it rejects
+unpaired surrogates) and a quote count against the re-encoded value (repeated keys,
+which the decoded value hides). A line that fails the typed decode takes the precise
+path: ``json.loads`` and the guards of :mod:`pftlint.textcheck` (a count of quotes, a
+walk over the decoded containers, one regular-expression search); everything else
+happens only on lines that fail.
 
 A file that is not text is reported once (``invalid-utf8`` at line 1) and then
 only counted, never checked: known magic numbers, and otherwise its first 8 KiB
@@ -38,6 +40,7 @@ from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
 from .locate import column_of
+from .model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .textcheck import TextProblem, text_problems
 
 BOM = b"\xef\xbb\xbf"
@@ -90,6 +93,7 @@ class RecordUnit:
     column: int
     text: str  # the JSON text of this record alone (for locating JSON paths)
     offset: int  # byte offset of the physical line it starts on
+    parts: dict | None = None  # a typed record's top-level values as canonical JSON (pftlint.canonical)
 
 
 @dataclass(slots=True)
@@ -113,6 +117,20 @@ def _record(value: dict, line: int, column: int, text: str, offset: int) -> list
     if problems is None:
         return [unit]
     return [unit, *(_placed(problem, unit) for problem in problems)]
+
+
+def _keys_surely_unique_typed(parts: dict[str, bytes], text: str) -> bool:
+    """No key of ``text`` was dropped while decoding it into a struct (``parts``: its re-encoded values).
+
+    Every string of the text is written between two quotes, and a quote inside a string as
+    ``\\"`` or ``\\u0022``; re-encoded, the value writes each of its strings between two quotes
+    and each quote inside as ``\\"``. Without ``\\u0022`` the two counts are equal exactly when
+    the value kept every string; a repeated key drops one (and its value), so the counts differ.
+    The top-level keys are not in ``parts``: two quotes each.
+    """
+    written = text.count('"')
+    return written == 2 * len(parts) + sum([part.count(b'"') for part in parts.values()]) \
+        and "\\u0022" not in text
 
 
 def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
@@ -168,8 +186,11 @@ class FileStats:
 class Reader:
     """Iterate over the units of one binary stream: ``for unit in Reader(f)``."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, typed: bool = False):
         self._stream = stream
+        # typed: try the C decoders of the record shapes first (pftlint.model); the one that fitted
+        # last goes first. Off for the readers that need the JSON objects themselves (fix, stats).
+        self._decoders = list(DECODERS) if typed else None
         self.stats = FileStats()
         self._pending_blank: list[int] = []  # blank lines not yet known to be trailing
         self._crlf_line = 0
@@ -264,6 +285,10 @@ class Reader:
 
     # -- one physical line ------------------------------------------------
     def _line(self, text: str, line_no: int, offset: int):
+        if self._decoders is not None:
+            typed = self._typed(text, line_no, offset)
+            if typed is not None:
+                return typed
         try:
             value = _loads(text)
         except RecursionError:
@@ -282,6 +307,28 @@ class Reader:
             self._held = (value, text, line_no, offset)
             return ()
         return [_not_an_object(value, line_no)]
+
+    def _typed(self, text: str, line_no: int, offset: int) -> list[Unit] | None:
+        """The record's unit if the line fits a typed shape and its text hides nothing; else None."""
+        decoders = self._decoders
+        for i, decode in enumerate(decoders):
+            try:
+                value = decode(text)
+            except NOT_THIS_SHAPE:
+                continue
+            if i:
+                decoders.insert(0, decoders.pop(i))
+            break
+        else:
+            return None
+        # msgspec rejects unpaired surrogates, but keeps the last of repeated keys silently: the
+        # precise path takes the line unless its quotes are exactly those of the decoded value
+        # (see keys_surely_unique_typed).
+        parts = encoded_parts(value)
+        if not _keys_surely_unique_typed(parts, text):
+            return None
+        self.stats.records += 1
+        return [RecordUnit(value, line_no, 1, text, offset, parts)]
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
         split = _split_glued(text)

@@ -49,7 +49,7 @@ class _CheckJob(FileJob):
         def check(units):
             return self.linter.check_units(units, chunk.path, self.method, None, findings, observe=False)
 
-        done = read_chunk(chunk, check)
+        done = read_chunk(chunk, check, typed=True)
         if done is None:
             return None
         keyed, stats = done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import pickle
 
@@ -11,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import make_linter
-from pftlint.canonical import Canonical, canonical
+from pftlint.canonical import DIGEST_SIZE, Canonical, canonical
 from pftlint.findings import Report
-from pftlint.record import Record
+from pftlint.model.view import loose_record, record_view
+from pftlint.reader import Reader, RecordUnit
 from pftlint.targets import load_target
 
 DATASET_RULES = ["duplicate-example", "duplicate-prompt", "conflicting-preference", "length-bias",
@@ -50,8 +52,8 @@ def test_canonical_ignores_key_order_and_spacing_but_not_values():
     assert Canonical(a).record() == Canonical(b).record()
     assert Canonical(a).record() != Canonical(c).record()
     assert Canonical(a).digest("b") == Canonical(b).digest("b") != Canonical(c).digest("b")
-    assert canonical(a) == json.dumps(a, sort_keys=True, separators=(",", ":"))
-    assert len(Canonical(a).record()) == 16
+    assert canonical(a) == json.dumps(a, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert len(Canonical(a).record()) == DIGEST_SIZE
 
 
 def test_canonical_never_raises():
@@ -339,8 +341,34 @@ def test_key_is_pure_small_and_picklable():
     data = pair("Q?", "A long answer.", "B.")
     for state, _ in linter._dataset:
         before = copy.deepcopy(vars(state)) if hasattr(state, "__dict__") else None
-        record = Record(data, "dpo", target)
+        record = loose_record(data, "dpo", target)
         key = state.key(record, None)
-        assert key == state.key(Record(copy.deepcopy(data), "dpo", target), None)
+        assert key == state.key(loose_record(copy.deepcopy(data), "dpo", target), None)
         assert isinstance(key, (bytes, bool)) and len(pickle.dumps(key)) < 100
         assert before is None or vars(state) == before
+
+
+@pytest.mark.parametrize("data", [
+    pair("Q?", "A long answer.", "B."),
+    {"input": {"messages": [{"role": "user", "content": "Weather?", "name": "x"}], "tools": [{"b": 1, "a": [2.5]}],
+               "parallel_tool_calls": False},
+     "preferred_output": [{"role": "assistant", "content": None,
+                           "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}],
+     "non_preferred_output": [{"role": "assistant", "content": "Sunny \u00e9\U0001f600", "weight": 1}]},
+    {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "u \"quoted\""},
+                  {"role": "assistant", "content": "a"}], "tools": []},
+    {"messages": [{"role": "user", "content": "only a question"}]},
+])
+def test_typed_and_loose_records_get_the_same_keys(data):
+    """A record read typed (by the engine's reader) and the same JSON read as a dict: the same digests."""
+    linter = make_linter(select=DATASET_RULES, rules={"train-validation-overlap": {"validation": "v.jsonl"}})
+    target = load_target("openai")
+    method = "dpo" if "input" in data else "supervised"
+    for text in (json.dumps(data), json.dumps(dict(reversed(list(data.items()))), indent=1).replace("\n", "")):
+        units = [u for u in Reader(io.BytesIO(text.encode() + b"\n"), typed=True) if type(u) is RecordUnit]
+        assert len(units) == 1 and type(units[0].data) is not dict  # the typed path
+        unit = units[0]
+        typed = record_view(unit.data, method, target, 1, unit.text, unit.parts)
+        loose = loose_record(json.loads(text), method, target)
+        for state, _ in linter._dataset_for(method):
+            assert state.key(typed, unit) == state.key(loose, None), type(state).__name__

@@ -17,14 +17,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pftlint"
 
-# Private names still imported across modules, each with the issue item that removes it.
-# Issue 11 item 2: pftlint/fastpath.py is deleted, and with it these three imports. Delete the
-# entries with it; add none.
-ALLOWED_PRIVATE = {
-    ("pftlint.fastpath", "pftlint.rules.content", "_fold_text"),
-    ("pftlint.fastpath", "pftlint.rules.content", "_heads_agree"),
-    ("pftlint.fastpath", "pftlint.rules.content", "_leaked_token"),
-}
+# Private names imported across modules: none (add none).
+ALLOWED_PRIVATE: set[tuple[str, str, str]] = set()
 
 
 def modules(package: Path) -> dict[str, Path]:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, make_linter
-from pftlint.record import Record
+from pftlint.model.view import loose_record
 from pftlint.rules import shape
 from pftlint.targets import load_target
 
@@ -447,7 +447,7 @@ TARGET = load_target("openai")
                                         "parallel_tool_calls", "weight", "chosen"]), JSON, max_size=4))
 def test_rules_never_raise(data):
     for method in ("dpo", "supervised"):
-        record = Record(data, method, TARGET)
+        record = loose_record(data, method, TARGET)
         for check in CHECKS:
             for problem in check(record, {}):
                 assert problem.message and not problem.message.startswith(" ")

@@ -3,7 +3,10 @@
 A rule's metadata (code, severity, scope, rationale) lives in its document in
 ``rules/``; this package holds only the code, registered by name:
 
-- ``@record_rule(name)``: ``check(record, options) -> Iterable[Problem]`` for each record;
+- ``@record_rule(name, guard=...)``: ``check(record, options) -> Iterable[Problem]`` for each record
+  (a :class:`pftlint.model.view.Record`); the optional ``guard(record, options) -> bool`` is a cheap
+  test beside the rule: True means the rule surely reports nothing, and the engine skips it
+  (``silent_when_typed``: a record that passed the typed decode; tests/test_guards.py proves each guard);
 - ``@file_rule(name)``: ``check(file, options) -> Iterable[Problem]`` once per file, at its end;
 - ``@dataset_rule(name)``: a class whose one instance per run sees every record (cross-record rules).
   It is built as ``cls(options)`` and has:
@@ -34,20 +37,27 @@ class Implementation:
     methods: tuple[str, ...]
     check: Any  # function (record/file), class (dataset) or None (reader)
     module: str
+    guard: Any = None  # record rules: guard(record, options) -> True when the rule is surely silent
 
 
 _REGISTRY: dict[str, Implementation] = {}
 
 
-def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str) -> None:
+def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str, guard: Any = None) -> None:
     if name in _REGISTRY:
         raise RuntimeError(f"rule {name!r} is implemented twice ({module}, {_REGISTRY[name].module})")
-    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module)
+    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module, guard)
 
 
-def record_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised")) -> Callable:
+def silent_when_typed(record, options: dict) -> bool:
+    """The guard of the rules that a typed decode already proves (keys, types, roles)."""
+    return record.typed
+
+
+def record_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised"),
+                guard: Callable | None = None) -> Callable:
     def wrap(fn: Callable) -> Callable:
-        _register(name, RECORD, methods, fn, fn.__module__)
+        _register(name, RECORD, methods, fn, fn.__module__, guard)
         return fn
     return wrap
 

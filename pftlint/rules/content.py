@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+import msgspec
+from msgspec import UNSET
+
 from ..findings import Problem
-from ..record import Record, text_of
+from ..model.view import LooseMessage, Record, is_message, text_of
 from ..targets import Target
-from . import record_rule
+from . import record_rule, silent_when_typed
 
 _TEXT_PARTS = frozenset(("text", "refusal"))
 # Part types that carry media, by what they are (OpenAI chat parts and common variants).
@@ -32,9 +35,9 @@ def _part_type(part: object) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _which(list_path: str, path: str, msg: dict) -> str:
+def _which(list_path: str, path: str, msg) -> str:
     """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)'."""
-    role = msg.get("role")
+    role = msg.role
     role = f" ({role})" if isinstance(role, str) and role else ""
     if list_path in _OUTPUT_NAMES:
         name = _OUTPUT_NAMES[list_path]
@@ -51,7 +54,7 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
     # Where the profile wants text in every DPO output, tool calls do not stand in for it.
     outputs_need_text = record.is_dpo and record.target.dpo_output_requires_text
     for path, list_path, msg in record.messages():
-        content = msg.get("content")
+        content = msg.content
         needs_text = outputs_need_text and list_path in _OUTPUT_NAMES
         if isinstance(content, str):
             text = content
@@ -60,12 +63,12 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             if not all(isinstance(p, dict) and _part_type(p) in _TEXT_PARTS for p in content):
                 continue
             text = text_of(content) or ""
-        elif content is None and needs_text and _makes_calls(msg):
+        elif (content is None or content is UNSET) and needs_text and _makes_calls(msg):
             # null or absent without calls is wrong-type's and missing-key's business
             yield Problem(f"{_which(list_path, path, msg)} has no content, only tool calls: "
                           f"{record.target.title} needs the reply's text in each DPO output; write it in "
                           "'content' (or drop the example)",
-                          json_path=f"{path}.content" if "content" in msg else path)
+                          json_path=f"{path}.content" if msg.content is not UNSET else path)
             continue
         else:
             continue  # null or absent: a tool call, or missing-key's and wrong-type's business
@@ -78,13 +81,14 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
                       "or drop the message (or the example)", json_path=f"{path}.content")
 
 
-def _makes_calls(msg: dict) -> bool:
-    return bool(msg.get("tool_calls") or msg.get("function_call"))
+def _makes_calls(msg) -> bool:
+    return bool(msg.tool_calls or msg.function_call)  # UNSET is false
 
 
 # -- non-text-content -----------------------------------------------------
 
-@record_rule("non-text-content")
+# Typed contents are strings: no part, no medium, no mix of forms.
+@record_rule("non-text-content", guard=silent_when_typed)
 def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     target = record.target
     dpo = record.is_dpo
@@ -93,7 +97,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     limit = target.max_images_per_example
     parts = False  # any content written as a list of parts (only then can forms be mixed)
     for path, list_path, msg in record.messages():
-        content = msg.get("content")
+        content = msg.content
         if not isinstance(content, list):
             continue
         parts = True
@@ -114,7 +118,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
             images += 1
             if limit is not None and images == limit + 1:
                 over = where
-            if msg.get("role") != "user":
+            if msg.role != "user":
                 yield Problem(f"image part in {_which(list_path, path, msg)}: images are allowed in user "
                               "messages only; move the image to the user turn or describe it in text",
                               json_path=where)
@@ -148,7 +152,7 @@ def _mixed_content(record: Record) -> Iterator[Problem]:
     """One finding when an example writes some contents as strings and others as part lists."""
     first = None  # (form, message path, list path, message) of the first string or list content
     for path, list_path, msg in record.messages():
-        content = msg.get("content")
+        content = msg.content
         form = "string content" if isinstance(content, str) else "a list of parts" \
             if isinstance(content, list) else None
         if form is None:
@@ -167,12 +171,15 @@ def _mixed_content(record: Record) -> Iterator[Problem]:
 # -- identical-outputs / near-identical-outputs ---------------------------
 
 def _output_pair(record: Record) -> tuple[list, list] | None:
-    data = record.data
-    preferred = data.get("preferred_output")
-    rejected = data.get("non_preferred_output")
-    if isinstance(preferred, list) and isinstance(rejected, list) and preferred and rejected:
+    preferred, rejected = record.preferred, record.rejected
+    if preferred and rejected:  # both lists, neither empty
         return preferred, rejected
     return None
+
+
+def _as_json(items: list) -> list:
+    """An output list as the JSON it was read from (typed messages compare by their fields)."""
+    return [item.raw if type(item) is LooseMessage else item for item in items]
 
 
 def _same(a: object, b: object) -> bool:
@@ -204,8 +211,10 @@ def _equal(a: object, b: object) -> bool:
 
 
 def _identical(preferred: list, rejected: list) -> bool:
-    # == rules out almost every pair at C speed; _same only confirms a rare match.
-    return _equal(preferred, rejected) and _same(preferred, rejected)
+    # == rules out almost every pair at C speed (a struct's == is looser than JSON's, never stricter);
+    # _same only confirms a rare match, on the plain JSON values.
+    preferred, rejected = _as_json(preferred), _as_json(rejected)
+    return _equal(preferred, rejected) and _same(msgspec.to_builtins(preferred), msgspec.to_builtins(rejected))
 
 
 @record_rule("identical-outputs", methods=("dpo",))
@@ -229,8 +238,8 @@ def _head(text: str) -> list[str]:
 def _heads_agree(preferred: list, rejected: list) -> bool:
     """A cheap necessary condition for equal folded outputs: each pair of texts starts alike."""
     for a, b in zip(preferred, rejected):
-        if isinstance(a, dict) and isinstance(b, dict):
-            text_a, text_b = text_of(a.get("content")), text_of(b.get("content"))
+        if is_message(a) and is_message(b):
+            text_a, text_b = text_of(a.content), text_of(b.content)
             if text_a is not None and text_b is not None:
                 # The first character decides most pairs without copying (lstrip returns
                 # the text itself when it has no leading whitespace).
@@ -251,14 +260,19 @@ def _folded(output: list) -> list:
     """What the model is trained to say: role, text folded for case and whitespace, calls."""
     folded = []
     for msg in output:
-        if not isinstance(msg, dict):
+        if not is_message(msg):
             folded.append(msg)
             continue
-        content = msg.get("content")
+        content = msg.content
         text = text_of(content)
-        folded.append((msg.get("role"), _fold_text(text) if text is not None else content,
-                       msg.get("tool_calls"), msg.get("function_call")))
+        # an absent key counts as null, as it always did
+        folded.append((_or_null(msg.role), _fold_text(text) if text is not None else _or_null(content),
+                       _or_null(msg.tool_calls), _or_null(msg.function_call)))
     return folded
+
+
+def _or_null(value):
+    return None if value is UNSET else value
 
 
 @record_rule("near-identical-outputs", methods=("dpo",))
@@ -332,7 +346,7 @@ def _leaked_token(text: str) -> str | None:
 @record_rule("special-token-in-content")
 def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]:
     for path, list_path, msg in record.messages():
-        text = text_of(msg.get("content"))
+        text = text_of(msg.content)
         token = _leaked_token(text) if text else None
         if token is not None:
             yield Problem(f"{_which(list_path, path, msg)} contains the special token {token!r}, left over from a "
@@ -375,7 +389,7 @@ def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem
     if not isinstance(minimum, int) or minimum < 1:
         minimum = 3
     for path, list_path, msg in record.messages():
-        text = text_of(msg.get("content"))
+        text = text_of(msg.content)
         count = escaped_newlines(text, minimum) if text else 0
         if count:
             yield Problem(f"{_which(list_path, path, msg)} holds {count} literal '\\n' and no line break: the text "

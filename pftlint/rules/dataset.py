@@ -16,7 +16,7 @@ from typing import Iterable
 
 from ..canonical import DIGEST_SIZE, canonical_record, combine
 from ..findings import Problem
-from ..record import text_of
+from ..model.view import is_message, text_of
 from . import dataset_rule
 
 _NONE: tuple = ()
@@ -50,7 +50,7 @@ class _PerFile:
 
 def _input_digest(record) -> bytes | None:
     """The digest of a record's input: DPO ``input``; for chat records, everything before the last reply."""
-    canon = canonical_record(record.data)
+    canon = canonical_record(record)
     if record.method == "dpo":
         return canon.digest("input")
     return canon.supervised_prompt()
@@ -63,7 +63,7 @@ def _input_path(method: bytes) -> str:
 @dataset_rule("duplicate-example")
 class DuplicateExample(_PerFile):
     def key(self, record, unit):
-        return canonical_record(record.data).record()
+        return canonical_record(record).record()
 
     def observe(self, path, line, key):
         first = self._earlier(key, line)
@@ -90,7 +90,7 @@ class DuplicatePrompt(_PerFile):
 @dataset_rule("conflicting-preference", methods=("dpo",))
 class ConflictingPreference(_PerFile):
     def key(self, record, unit):
-        canon = canonical_record(record.data)
+        canon = canonical_record(record)
         prompt = canon.digest("input")
         if prompt is None:
             return None
@@ -114,25 +114,19 @@ class ConflictingPreference(_PerFile):
                         f"with the right label and delete the other", json_path="preferred_output"),)
 
 
-_PLAIN = frozenset({"role", "content"})
-
 
 def _reply_length(items) -> int | None:
-    """Characters of the text and tool-call arguments of one output list; None if it is not a list."""
-    if not isinstance(items, list):
+    """Characters of the text and tool-call arguments of one output list (the view's); None if not a list."""
+    if items is None:
         return None
-    if len(items) == 1:  # the common case, one plain message: no walk
-        msg = items[0]
-        if type(msg) is dict and msg.keys() == _PLAIN and type(msg["content"]) is str:
-            return len(msg["content"])
     total = 0
     for msg in items:
-        if not isinstance(msg, dict):
+        if not is_message(msg):
             continue
-        text = text_of(msg.get("content"))
+        text = text_of(msg.content)
         if text:
             total += len(text)
-        calls = msg.get("tool_calls")
+        calls = msg.tool_calls
         if isinstance(calls, list):
             for call in calls:
                 function = call.get("function") if isinstance(call, dict) else None
@@ -166,9 +160,8 @@ class LengthBias:
         self._pairs = self._longer = 0
 
     def key(self, record, unit):
-        data = record.data
-        preferred = _reply_length(data.get("preferred_output"))
-        rejected = _reply_length(data.get("non_preferred_output"))
+        preferred = _reply_length(record.preferred)
+        rejected = _reply_length(record.rejected)
         if preferred is None or rejected is None:
             return None
         return preferred > rejected
@@ -235,7 +228,7 @@ class TrainValidationOverlap:
     def key(self, record, unit):
         if not self._validation:  # immutable option: the rule is idle without a validation file
             return None
-        whole = canonical_record(record.data).record()
+        whole = canonical_record(record).record()
         if whole is None:
             return None
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's

@@ -10,8 +10,10 @@ from __future__ import annotations
 from operator import eq
 from typing import Iterator
 
+from msgspec import UNSET
+
 from ..findings import Problem, Severity
-from ..record import Record
+from ..model.view import Record, is_message
 from . import record_rule
 
 # What people write instead of a chat role (ShareGPT, Gemini, LangChain, OpenAssistant,
@@ -55,8 +57,8 @@ def conversations(record: Record) -> Iterator[tuple[str, list]]:
 
 
 def _role(msg) -> str | None:
-    if isinstance(msg, dict):
-        role = msg.get("role")
+    if is_message(msg):
+        role = msg.role
         if isinstance(role, str):
             return role
     return None
@@ -110,7 +112,7 @@ def _invalid_roles(record: Record) -> Iterator[Problem]:
     allowed = target.roles
     for list_path, items in record.message_lists():
         for i, msg in enumerate(items):
-            role = msg.get("role") if type(msg) is dict else None  # non-string roles are wrong-type's
+            role = msg.role if is_message(msg) else None  # non-string roles are wrong-type's
             if type(role) is not str or role in allowed:
                 continue
             in_output = list_path in _OUTPUTS
@@ -125,7 +127,7 @@ def _describe(items: list) -> str:
     names = []
     for item in items:
         role = _role(item)
-        names.append(role if role is not None else ("a non-object" if not isinstance(item, dict) else "no role"))
+        names.append(role if role is not None else ("a non-object" if not is_message(item) else "no role"))
     return ", ".join(names)
 
 
@@ -222,10 +224,10 @@ def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
 
 
 # -- PFT305 -------------------------------------------------------------------
-def makes_calls(msg: dict) -> bool:
+def makes_calls(msg) -> bool:
     """An assistant message that calls tools or a (legacy) function."""
-    calls = msg.get("tool_calls")
-    return (isinstance(calls, list) and len(calls) > 0) or isinstance(msg.get("function_call"), dict)
+    calls = msg.tool_calls
+    return (isinstance(calls, list) and len(calls) > 0) or isinstance(msg.function_call, dict)
 
 
 @record_rule("consecutive-same-role")
@@ -284,10 +286,10 @@ def invalid_weight(record: Record, options: dict):
     weight_roles = record.target.weight_roles
     for path, items in conversations(record):
         for msg in items:
-            if type(msg) is dict and "weight" in msg:
-                weight = msg["weight"]
+            if is_message(msg) and msg.weight is not UNSET:
+                weight = msg.weight
                 # the usual case, an integer 0 or 1 on a message the profile lets carry one, needs no walk
-                if not (type(weight) is int and (weight == 0 or weight == 1) and msg.get("role") in weight_roles):
+                if not (type(weight) is int and (weight == 0 or weight == 1) and msg.role in weight_roles):
                     return _invalid_weights(record)
     return ()
 
@@ -297,9 +299,9 @@ def _invalid_weights(record: Record) -> Iterator[Problem]:
     weight_roles = target.weight_roles
     for list_path, items in conversations(record):
         for i, msg in enumerate(items):
-            if type(msg) is not dict or "weight" not in msg:
+            if not is_message(msg) or msg.weight is UNSET:
                 continue
-            role = msg.get("role")
+            role = msg.role
             # an unknown role is invalid-role's; an alias (human) counts as the role it means
             if isinstance(role, str) and meant_role(role) not in (None, *weight_roles):
                 only = "assistant messages" if weight_roles == {"assistant"} else \
@@ -307,6 +309,6 @@ def _invalid_weights(record: Record) -> Iterator[Problem]:
                 yield Problem(f"weight is only allowed on {only} for {target.title}, not on a {role} message; "
                               "remove it", json_path=f"{list_path}[{i}].weight")
                 continue
-            text = _weight_problem(msg["weight"])
+            text = _weight_problem(msg.weight)
             if text:
                 yield Problem(text, json_path=f"{list_path}[{i}].weight")

@@ -15,8 +15,8 @@ from typing import Iterator, NamedTuple
 
 from ..formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
 from ..findings import Problem
-from ..record import Record
-from . import builtin_rules, record_rule
+from ..model.view import Record, is_message, raw_message
+from . import builtin_rules, record_rule, silent_when_typed
 
 # Detected by the engine itself (pftlint.formats.detect on every record).
 builtin_rules(__name__, "wrong-format")
@@ -186,14 +186,14 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
     """
     if _last[0] is record:
         return _last[1]
-    data = record.data
+    data = record.mapping()
     if record.is_dpo:  # three keys, of the right types, and 'input' holding only 'messages'
         inp = data.get("input")
         top_ok = (len(data) == 3 and type(inp) is dict and len(inp) == 1 and type(inp.get("messages")) is list
                   and type(data.get("preferred_output")) is list and type(data.get("non_preferred_output")) is list)
     else:
         top_ok = len(data) == 1 and type(data.get("messages")) is list
-    messages = record.messages()
+    messages = [(path, list_path, raw_message(msg)) for path, list_path, msg in record.messages()]
     items = sum([len(values) for _, values in record.message_lists()])
     odd = [m for m in messages if not (len(m[2]) == 2 and type(m[2].get("content")) is str
                                        and m[2].get("role") in _PLAIN_ROLES)]
@@ -204,11 +204,11 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
 
 # -- unknown-key ----------------------------------------------------------
 
-@record_rule("unknown-key")
+@record_rule("unknown-key", guard=silent_when_typed)
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
-        data = record.data
+        data = record.mapping()
         if record.is_dpo:
             if not data.keys() <= DPO_KEYS:
                 yield from _unknown(data, "dpo", "")
@@ -234,12 +234,12 @@ _ADD = {
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
 
 
-@record_rule("missing-key")
+@record_rule("missing-key", guard=silent_when_typed)
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
-        yield from _missing_at_top(record.data, record.is_dpo)
-    data = record.data
+        yield from _missing_at_top(record.mapping(), record.is_dpo)
+    data = record.mapping()
     if record.is_dpo:
         inp = data.get("input")
         if type(inp) is dict and inp.get("messages") == []:  # the spec's minItems: 1
@@ -392,15 +392,15 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
              "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
 
 
-@record_rule("wrong-type")
+@record_rule("wrong-type", guard=silent_when_typed)
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, not_objects, odd = _scan(record)
     if not top_ok:
-        yield from _wrong_at_top(record.data, record.is_dpo)
+        yield from _wrong_at_top(record.mapping(), record.is_dpo)
     if not_objects:
         for list_path, items in record.message_lists():
             for i, item in enumerate(items):
-                if type(item) is not dict:
+                if not is_message(item):
                     yield _message_not_object(f"{list_path}[{i}]", list_path, item)
     for path, _, msg in odd:
         yield from _wrong_in_message(path, msg)

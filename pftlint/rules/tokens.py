@@ -27,29 +27,29 @@ def _limit(model: str | None, target: str, max_tokens: int) -> tuple[int, str, s
     return b.limit, b.encoding, f"{b.model}'s training limit of {b.limit:,} tokens per example"
 
 
-def limit_for(target, options) -> int | None:
-    """The token limit this rule enforces for ``target``, or None when it checks nothing."""
-    found = _found(target, options)
-    return None if found is None else found[0]
-
-
 def _found(target, options):
     max_tokens = options.get("max-tokens", 0)
     return _limit(target.default_model, target.name, max_tokens if isinstance(max_tokens, int) else 0)
 
 
-@record_rule("example-too-long")
+def surely_short(record, options) -> bool:
+    """The rule's guard: no limit to check, or a record too short to reach it.
+
+    Per-message and tool overheads are a few tokens each, always fewer than the bytes of JSON
+    syntax around them; no token is shorter than one byte; a character is at most 4 bytes. So a
+    record whose whole JSON text is under the limit in bytes cannot exceed it.
+    """
+    found = _found(record.target, options)
+    return found is None or (0 <= record.text_chars and 4 * record.text_chars + SLACK <= found[0])
+
+
+@record_rule("example-too-long", guard=surely_short)
 def example_too_long(record, options):
     found = _found(record.target, options)
     if found is None:
         return
     limit, encoding, what = found
-    # Per-message and tool overheads are a few tokens each, always fewer than the bytes of JSON
-    # syntax around them; no token is shorter than one byte. So a record whose whole JSON text
-    # is under the limit in bytes cannot exceed it: skip building the pieces.
-    if 0 <= record.size and 4 * record.size + SLACK <= limit:
-        return
-    pieces = example_pieces(record.data, record.method, TOOL_COSTS[encoding])
+    pieces = example_pieces(record.mapping(), record.method, TOOL_COSTS[encoding])
     # No token is shorter than one byte: an example whose text fits in `limit` bytes fits in `limit` tokens.
     prompt_bound = pieces.prompt.measure(utf8_size)
     if not pieces.outputs:  # supervised: the whole conversation, truncated by the provider

@@ -9,8 +9,10 @@ import re
 import warnings
 from typing import Iterator
 
+from msgspec import UNSET
+
 from ..findings import Problem, Severity
-from ..record import Record
+from ..model.view import Record, is_message
 from . import record_rule
 from .messages import meant_role
 
@@ -96,12 +98,12 @@ def _call_shape_problem(call, call_path: str) -> Problem | None:
     return None
 
 
-def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
+def _calls(msg, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
     """(id, index of the call, problem or None) for each call of the assistant message at ``path``.
 
     JSON paths are only built for problems: this runs on every tool-calling message.
     """
-    calls = msg.get("tool_calls")
+    calls = msg.tool_calls
     if type(calls) is list:
         seen = set()
         for j, call in enumerate(calls):
@@ -123,7 +125,7 @@ def _calls(msg: dict, path: str) -> Iterator[tuple[str | None, int, Problem | No
             text = _arguments_problem(function["arguments"])
             yield call_id, j, (Problem(text, json_path=f"{path}.tool_calls[{j}].function.arguments")
                                if text else None)
-    legacy = msg.get("function_call")
+    legacy = msg.function_call
     if type(legacy) is dict and "arguments" in legacy:
         text = _arguments_problem(legacy["arguments"])
         if text:
@@ -140,7 +142,7 @@ def _has_tool_traffic(items: list, roles: tuple) -> bool:
     if "tool" in roles:
         return True
     for msg in items:
-        if type(msg) is dict and ("tool_calls" in msg or "function_call" in msg):
+        if is_message(msg) and (msg.tool_calls is not UNSET or msg.function_call is not UNSET):
             return True
     return False
 
@@ -152,14 +154,14 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
     closed: set[str] = set()  # reported as unanswered: a late answer is not reported again
     last_role = None
     for i, msg in enumerate(items):
-        if not isinstance(msg, dict):
+        if not is_message(msg):
             continue
-        role = msg.get("role")
+        role = msg.role
         if not isinstance(role, str):
             continue
         last_role = role
         if role == "tool":
-            call_id = msg.get("tool_call_id")
+            call_id = msg.tool_call_id
             if not isinstance(call_id, str):
                 continue  # missing or mistyped: the shape rules' business
             if call_id in pending:
@@ -213,7 +215,7 @@ def _mismatches(record: Record) -> Iterator[Problem]:
         else:
             # a DPO output: its calls answer nothing yet (the reply is the call); only check their shape
             for i, msg in enumerate(items):
-                if isinstance(msg, dict):
+                if is_message(msg):
                     for _, _, problem in _calls(msg, f"{path}[{i}]"):
                         if problem:
                             yield problem
@@ -531,7 +533,7 @@ def _list_problems(tools: list, budget: _Budget) -> tuple[tuple[int, str, str, S
 
 @record_rule("invalid-tool-definition")
 def invalid_tool_definition(record: Record, options: dict):
-    path, tools = record.tools()
+    path, tools = record.tools
     if type(tools) is not list or not tools:
         return ()  # absent, empty, or not a list (wrong-type's business)
     # Files repeat the same tools on every line: one lookup per record, one schema check per distinct schema.
