@@ -168,3 +168,16 @@ def test_shipped_files_do_not_cite_the_reference_folder(path):
     text = path.read_text(encoding="utf-8")
     for banned in ("provider-rules.md", "trainer-formats.md", "../shared", "shared/reference"):
         assert banned not in text, f"{path.relative_to(REPO)} mentions {banned!r}: cite rules/SOURCES.md"
+
+
+_OPTION_READ = re.compile(r"""options(?:\.get\(|\[)\s*["']([a-z-]+)["']""")
+
+
+def test_rules_read_only_documented_options_filled_in_by_the_engine():
+    """Option defaults live in the rule documents; rule code reads ``options["key"]``, never a default of its own."""
+    documented = {key for doc in rule_docs() for key in doc.options}
+    for path in sorted((REPO / "pftlint" / "rules").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "options.get(" not in text, f"{path.name}: read options[key]; the engine fills in the documented default"
+        for key in _OPTION_READ.findall(text):
+            assert key in documented, f"{path.name} reads option {key!r}, which no rule document declares"

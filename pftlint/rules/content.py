@@ -385,9 +385,7 @@ def escaped_newlines(text: str, minimum: int = 3) -> int:
 
 @record_rule("literal-escape-in-content")
 def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem]:
-    minimum = options.get("min-escapes", 3)
-    if not isinstance(minimum, int) or minimum < 1:
-        minimum = 3
+    minimum = max(options["min-escapes"], 1)  # the engine fills in the documented default (an int)
     for path, list_path, msg in record.messages():
         text = text_of(msg.content)
         count = escaped_newlines(text, minimum) if text else 0

@@ -175,9 +175,8 @@ class LengthBias:
     def end_file(self, path):
         pairs, longer = self._pairs, self._longer
         self._pairs = self._longer = 0
-        threshold = self.options.get("threshold", 0.8)
-        minimum = self.options.get("min-pairs", 20)
-        if pairs == 0 or pairs < minimum or not isinstance(threshold, (int, float)):
+        threshold, minimum = self.options["threshold"], self.options["min-pairs"]
+        if pairs == 0 or pairs < minimum:
             return _NONE
         if longer / pairs <= threshold or _wilson_lower(longer, pairs) <= threshold:
             return _NONE
@@ -213,7 +212,7 @@ class TrainValidationOverlap:
 
     def __init__(self, options: dict):
         self.options = options
-        self._validation = options.get("validation") or ""
+        self._validation = options["validation"]
         self._in_validation = False
         self._valid_done = False
         self._valid_records: dict[bytes, int] = {}

@@ -36,7 +36,7 @@ def wrong_extension(file, options):
 @file_rule("file-too-large")
 def file_too_large(file, options):
     size = file.size if file.size is not None else file.stats.bytes
-    limit = options.get("max-bytes") or 0
+    limit = options["max-bytes"]
     if limit > 0:
         if size > limit:
             yield Problem(f"the file is {_size(size)}, over the configured limit of {_size(limit)} (max-bytes); "

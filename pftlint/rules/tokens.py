@@ -28,8 +28,7 @@ def _limit(model: str | None, target: str, max_tokens: int) -> tuple[int, str, s
 
 
 def _found(target, options):
-    max_tokens = options.get("max-tokens", 0)
-    return _limit(target.default_model, target.name, max_tokens if isinstance(max_tokens, int) else 0)
+    return _limit(target.default_model, target.name, options["max-tokens"])
 
 
 def surely_short(record, options) -> bool:
