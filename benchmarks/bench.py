@@ -286,8 +286,8 @@ def rule_costs(path: Path, limit: int = 5000) -> dict | None:
     """
     from itertools import islice
 
-    from pftlint import formats
-    from pftlint.reader import Reader, RecordUnit
+    from pftlint.model import formats
+    from pftlint.reading.reader import Reader, RecordUnit
     from pftlint.model.view import record_view
     from pftlint.rules import silent_when_typed
 

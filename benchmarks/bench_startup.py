@@ -9,7 +9,7 @@ the same machine state):
 - ``pftlint check --isolated --output-format json examples/clean-dpo.jsonl`` (default rules);
 - the same with ``--model gpt-4.1-mini --output-format table``: a token-counting model and the
   table (rich);
-- tokenizer loading in a fresh interpreter, ``pftlint.tokens.get_encoding`` for each encoding
+- tokenizer loading in a fresh interpreter, ``pftlint.tokens.counting.get_encoding`` for each encoding
   (tiktoken's import and the encoding's construction included), and the ranks alone
   (``pftlint._tokenizers.load_ranks``): cold (an empty cache folder: verify the rank file's
   SHA-256, parse it, write the cache) and warm (the cache written by the cold run).
@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CLEAN = REPO / "examples" / "clean-dpo.jsonl"
 TARGET_SECONDS = 0.1
-LOAD = ("import sys, time; t = time.perf_counter(); from pftlint.tokens import get_encoding; "
+LOAD = ("import sys, time; t = time.perf_counter(); from pftlint.tokens.counting import get_encoding; "
         "get_encoding(sys.argv[1]); print(time.perf_counter() - t)")
 # The ranks alone (verify + parse, or the cache), without importing tiktoken or building the encoding.
 RANKS = ("import sys, time; from pftlint._tokenizers import load_ranks; t = time.perf_counter(); "

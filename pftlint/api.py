@@ -9,7 +9,7 @@
 Settings are keyword arguments with the config file's names in snake_case:
 ``target``, ``method``, ``select``, ``extend_select``, ``ignore``, ``model`` and ``rules``
 (per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). They are checked
-as the config file and the flags are (pftlint.config): bad settings raise
+as the config file and the flags are (pftlint.profiles.config): bad settings raise
 ``ValueError`` naming the keyword; a path that cannot be read raises ``OSError``; a record
 that is not JSON-serialisable raises ``TypeError``. Nothing is printed and no
 file is written.
@@ -20,11 +20,11 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable
 
-from .config import from_keywords
-from .engine import Linter
-from .findings import FileResult, Report
-from .selection import resolve
-from .targets import load_target
+from .engine.findings import FileResult, Report
+from .engine.linter import Linter
+from .engine.selection import resolve
+from .profiles.config import from_keywords
+from .profiles.targets import load_target
 
 
 def make_linter(
@@ -38,7 +38,7 @@ def make_linter(
     model: str | None = None,
 ) -> Linter:
     """A Linter with the given settings (the same names as the config file, in snake_case), checked as the
-    config file and the flags are (pftlint.config): a bad one raises ValueError naming the keyword."""
+    config file and the flags are (pftlint.profiles.config): a bad one raises ValueError naming the keyword."""
     config = from_keywords(target=target, method=method, select=select, extend_select=extend_select,
                            ignore=ignore, rules=rules, model=model)
     profile = load_target(config.target).with_model(config.model)  # model: its token limit (rules/models.toml)
@@ -48,9 +48,9 @@ def make_linter(
 
 def lint_path(*paths: str | os.PathLike, **settings: Any) -> Report:
     """Lint files or directories (every ``*.jsonl`` inside); one FileResult per file in ``report.files``."""
-    from .discovery import discover
+    from .reading.discovery import discover
 
-    from . import runner
+    from .engine import runner
 
     linter = make_linter(**settings)
     return runner.run(linter, discover([os.fspath(p) for p in paths]))

@@ -14,7 +14,7 @@ from typing import Sequence
 from . import __version__
 from .commands import COMMANDS
 from .errors import PftlintError, UsageError
-from .streams import silence_stdout
+from .reading.streams import silence_stdout
 
 EXIT_ERROR = 2  # usage, config or I/O error; a command's run() returns 0 or 1 itself
 
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> None:
-    from .printable import printable
+    from .util.printable import printable
 
     try:  # the message names files and quotes values: one line, no control characters
         print(f"pftlint: error: {printable(message)}", file=sys.stderr)

@@ -72,8 +72,8 @@ from itertools import zip_longest
 from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
 from .errors import PftlintError
-from .reader import BOM, Issue, Reader, RecordUnit
-from .printable import printable, printable_path
+from .reading.reader import BOM, Issue, Reader, RecordUnit
+from .util.printable import printable, printable_path
 
 FIXABLE = ("json-array", "multiline-record", "literal-newline-separator", "blank-line",
            "trailing-blank-lines", "utf8-bom", "crlf-line-endings", "missing-final-newline")

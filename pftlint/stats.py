@@ -1,7 +1,7 @@
 """``pftlint stats``: token counts, limits, epochs and cost of training files.
 
-Every example is counted exactly (pftlint.tokens). A large file is cut into
-chunks at line boundaries by the driver ``pftlint check`` uses (pftlint.parallel):
+Every example is counted exactly (pftlint.tokens.counting). A large file is cut into
+chunks at line boundaries by the driver ``pftlint check`` uses (pftlint.engine.parallel):
 forked worker processes and the main process read, parse and count one chunk at a
 time, so parsing and encoding both use every core, and the main process adds up the
 chunks' sums.
@@ -42,15 +42,16 @@ from dataclasses import dataclass, field, fields, replace
 from itertools import chain
 from typing import BinaryIO, Iterator, TextIO
 
-from . import __version__, formats
-from .engine import sample_method
-from .model_limits import Budget, budget
-from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
-from .printable import printable, printable_path
-from .reader import Issue, Reader, RecordUnit
-from .progress import ByteProgress
-from .streams import LineStream
-from .tokens import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
+from . import __version__
+from .engine.linter import sample_method
+from .engine.parallel import Chunk, FileJob, available_cores, read_chunk, run_file
+from .model import formats
+from .profiles.model_limits import Budget, budget
+from .reading.reader import Issue, Reader, RecordUnit
+from .reading.streams import LineStream
+from .tokens.counting import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
+from .util.printable import printable, printable_path
+from .util.progress import ByteProgress
 
 # OpenAI's default-epochs heuristic, as the cookbook reproduces it (SOURCES.md §1d).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000

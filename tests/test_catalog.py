@@ -13,9 +13,9 @@ import pytest
 
 from pftlint.api import make_linter
 from conftest import REPO
-from pftlint.catalog import catalog_dir, rule_docs, tomllib
-from pftlint.findings import Report
-from pftlint.registry import all_rules
+from pftlint.engine.catalog import catalog_dir, rule_docs, tomllib
+from pftlint.engine.findings import Report
+from pftlint.engine.registry import all_rules
 from pftlint.rules import implementations
 
 DOCS = rule_docs()
@@ -94,7 +94,7 @@ def test_document_layout(doc):
 
 
 def test_codes_and_names_are_unique_and_implemented():
-    from pftlint.registry import undocumented
+    from pftlint.engine.registry import undocumented
 
     rules = all_rules()  # raises when a document has no implementation
     assert undocumented() == [], "implemented rules need a document in rules/"

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, pftlint_command
-from pftlint import engine, parallel
+from pftlint.engine import linter as engine
+from pftlint.engine import parallel
 from pftlint.cli import main
-from pftlint.catalog import rule_docs
+from pftlint.engine.catalog import rule_docs
 from pftlint.reporters import REPORTERS, format_names, resolve_format, use_color
 
 EXAMPLES = REPO / "examples"

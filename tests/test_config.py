@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pftlint.cli import main
-from pftlint.config import Config, ConfigError, load_config
+from pftlint.profiles.config import Config, ConfigError, load_config
 
 BOM_RECORD = b'\xef\xbb\xbf'
 
@@ -279,7 +279,7 @@ def _message(call) -> str:
 @pytest.mark.parametrize(("key", "value", "words"), BAD_VALUES, ids=lambda v: str(v)[:20])
 def test_a_bad_value_reads_the_same_from_a_file_a_flag_and_a_keyword(key, value, words):
     from pftlint.api import make_linter
-    from pftlint.config import validate, with_overrides
+    from pftlint.profiles.config import validate, with_overrides
 
     from_file = _message(lambda: validate({key: value}, "pyproject.toml"))
     from_flag = _message(lambda: with_overrides(Config(), {key: value}))
@@ -301,14 +301,14 @@ def test_a_bad_value_reads_the_same_from_a_file_a_flag_and_a_keyword(key, value,
 ])
 def test_per_rule_settings_read_the_same_from_a_file_and_a_keyword(rules, words):
     from pftlint.api import make_linter
-    from pftlint.config import validate
+    from pftlint.profiles.config import validate
 
     assert _message(lambda: validate({"rules": rules}, "pftlint.toml")).startswith(f"pftlint.toml: {words}")
     assert _message(lambda: make_linter(rules=rules)).startswith(f"keyword {words}")
 
 
 def test_the_first_bad_setting_is_the_one_named():
-    from pftlint.config import with_overrides
+    from pftlint.profiles.config import with_overrides
 
     message = _message(lambda: with_overrides(Config(), {"fail-on": "never", "model": "x", "method": "rlhf"}))
     assert message.startswith("--method: ")  # the order of the settings, not of the flags
@@ -323,20 +323,20 @@ def test_the_first_bad_setting_is_the_one_named():
 ])
 def test_selectors_must_be_a_list_of_strings(value, words):
     from pftlint.api import make_linter
-    from pftlint.config import validate
+    from pftlint.profiles.config import validate
 
     assert _message(lambda: validate({"select": value}, "pyproject.toml")).startswith(f"pyproject.toml: select: {words}")
     assert _message(lambda: make_linter(ignore=value)).startswith(f"keyword ignore: {words}")
 
 
 def test_every_setting_has_one_check():
-    from pftlint.config import CHECKS, KEYS
+    from pftlint.profiles.config import CHECKS, KEYS
 
     assert tuple(CHECKS) == KEYS
 
 
 def test_flags_over_a_file_give_what_the_merged_file_gives(project):
-    from pftlint.config import validate, with_overrides
+    from pftlint.profiles.config import validate, with_overrides
 
     pyproject(project, 'select = ["PFT1"]\nextend-select = ["invalid-role"]\nignore = ["utf8-bom"]\n'
                        'target = "azure"\n[rules.invalid-role]\nseverity = "info"\n')

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_path
-from pftlint.catalog import rule_docs
+from pftlint.engine.catalog import rule_docs
 from pftlint.cli import main
 from pftlint.convert import Options, Stats, convert, units
 from pftlint.convert.common import IDENTICAL

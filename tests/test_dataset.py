@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import make_linter
-from pftlint.canonical import DIGEST_SIZE, Canonical, canonical
-from pftlint.findings import Report
+from pftlint.model.canonical import DIGEST_SIZE, Canonical, canonical
+from pftlint.engine.findings import Report
 from pftlint.model.view import loose_record, record_view
-from pftlint.reader import Reader, RecordUnit
-from pftlint.targets import load_target
+from pftlint.reading.reader import Reader, RecordUnit
+from pftlint.profiles.targets import load_target
 
 DATASET_RULES = ["duplicate-example", "duplicate-prompt", "conflicting-preference", "length-bias",
                  "train-validation-overlap"]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from pftlint import cli, fix
-from pftlint.catalog import rule_docs
-from pftlint.reader import Reader, RecordUnit
+from pftlint.engine.catalog import rule_docs
+from pftlint.reading.reader import Reader, RecordUnit
 
 DOCS = {d.name: d for d in rule_docs()}
 FIXABLE_DOCS = [d for d in rule_docs() if d.fixable]

@@ -1,11 +1,11 @@
-"""Record format detection (pftlint.formats): what the engine and wrong-format build on."""
+"""Record format detection (pftlint.model.formats): what the engine and wrong-format build on."""
 
 from __future__ import annotations
 
 import pytest
 
-from pftlint import formats
-from pftlint.formats import (DPO, HH, PROMPT_COMPLETION, SHAREGPT, SHAREGPT_RANKING, SUPERVISED, TRL, UNKNOWN,
+from pftlint.model import formats
+from pftlint.model.formats import (DPO, HH, PROMPT_COMPLETION, SHAREGPT, SHAREGPT_RANKING, SUPERVISED, TRL, UNKNOWN,
                              decide_method, detect, dpo_like)
 
 MSG = [{"role": "user", "content": "Hi"}]

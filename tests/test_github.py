@@ -7,7 +7,7 @@ import json
 import os
 
 from conftest import REPO
-from pftlint.findings import FileResult, Finding, Report, Severity
+from pftlint.engine.findings import FileResult, Finding, Report, Severity
 from pftlint.reporters import resolve_format
 from pftlint.reporters.github import GithubReporter, annotation, escape_data, escape_property
 
@@ -44,7 +44,7 @@ def test_escaping_follows_githubs_rules():
     # '%' first: an already escaped-looking text is escaped again, not decoded
     assert escape_data("%0A") == "%250A"
     finding = Finding("a:b,c.jsonl", 1, 2, "PFT301", "invalid-role", Severity.ERROR, "bad\nrole: 'x,y' 5%", "m[0].role")
-    # a newline from the data is shown as \n (pftlint.printable) before GitHub's escaping
+    # a newline from the data is shown as \n (pftlint.util.printable) before GitHub's escaping
     assert annotation(finding) == ("::error file=a%3Ab%2Cc.jsonl,line=1,col=2,title=PFT301 invalid-role::"
                                    "bad\\nrole: 'x,y' 5% (m[0].role)".replace("5%", "5%25"))
 

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import make_linter
-from pftlint.catalog import rule_docs
-from pftlint.formats import METHODS, detect
+from pftlint.engine.catalog import rule_docs
+from pftlint.model.formats import METHODS, detect
 from pftlint.model.typed import DECODERS, NOT_THIS_SHAPE
 from pftlint.model.view import loose_record, typed_record
-from pftlint.reader import Reader, RecordUnit
-from pftlint.registry import all_rules
+from pftlint.reading.reader import Reader, RecordUnit
+from pftlint.engine.registry import all_rules
 
 from conftest import REPO
 

@@ -1,4 +1,4 @@
-"""Locating findings (pftlint/locate.py): linear in the record, the same columns as a scan from the start."""
+"""Locating findings (pftlint/reading/locate.py): linear in the record, the same columns as a scan from the start."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pftlint import locate
+from pftlint.reading import locate
 from pftlint.api import lint_bytes
 
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from pftlint import tokens
+from pftlint.tokens import counting as tokens
 from conftest import pftlint_command
 
 

@@ -104,7 +104,7 @@ def test_convert_lines_escape_keys_and_file_names(run_cli, tmp_path):
 
 
 def test_printable_escapes_every_control_character():
-    from pftlint.printable import printable, printable_path
+    from pftlint.util.printable import printable, printable_path
 
     assert printable("plain text, ünïcode, \\n as written") == "plain text, ünïcode, \\n as written"
     assert printable("a\x1b[2Jb\nc\rd\te\x7ff\x9bg\x00h\u2028i") == \

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from pftlint.catalog import rule_docs, target_names
-from pftlint.model_limits import models
+from pftlint.engine.catalog import rule_docs, target_names
+from pftlint.profiles.model_limits import models
 
 slow = pytest.mark.slow  # building and installing a wheel: about 20 s
 
@@ -120,7 +120,7 @@ def test_the_wheels_data_pass_the_strict_checks(installed):
 def test_installed_copy_is_the_one_that_runs(installed):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     proc = subprocess.run([str(installed["python"]), "-c",
-                           "import pftlint, pftlint.catalog as c; print(pftlint.__file__); print(c.catalog_dir())"],
+                           "import pftlint, pftlint.engine.catalog as c; print(pftlint.__file__); print(c.catalog_dir())"],
                           capture_output=True, text=True, cwd=installed["work"], env=env)
     assert proc.returncode == 0, proc.stderr
     module, catalog = proc.stdout.split()
@@ -187,7 +187,7 @@ def test_readme_json_example_matches_the_output(run_cli):
 
 
 def test_readme_targets_table_matches_the_profiles():
-    from pftlint.targets import all_targets
+    from pftlint.profiles.targets import all_targets
 
     for target in all_targets():
         row = next(line for line in README.splitlines() if line.startswith(f"| `{target.name}`"))

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pftlint import parallel, runner
+from pftlint.engine import parallel, runner
 from pftlint.api import make_linter
 
 RULES = dict(extend_select=["crlf-line-endings", "missing-final-newline", "duplicate-prompt"])

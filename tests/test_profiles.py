@@ -1,6 +1,6 @@
 """The shipped data: target profiles (rules/targets/*.toml) and the model table (rules/models.toml).
 
-They are frozen dataclasses checked by pftlint.strict, not pydantic models: every shipped file
+They are frozen dataclasses checked by pftlint.profiles.strict, not pydantic models: every shipped file
 must pass, and a broken one (unknown key, wrong type, missing key) must fail loudly.
 """
 
@@ -10,10 +10,10 @@ import dataclasses
 
 import pytest
 
-from pftlint import catalog
-from pftlint.catalog import CatalogError
-from pftlint.model_limits import ENCODINGS, METHODS, models, parse_model
-from pftlint.targets import SEVERITY_OR_OFF, Target, all_targets, load_target, parse_target
+from pftlint.engine import catalog
+from pftlint.engine.catalog import CatalogError
+from pftlint.profiles.model_limits import ENCODINGS, METHODS, models, parse_model
+from pftlint.profiles.targets import SEVERITY_OR_OFF, Target, all_targets, load_target, parse_target
 
 
 def test_every_shipped_profile_validates():
@@ -166,7 +166,9 @@ def test_shipped_content_limits():
 
 # -- every shipped file, through the one strict path ------------------------------------------------
 SHIPPED_DATA_PROBE = """
-from pftlint import catalog, model_limits, targets, tokens
+from pftlint.engine import catalog
+from pftlint.profiles import model_limits, targets
+from pftlint.tokens import counting as tokens
 docs = [catalog.parse_rule_doc(doc.path) for doc in catalog.rule_docs()]
 profiles = targets.all_targets()
 table = model_limits.models()

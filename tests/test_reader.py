@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes
-from pftlint.reader import Issue, Reader, RecordUnit
+from pftlint.reading.reader import Issue, Reader, RecordUnit
 
 STRUCTURE = ["json-array", "multiline-record", "literal-newline-separator", "blank-line",
              "trailing-blank-lines", "utf8-bom", "invalid-utf8", "invalid-json", "not-an-object",
@@ -201,7 +201,7 @@ def test_20_mb_line_valid_and_broken():
 
 _BIG_LINE_SCRIPT = textwrap.dedent("""
     import resource, sys
-    from pftlint.reader import Reader, RecordUnit, Issue
+    from pftlint.reading.reader import Reader, RecordUnit, Issue
     with open(sys.argv[1], "rb") as fh:
         got = [(type(u).__name__, u.line) for u in Reader(fh)]
     print(got, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10)

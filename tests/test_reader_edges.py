@@ -13,7 +13,7 @@ import pytest
 
 from pftlint.api import lint_bytes
 from pftlint.fix import fix_file
-from pftlint.reader import Issue, Reader
+from pftlint.reading.reader import Issue, Reader
 
 
 def dpo(question: str = "Translate good morning into Spanish.", role: str = "user") -> dict:

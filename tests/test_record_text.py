@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes
-from pftlint.reader import Issue, Reader
+from pftlint.reading.reader import Issue, Reader
 from pftlint.fix import fix_file
 
 

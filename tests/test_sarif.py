@@ -11,8 +11,8 @@ import pytest
 
 from conftest import REPO, SHARED, pftlint_command
 from pftlint import __version__
-from pftlint.findings import FileResult, Finding, Report, Severity
-from pftlint.registry import all_rules
+from pftlint.engine.findings import FileResult, Finding, Report, Severity
+from pftlint.engine.registry import all_rules
 from pftlint.reporters.sarif import full_description, report_to_sarif
 
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

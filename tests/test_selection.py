@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pftlint.findings import Severity
-from pftlint.registry import all_rules
-from pftlint.selection import SelectionError, check_selectors, resolve
-from pftlint.targets import load_target
+from pftlint.engine.findings import Severity
+from pftlint.engine.registry import all_rules
+from pftlint.engine.selection import SelectionError, check_selectors, resolve
+from pftlint.profiles.targets import load_target
 
 OPENAI = load_target("openai")
 RULES = all_rules()

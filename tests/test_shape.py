@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pftlint.api import lint_bytes, make_linter
 from pftlint.model.view import loose_record
 from pftlint.rules import shape
-from pftlint.targets import load_target
+from pftlint.profiles.targets import load_target
 
 SHAPE = ["missing-key", "unknown-key", "wrong-type", "wrong-format"]
 

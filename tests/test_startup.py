@@ -2,7 +2,7 @@
 
 rich, jsonschema and tiktoken together cost about a fifth of a second per run (every
 pre-commit hook and CI job pays it), and pydantic (no longer used: settings are checked
-by pftlint.config) a quarter. Each is imported only when the run needs it: rich for the
+by pftlint.profiles.config) a quarter. Each is imported only when the run needs it: rich for the
 table, progress bars and `pftlint rule(s)`, jsonschema for a record with tool
 definitions, tiktoken for an example long enough that its tokens must be counted. Each case runs in a fresh
 interpreter, since this process has imported them all already.

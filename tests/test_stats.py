@@ -7,8 +7,8 @@ import json
 import pytest
 
 from pftlint import stats
-from pftlint.progress import PROGRESS_MIN_BYTES, ByteProgress, files_progress
-from pftlint.tokens import O200K, get_encoding
+from pftlint.util.progress import PROGRESS_MIN_BYTES, ByteProgress, files_progress
+from pftlint.tokens.counting import O200K, get_encoding
 
 
 def _n(text: str) -> int:
@@ -101,7 +101,7 @@ def test_supervised_billing_caps_at_the_limit_and_counts_over(tmp_path, run_cli)
 def _small_chunks(monkeypatch):
     """Make a small file count in chunks, with worker processes; returns, per file cut into chunks,
     whether the chunks gave its figures (False: it fell back to one pass)."""
-    from pftlint import parallel
+    from pftlint.engine import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_CHUNK", 4096)
@@ -216,7 +216,7 @@ def test_progress_only_on_a_terminal(tmp_path, monkeypatch):
 def test_check_progress_tracks_files(tmp_path):
     import io
 
-    from pftlint.progress import tracked
+    from pftlint.util.progress import tracked
 
     class Tty(io.StringIO):
         def isatty(self):

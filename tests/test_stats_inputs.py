@@ -112,7 +112,7 @@ def test_only_broken_lines_is_not_counted(tmp_path, run_cli):
 
 
 def test_chunks_report_broken_lines_as_one_pass_does(tmp_path, monkeypatch):
-    from pftlint import parallel
+    from pftlint.engine import parallel
 
     record = TEXT.splitlines(keepends=True)[0]
     path = tmp_path / "many.jsonl"

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import tiktoken
 
-from pftlint import tokens
+from pftlint.tokens import counting as tokens
 from pftlint.api import lint_records
-from pftlint.findings import Severity
-from pftlint.model_limits import UnknownModel, budget, known_models, models, resolve
-from pftlint.tokens import CL100K, O200K, count_messages, example_pieces, get_encoding, utf8_size
+from pftlint.engine.findings import Severity
+from pftlint.profiles.model_limits import UnknownModel, budget, known_models, models, resolve
+from pftlint.tokens.counting import CL100K, O200K, count_messages, example_pieces, get_encoding, utf8_size
 
 TEXTS = [
     "Hello, world!",

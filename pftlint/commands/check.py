@@ -9,16 +9,16 @@ import sys
 from collections import Counter
 from typing import Callable, TextIO
 
-from .. import runner
-from ..config import load_config, with_overrides
-from ..discovery import discover
-from ..engine import Linter
+from ..engine import runner
+from ..engine.findings import Report, Severity
+from ..engine.linter import Linter
+from ..engine.selection import resolve
 from ..errors import UsageError
-from ..findings import Report, Severity
+from ..profiles.config import load_config, with_overrides
+from ..profiles.targets import load_target
+from ..reading.discovery import discover
 from ..reporters import REPORTERS, format_names, resolve_format, use_color
 from ..rules.dataset import OVERLAP, same_file
-from ..selection import resolve
-from ..targets import load_target
 
 
 def _codes(value: str) -> list[str]:
@@ -82,7 +82,7 @@ def settings_from(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import is_stdout
+    from ..util.atomic import is_stdout
 
     config, source = settings_from(args)
     paths = discover(args.paths or ["."])
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         fixed = fix_files(args, paths, active)
         if args.diff:
             return 1 if fixed and not args.exit_zero else 0
-    from ..progress import files_progress, tracked
+    from ..util.progress import files_progress, tracked
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
         report = runner.run(Linter(target, active, config.method), tracked(paths, done))
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         emit(report, stream, name, args)
         stream.flush()
     except BrokenPipeError:  # `pftlint check big.jsonl | head`: the reader left; the verdict stands
-        from ..streams import silence_stdout
+        from ..reading.streams import silence_stdout
 
         silence_stdout()
     return status
@@ -146,7 +146,7 @@ def check_not_training(validation: str, named: list[str]) -> None:
     argument is the usual layout, and a config file's ``validation`` named again as a PATH is
     what pre-commit does (it passes every changed file); both are linted once, as validation.
     """
-    from ..atomic import STDIN, identity
+    from ..util.atomic import STDIN, identity
 
     mine = identity(validation) if validation != STDIN else None
     if mine is None:
@@ -202,7 +202,7 @@ def check_output_options(args: argparse.Namespace, output_format: str, inputs: l
     the validation file and the config file. The output may be none of them, by identity
     (a hard link or a symbolic link to one is the same file).
     """
-    from ..atomic import STDIN, read_as
+    from ..util.atomic import STDIN, read_as
 
     if args.statistics and output_format in ("sarif", "github"):
         raise UsageError(f"--statistics has no {output_format} form; use --output-format json, concise or table")
@@ -222,7 +222,7 @@ def check_output_options(args: argparse.Namespace, output_format: str, inputs: l
 
 def write_output(path: str, write: Callable[[TextIO], None]) -> None:
     """The report into ``path``: a regular file is replaced only once complete; a device is written through."""
-    from ..atomic import written
+    from ..util.atomic import written
 
     try:
         with written(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:

@@ -12,10 +12,10 @@ import shlex
 import sys
 
 from .. import convert as conv
-from ..atomic import read_as
 from ..convert import columns, writer
 from ..errors import UsageError
-from ..printable import printable, printable_path
+from ..util.atomic import read_as
+from ..util.printable import printable, printable_path
 
 
 def add_parser(sub) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
+from ..engine.registry import all_rules, lookup
 from ..errors import UsageError
-from ..registry import all_rules, lookup
+from ..profiles.targets import all_targets
 from ..reporters import use_color
-from ..targets import all_targets
 
 
 def add_parser(sub) -> None:

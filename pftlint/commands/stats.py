@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from ..printable import printable
+from ..util.printable import printable
 
 
 def add_parser(sub) -> None:
@@ -41,11 +41,11 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_config, with_overrides
-    from ..discovery import discover
+    from ..profiles.config import load_config, with_overrides
+    from ..profiles.targets import load_target
+    from ..reading.discovery import discover
     from ..reporters import use_color
     from ..stats import Settings, compute, problems, render
-    from ..targets import load_target
 
     config, source = load_config(args.config, args.isolated)
     overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))

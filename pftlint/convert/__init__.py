@@ -12,10 +12,10 @@ import json
 from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .. import formats
+from ..model import formats
 from . import columns, hh, openai, sharegpt, trl
-from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip, build
 from .columns import Fields
+from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip, build
 from .readers import InputError, Unit, units
 
 __all__ = ["DPO", "SUPERVISED", "SOURCES", "Fields", "InputError", "Options", "Stats", "convert", "units"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from ..atomic import Pending, written
+from ..util.atomic import Pending, written
 
 
 @contextlib.contextmanager
@@ -14,7 +14,7 @@ def atomic(path: str) -> Iterator[Pending]:
 
     Leaving the block by an exception (an unreadable input, a full disk, Ctrl-C) removes
     the temporary file: OUT is never half written. ``sink.keep = False`` leaves OUT as it was.
-    A device or FIFO (``/dev/null``, ``/dev/stdout``) is written through (pftlint.atomic).
+    A device or FIFO (``/dev/null``, ``/dev/stdout``) is written through (pftlint.util.atomic).
     """
     with written(path, "wb", buffering=1 << 20) as sink:
         yield sink

@@ -106,6 +106,6 @@ _SORTED = msgspec.json.Encoder(order="sorted").encode
 
 
 def encoded_parts(struct) -> dict[str, bytes]:
-    """The canonical JSON text (keys sorted, as pftlint.canonical digests it) of each present top-level key."""
+    """The canonical JSON text (keys sorted, as pftlint.model.canonical digests it) of each present top-level key."""
     return {key: _SORTED(value) for key in struct.__struct_fields__
             if (value := getattr(struct, key)) is not UNSET}

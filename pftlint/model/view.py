@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from msgspec import UNSET
 
-from ..targets import Target
+from ..profiles.targets import Target
 from .typed import MESSAGE_TYPES, PreferenceRecord
 
 _INPUT_MESSAGES = "input.messages"

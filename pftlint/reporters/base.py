@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..findings import Report
+from ..engine.findings import Report
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

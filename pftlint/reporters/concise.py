@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..findings import Report
-from ..printable import printable, printable_path
+from ..engine.findings import Report
+from ..util.printable import printable, printable_path
 from .base import Reporter, summary_text
 
 

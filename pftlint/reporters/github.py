@@ -4,7 +4,7 @@
 (warning -> ``::warning``, info -> ``::notice``). GitHub's escaping: in the message
 ``%``, CR and LF become ``%25``, ``%0D``, ``%0A``; in the properties also ``:`` and
 ``,`` (``%3A``, ``%2C``). Text from the data or the file system (messages, JSON paths, file
-names) first has its control characters made visible (pftlint.printable), so that neither the
+names) first has its control characters made visible (pftlint.util.printable), so that neither the
 log viewer nor the runner acts on them. The run ends with the plain summary line for the log.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 
-from ..findings import Finding, Report
-from ..printable import printable
+from ..engine.findings import Finding, Report
+from ..util.printable import printable
 from .base import Reporter, summary_text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

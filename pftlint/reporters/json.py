@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..findings import Report
+from ..engine.findings import Report
 from .base import Reporter
 
 SCHEMA_VERSION = 1

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..findings import Finding, Report
+from ..engine.findings import Finding, Report
 from .base import Reporter
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -78,7 +78,7 @@ def result(finding: Finding, index: dict[str, int], cwd: Path) -> dict:
 
 
 def report_to_sarif(report: Report, cwd: str | os.PathLike | None = None) -> dict:
-    from ..registry import all_rules
+    from ..engine.registry import all_rules
 
     root = Path(os.path.abspath(cwd or os.getcwd()))
     rules = [rule_descriptor(r) for r in all_rules()]

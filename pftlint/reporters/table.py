@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import Report
-from ..printable import printable, printable_path
+from ..engine.findings import Report
+from ..util.printable import printable, printable_path
 from .base import Reporter, plural, summary_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

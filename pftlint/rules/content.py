@@ -13,9 +13,9 @@ from typing import Iterator
 import msgspec
 from msgspec import UNSET
 
-from ..findings import Problem
+from ..engine.findings import Problem
 from ..model.view import LooseMessage, Record, is_message, text_of
-from ..targets import Target
+from ..profiles.targets import Target
 from . import record_rule, silent_when_typed
 
 _TEXT_PARTS = frozenset(("text", "refusal"))

@@ -1,6 +1,6 @@
 """Dataset rules: what only the whole file (or the whole run) shows.
 
-Each rule keeps digests, never records (:mod:`pftlint.canonical`): a dict from
+Each rule keeps digests, never records (:mod:`pftlint.model.canonical`): a dict from
 a 16-byte digest to the line that first had it, about a hundred bytes per
 record. ``key()`` is pure (it may run in a worker process); ``observe()``
 holds the state. Per-file state is dropped at the end of each file, so a file
@@ -14,8 +14,8 @@ import math
 import os
 from typing import Iterable
 
-from ..canonical import DIGEST_SIZE, canonical_record, combine
-from ..findings import Problem
+from ..engine.findings import Problem
+from ..model.canonical import DIGEST_SIZE, canonical_record, combine
 from ..model.view import is_message, text_of
 from . import dataset_rule
 

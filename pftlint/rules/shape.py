@@ -13,14 +13,14 @@ from difflib import get_close_matches
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
-from ..formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
-from ..findings import Problem
+from ..engine.findings import Problem
+from ..model.formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
 from ..model.view import Record, is_message, raw_message
 from . import builtin_rules, record_rule, silent_when_typed
 
-# Detected by the engine itself (pftlint.formats.detect on every record).
+# Detected by the engine itself (pftlint.model.formats.detect on every record).
 builtin_rules(__name__, "wrong-format")
-# Detected by pftlint.reader from the record's text (json.loads keeps the last of two equal keys).
+# Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 builtin_rules(__name__, "duplicate-key")
 
 INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..findings import Problem
+from ..engine.findings import Problem
 from . import builtin_rules, file_rule
 
-# Detected while streaming, by pftlint.reader.
+# Detected while streaming, by pftlint.reading.reader.
 builtin_rules(
     __name__,
     "json-array", "multiline-record", "literal-newline-separator", "blank-line",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..findings import Problem, Severity
-from ..model_limits import budget
-from ..tokens import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
+from ..engine.findings import Problem, Severity
+from ..profiles.model_limits import budget
+from ..tokens.counting import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
 from . import record_rule
 
 _OUTPUTS = ("preferred_output", "non_preferred_output")

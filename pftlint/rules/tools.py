@@ -11,7 +11,7 @@ from typing import Iterator
 
 from msgspec import UNSET
 
-from ..findings import Problem, Severity
+from ..engine.findings import Problem, Severity
 from ..model.view import Record, is_message
 from . import record_rule
 from .messages import meant_role

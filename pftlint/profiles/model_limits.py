@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from . import catalog
+from ..engine import catalog
+from ..tokens.counting import ENCODINGS
 from .strict import build, integer, list_of, number, one_of, string
-from .tokens import ENCODINGS
 
 METHODS = ("supervised", "dpo")
 

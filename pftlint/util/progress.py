@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator, TextIO
 
-from .reporters import is_terminal
+from ..reporters import is_terminal
 
 # A file at least this large gets a progress bar.
 PROGRESS_MIN_BYTES = 4 * 1024 * 1024

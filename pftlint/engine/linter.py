@@ -1,9 +1,9 @@
 """The rule engine: runs the active rules over files and returns findings.
 
-It knows nothing about output: it returns :class:`~pftlint.findings.FileResult`
+It knows nothing about output: it returns :class:`~pftlint.engine.findings.FileResult`
 objects and never prints. One pass per file: the reader streams units, record
 rules see each record as it arrives, dataset rules keep digests, file rules
-run at the end. It knows nothing about processes either: pftlint.runner lints a
+run at the end. It knows nothing about processes either: pftlint.engine.runner lints a
 large file in chunks on every core with the pieces of a pass the Linter offers
 (``check_units``, ``begin_file``, ``observe``, ``end_file``).
 """
@@ -18,15 +18,15 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from . import formats
-from .locate import Locator
+from ..model import formats
+from ..model.view import record_view
+from ..profiles.targets import Target
+from ..reading.locate import Locator
+from ..reading.reader import FileStats, Issue, Reader, RecordUnit
+from ..reading.streams import LineStream, record_lines
+from ..rules import DATASET, FILE, RECORD, silent_when_typed
 from .findings import FileResult, Finding, Problem, Report
-from .reader import FileStats, Issue, Reader, RecordUnit
-from .model.view import record_view
-from .rules import DATASET, FILE, RECORD, silent_when_typed
 from .selection import ActiveRule
-from .streams import LineStream, record_lines
-from .targets import Target
 
 # Records sampled at the start of a file to decide its method (auto) and format.
 SAMPLE_RECORDS = 25
@@ -70,7 +70,7 @@ class Linter:
     # -- entry points -----------------------------------------------------
     def run(self, paths: Iterable[str], lint_file: Callable[[str], FileResult] | None = None) -> Report:
         """Lint every file, then the whole run. ``lint_file`` lints one path (default: ``lint_path``,
-        one pass in this process; ``pftlint.runner.run`` passes one that uses every core)."""
+        one pass in this process; ``pftlint.engine.runner.run`` passes one that uses every core)."""
         started = time.perf_counter()
         report = Report()
         lint_file = lint_file or self.lint_path

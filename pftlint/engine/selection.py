@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .errors import PftlintError
+from ..errors import PftlintError
+from ..profiles.targets import Target
 from .findings import Severity
 from .registry import Rule, all_rules
-from .targets import Target
 
 EXACT = 1000
 

@@ -12,7 +12,7 @@ The hot path (a valid line of a record shape, for the engine's readers) costs on
 ``bytes.decode``, one typed msgspec decode (:mod:`pftlint.model.typed`: it rejects
 unpaired surrogates) and a quote count against the re-encoded value (repeated keys,
 which the decoded value hides). A line that fails the typed decode takes the precise
-path: ``json.loads`` and the guards of :mod:`pftlint.textcheck` (a count of quotes, a
+path: ``json.loads`` and the guards of :mod:`pftlint.reading.textcheck` (a count of quotes, a
 walk over the decoded containers, one regular-expression search); everything else
 happens only on lines that fail.
 
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
+from ..model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .locate import column_of
-from .model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .textcheck import TextProblem, text_problems
 
 BOM = b"\xef\xbb\xbf"
@@ -93,7 +93,7 @@ class RecordUnit:
     column: int
     text: str  # the JSON text of this record alone (for locating JSON paths)
     offset: int  # byte offset of the physical line it starts on
-    parts: dict | None = None  # a typed record's top-level values as canonical JSON (pftlint.canonical)
+    parts: dict | None = None  # a typed record's top-level values as canonical JSON (pftlint.model.canonical)
 
 
 @dataclass(slots=True)

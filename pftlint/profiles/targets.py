@@ -1,7 +1,7 @@
 """Provider profiles (``rules/targets/*.toml``): the limits each provider enforces.
 
 Profiles are data, not code branches: a rule asks the profile, never the name.
-They ship with pftlint and are checked strictly when loaded (pftlint.strict): an
+They ship with pftlint and are checked strictly when loaded (pftlint.profiles.strict): an
 unknown key or a value of the wrong type fails loudly, naming the file and key.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from . import catalog
+from ..engine import catalog
 from .strict import boolean, build, integer, list_of, one_of, string, table_of
 
 SEVERITY_OR_OFF = ("error", "warning", "info", "off")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 
-from .errors import PftlintError
+from ..errors import PftlintError
 
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "__pypackages__"})
 

@@ -1,4 +1,4 @@
-"""The one driver that reads a large file on every core, for ``check`` (pftlint.runner) and ``stats``.
+"""The one driver that reads a large file on every core, for ``check`` (pftlint.engine.runner) and ``stats``.
 
 :func:`run_file` decides per file: standard input, a small file, a single core or a platform
 without ``fork`` are done in one pass; a large file is cut into chunks at line boundaries, and
@@ -24,7 +24,7 @@ import sys
 from contextlib import nullcontext
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, NamedTuple
 
-from .reader import FileStats, Issue, Reader
+from ..reading.reader import FileStats, Issue, Reader
 
 # Smaller files are done in one process: starting workers would cost more than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024

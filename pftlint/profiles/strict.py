@@ -4,7 +4,7 @@ Those files ship with pftlint and are read on every run, so they are checked by
 these few functions (instant to import) rather than by a schema library, and as
 strictly: a missing or unknown key, or a value of the wrong type, is a
 :class:`CatalogError` naming the file and the key. This is the one path for shipped
-data (a user's settings go through pftlint.config instead); tests/test_profiles.py
+data (a user's settings go through pftlint.profiles.config instead); tests/test_profiles.py
 loads every shipped file through it, and tests/test_packaging.py the wheel's copy.
 """
 

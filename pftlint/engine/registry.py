@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..rules import Implementation, implementations
 from . import catalog
 from .findings import Severity
-from .rules import Implementation, implementations
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Rule:
         return Severity(self.doc.severity)
 
     def to_dict(self) -> dict:
-        from .targets import all_targets
+        from ..profiles.targets import all_targets
 
         return {
             "code": self.code,

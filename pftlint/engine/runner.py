@@ -1,5 +1,5 @@
-"""Runs a :class:`~pftlint.engine.Linter` over files: each in one pass, or a large one in chunks on
-every core (pftlint.parallel), with the same findings either way.
+"""Runs a :class:`~pftlint.engine.linter.Linter` over files: each in one pass, or a large one in chunks on
+every core (pftlint.engine.parallel), with the same findings either way.
 
 A chunk gives its findings (lines counted from the chunk's start), its counts and the dataset
 rules' keys; the main process renumbers the lines, feeds the keys to the dataset rules in file
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
-from .engine import Linter, sample_method
+from ..reading.reader import FileStats, Reader
 from .findings import FileResult, Report
+from .linter import Linter, sample_method
 from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
-from .reader import FileStats, Reader
 
 
 def run(linter: Linter, paths: Iterable[str], jobs: int = 0) -> Report:

@@ -15,14 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .strict import CatalogError, boolean, build, fail, one_of, string, table_of
+from ..profiles.strict import CatalogError, boolean, build, fail, one_of, string, table_of
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # pftlint/
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 _FENCE = re.compile(r"^```jsonl([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 _SECTION = re.compile(r"^## (.+)$", re.M)

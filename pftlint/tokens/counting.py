@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 # The rank files and their loader; the hashes, the error and the raw readers are re-exported for callers.
-from ._tokenizers import CL100K, ENCODINGS, O200K, load_ranks
-from ._tokenizers import EXPECTED_SHA256, TokenizerError, parse_ranks, rank_file_bytes  # noqa: F401
+from .._tokenizers import CL100K, ENCODINGS, O200K, load_ranks
+from .._tokenizers import EXPECTED_SHA256, TokenizerError, parse_ranks, rank_file_bytes  # noqa: F401
 
 if TYPE_CHECKING:  # imported by get_encoding: a run that counts no token never loads tiktoken
     import tiktoken

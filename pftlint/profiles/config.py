@@ -6,7 +6,7 @@ from the command line's flags, and from the Python API's keywords. All three go 
 (exit status 2; a ``ValueError`` for the API) whose one line names the source: the file and
 key, the flag, or the keyword. Rule selectors and per-rule options are checked against the
 catalog here too, so a bad one is reported before any file is read. The data pftlint ships
-(target profiles, models table, rule documents) is checked along another path: pftlint.strict.
+(target profiles, models table, rule documents) is checked along another path: pftlint.profiles.strict.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .catalog import tomllib
-from .errors import PftlintError
+from ..engine.catalog import tomllib
+from ..errors import PftlintError
 
 METHODS = ("auto", "dpo", "supervised")
 LEVELS = ("error", "warning", "info")
@@ -59,13 +59,13 @@ def _choice(what: str, choices: Callable[[], Iterable[str]]) -> Callable[[Any, s
 
 
 def _target_names() -> list[str]:
-    from .catalog import target_names
+    from ..engine.catalog import target_names
 
     return target_names()
 
 
 def _format_names() -> tuple[str, ...]:
-    from .reporters import format_names
+    from ..reporters import format_names
 
     return format_names()
 
@@ -107,7 +107,7 @@ def _model(value: Any, where: str) -> str | None:
 
 def _selectors(value: Any, where: str) -> list[str] | None:
     """A list of rule selectors (any iterable of strings from the API), each matching some rule."""
-    from .selection import SelectionError, check_selectors
+    from ..engine.selection import SelectionError, check_selectors
 
     if value is None:
         return None
@@ -130,8 +130,8 @@ def _more_selectors(value: Any, where: str) -> list[str]:
 
 def _per_rule(value: Any, where: str) -> dict[str, dict[str, Any]]:
     """``{rule name: {"severity": level, option: value}}``: known rules, levels and options of the right type."""
-    from .registry import all_rules
-    from .selection import SelectionError, rule_options
+    from ..engine.registry import all_rules
+    from ..engine.selection import SelectionError, rule_options
 
     if value is None:
         return {}

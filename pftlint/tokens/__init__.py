@@ -1,0 +1,1 @@
+"""Token counting: counting (chat token counts). The shipped rank files are in pftlint/_tokenizers."""

@@ -1,0 +1,1 @@
+"""Small utilities: printable (text made safe to print), atomic (safe writes), progress (progress bars)."""
