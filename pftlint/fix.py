@@ -122,8 +122,9 @@ class Outcome:
                 "json-array": f"JSON {'document' if self.wrapped else 'array'} -> {_plural(self.records, 'record')}, "
                               "one per line",
                 "multiline-record": f"{_plural(count, 'pretty-printed record')} put on one line{' each' if count > 1 else ''}",
-                "literal-newline-separator": f"{_plural(count, 'record')} glued by a literal \\n split onto "
-                                             "their own lines",
+                "literal-newline-separator": f"literal \\n replaced by a line break ({_plural(count, 'record')} "
+                                             f"now on {'its' if count == 1 else 'their'} own line"
+                                             f"{'' if count == 1 else 's'})",
                 "blank-line": f"{_plural(count, 'blank line')} deleted",
                 "trailing-blank-lines": f"{_plural(count, 'trailing blank line')} deleted",
                 "utf8-bom": "byte-order mark removed",
