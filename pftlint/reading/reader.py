@@ -41,7 +41,7 @@ from typing import BinaryIO, Iterator, Union
 
 from ..model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .locate import column_of
-from .textcheck import TextProblem, text_problems
+from .textcheck import TextProblem, keys_surely_unique, text_problems
 
 BOM = b"\xef\xbb\xbf"
 _DECODER = json.JSONDecoder()
@@ -117,20 +117,6 @@ def _record(value: dict, line: int, column: int, text: str, offset: int) -> list
     if problems is None:
         return [unit]
     return [unit, *(_placed(problem, unit) for problem in problems)]
-
-
-def _keys_surely_unique_typed(parts: dict[str, bytes], text: str) -> bool:
-    """No key of ``text`` was dropped while decoding it into a struct (``parts``: its re-encoded values).
-
-    Every string of the text is written between two quotes, and a quote inside a string as
-    ``\\"`` or ``\\u0022``; re-encoded, the value writes each of its strings between two quotes
-    and each quote inside as ``\\"``. Without ``\\u0022`` the two counts are equal exactly when
-    the value kept every string; a repeated key drops one (and its value), so the counts differ.
-    The top-level keys are not in ``parts``: two quotes each.
-    """
-    written = text.count('"')
-    return written == 2 * len(parts) + sum([part.count(b'"') for part in parts.values()]) \
-        and "\\u0022" not in text
 
 
 def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
@@ -323,9 +309,9 @@ class Reader:
             return None
         # msgspec rejects unpaired surrogates, but keeps the last of repeated keys silently: the
         # precise path takes the line unless its quotes are exactly those of the decoded value
-        # (see keys_surely_unique_typed).
+        # (textcheck.keys_surely_unique; the top-level keys are not in ``parts``: two quotes each).
         parts = encoded_parts(value)
-        if not _keys_surely_unique_typed(parts, text):
+        if not keys_surely_unique(text, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
             return None
         self.stats.records += 1
         return [RecordUnit(value, line_no, 1, text, offset, parts)]

@@ -6,13 +6,12 @@ into a Python string that cannot be encoded as UTF-8. The reader calls
 a C-level pass over the text and is sure never to miss a case; the precise Python
 work runs only when the guard fires.
 
-- Repeated keys. Every JSON string (a key or a value) is written between two
-  quotes, and any other quote in the text is an escaped one (``\\"``). So the
-  text holds at least twice as many quotes as strings were written, and when it
-  holds exactly twice as many as the decoded value has (keys plus string values)
-  no string was dropped, hence no key repeats. Escaped quotes can be taken off
-  the count, provided the text has no ``\\\\"`` (an escaped backslash that ends a
-  string). A repeat drops a key and its value, so it always breaks the equality.
+- Repeated keys (:func:`keys_surely_unique`, also the typed path's guard). Every JSON
+  string (a key or a value) is written between two quotes, and a quote inside a string
+  as ``\\"`` (or ``\\u0022``). The decoded value re-encoded as JSON writes the same
+  quotes for every string it kept, so without ``\\u0022`` in the text the two quote
+  counts are equal exactly when no string was dropped; a repeated key drops a key
+  and its value, so it always breaks the equality.
 - Unpaired surrogates. A surrogate can only come from a ``\\uD800``-``\\uDFFF``
   escape (raw surrogates are not UTF-8, so the reader never gets one), hence a
   regular expression for such an escape on the text; the decoded strings then
@@ -26,11 +25,12 @@ import json
 import re
 from typing import NamedTuple
 
+import msgspec
+
 from .locate import column_of
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
-_ESCAPED_BACKSLASH_QUOTE = re.compile(r'\\\\"')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTAINERS = (dict, list)
@@ -47,7 +47,7 @@ def text_problems(value: dict, text: str) -> list[TextProblem] | None:
     """The repeated keys and unpaired surrogates of one record (None when there are none)."""
     found = None
     try:
-        if not _keys_surely_unique(value, text):
+        if not keys_surely_unique(text, _encoded_quotes(value)):
             found = _repeated_keys(text)
         if _SURROGATE_ESCAPE.search(text) is not None:
             surrogates = _unpaired_surrogates(value, text)
@@ -60,34 +60,17 @@ def text_problems(value: dict, text: str) -> list[TextProblem] | None:
 
 # -- repeated keys -------------------------------------------------------------
 
-def _decoded_strings(value: dict) -> int:
-    """How many strings the decoded value holds: keys and string values, at any depth."""
-    count = 0
-    stack = [value]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node = pop()
-        if type(node) is dict:
-            count += len(node)
-            node = node.values()
-        for item in node:
-            kind = type(item)
-            if kind is str:
-                count += 1
-            elif kind is dict or kind is list:
-                push(item)
-    return count
+def keys_surely_unique(text: str, encoded_quotes: int) -> bool:
+    """No key of ``text`` was dropped when it was decoded: ``encoded_quotes`` counts the quotes
+    of the decoded value written back as JSON (a C-level count on each side)."""
+    return text.count('"') == encoded_quotes and "\\u0022" not in text
 
 
-def _keys_surely_unique(value: dict, text: str) -> bool:
-    written = text.count('"')  # one character: a C-level count as fast as a copy
-    decoded = 2 * _decoded_strings(value)
-    if written == decoded:
-        return True
-    escaped = text.count('\\"')  # only on texts with escaped quotes or repeated keys
-    if not escaped or _ESCAPED_BACKSLASH_QUOTE.search(text) is not None:
-        return False
-    return written - escaped == decoded
+def _encoded_quotes(value: dict) -> int:
+    try:
+        return msgspec.json.encode(value).count(b'"')
+    except (TypeError, ValueError, OverflowError):  # an unpaired surrogate (UnicodeEncodeError)...: look
+        return -1
 
 
 def _repeated_keys(text: str) -> list[TextProblem]:
