@@ -10,8 +10,12 @@ interpreter's site-packages, so the test needs the registry (reachable here and 
 CI). Its PRE_COMMIT_HOME is a fresh folder per test session: the first commit pays
 for the install (about a minute), the second reuses it.
 
-The other snippets are run as written: the GitHub Actions job's ``run:`` commands
-(all but ``pip install pftlint``) with GITHUB_ACTIONS=true, and the generic CI line.
+The local hook (the README's first snippet, for before a release) runs for real without the
+registry: ``language: system`` uses the installed console script.
+
+The other snippets are run as written: the GitHub Actions job's ``run:`` commands with
+GITHUB_ACTIONS=true (its ``pip install`` from the repository URL is installed from this checkout's
+commit instead: the same requirement, another address), and the generic CI line.
 """
 
 from __future__ import annotations
@@ -47,8 +51,14 @@ def readme_blocks(heading: str, lang: str) -> list[str]:
     return [textwrap.dedent(m.group(3)) for m in _FENCE.finditer(part) if m.group(2) == lang]
 
 
+def local_snippet() -> dict:
+    """The README's hook for before a release: ``repo: local`` with the installed console script."""
+    return yaml.safe_load(readme_blocks("pre-commit", "yaml")[0])
+
+
 def precommit_snippet() -> dict:
-    config = yaml.safe_load(readme_blocks("pre-commit", "yaml")[0])
+    """The README's hook for after a release: pre-commit installs pftlint from the repository's tag."""
+    config = yaml.safe_load(readme_blocks("pre-commit", "yaml")[1])
     (repo,) = config["repos"]
     assert repo["rev"] == f"v{__version__}", "the README's rev should name the current release"
     return config
@@ -101,7 +111,7 @@ def test_files_pattern_and_the_readme_override_for_json():
 
     assert "jsonl" not in tags_from_filename("train.jsonl")  # why the hook matches on `files:`
     default = hooks()["pftlint"]["files"]
-    override = yaml.safe_load(readme_blocks("pre-commit", "yaml")[1])["hooks"][0]["files"]
+    override = yaml.safe_load(readme_blocks("pre-commit", "yaml")[2])["hooks"][0]["files"]
     for name, by_default, with_override in [("data/train.jsonl", True, True), ("train.json", False, True),
                                             ("a.jsonl.gz", False, False), ("notes.txt", False, False),
                                             ("jsonl/readme.md", False, False)]:
@@ -149,6 +159,17 @@ def test_fix_hook_repairs_then_passes(tmp_path):
     assert again.returncode == 0, again.stdout + again.stderr
 
 
+def test_local_hook_is_the_manifest_hook():
+    """The README's local hook does what the published hook does, with the installed pftlint."""
+    (repo,) = local_snippet()["repos"]
+    assert repo["repo"] == "local"
+    (hook,) = repo["hooks"]
+    published = hooks()["pftlint"]
+    assert hook["language"] == "system"  # the console script on PATH: nothing to install
+    assert {k: hook[k] for k in ("id", "entry", "files", "require_serial")} == \
+        {k: published[k] for k in ("id", "entry", "files", "require_serial")}
+
+
 # -- pre-commit for real ----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -158,6 +179,38 @@ def pre_commit_home(tmp_path_factory) -> Path:
 
 def git(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=900)
+
+
+def new_project(tmp_path: Path, config: dict, env: dict) -> Path:
+    """A git repository with ``config`` as its .pre-commit-config.yaml and the git hook installed."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for args in (("init", "-q"), ("config", "user.email", "ci@example.com"), ("config", "user.name", "CI"),
+                 ("config", "commit.gpgsign", "false")):
+        assert git(*args, cwd=project, env=env).returncode == 0
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], capture_output=True, text=True,
+                             cwd=project, env=env, timeout=300)
+    assert install.returncode == 0, install.stdout + install.stderr
+    return project
+
+
+def test_local_hook_blocks_the_broken_file_and_passes_the_fixed_one(tmp_path, pre_commit_home):
+    """The README's snippet for today, through pre-commit and git, offline."""
+    env = {**cli_env(), "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    project = new_project(tmp_path, local_snippet(), env)
+    (project / "data").mkdir()
+    (project / "data" / "train.jsonl").write_text(broken_dataset(), encoding="utf-8")
+    git("add", ".pre-commit-config.yaml", "data/train.jsonl", cwd=project, env=env)
+    broken = git("commit", "-m", "add the training data", cwd=project, env=env)
+    output = broken.stdout + broken.stderr
+    assert broken.returncode != 0 and re.search(r"^pftlint\.+Failed$", output, re.M), output
+    assert re.search(r"^data/train\.jsonl:3:\d+: PFT301 \[error\]", output, re.M), output
+    (project / "data" / "train.jsonl").write_text(CLEAN, encoding="utf-8")
+    git("add", "data/train.jsonl", cwd=project, env=env)
+    fixed = git("commit", "-m", "add the training data", cwd=project, env=env)
+    assert fixed.returncode == 0 and re.search(r"^pftlint\.+Passed$", fixed.stdout + fixed.stderr, re.M), \
+        fixed.stdout + fixed.stderr
 
 
 @pytest.mark.network
@@ -242,7 +295,7 @@ def test_github_actions_job_runs_and_uploads_what_it_wrote(project):
     assert job["permissions"]["security-events"] == "write"
     steps = job["steps"]
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[0] == "pip install pftlint"  # the test environment has it already
+    assert runs[0] == 'pip install "pftlint @ git+https://github.com/pftlint/pftlint"'  # see the next test
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
     assert upload["if"] == "always()"  # uploaded when the check step fails the job
     env = cli_env(GITHUB_ACTIONS="true")
@@ -277,3 +330,28 @@ def test_generic_ci_line_gates_and_writes_the_report(project):
     assert (quiet.returncode, quiet.stdout) == (1, "")
     (project / "data" / "train.jsonl").write_text(CLEAN, encoding="utf-8")
     assert bash(line, project, env).returncode == 0
+
+
+def test_github_actions_install_line_installs_pftlint_from_a_repository_url(tmp_path):
+    """The job's `pip install "pftlint @ git+URL"`, with this checkout's commit as the URL (offline:
+    no dependencies, no build isolation); the installed package then checks a file on its own."""
+    (job,) = yaml.safe_load(readme_blocks("GitHub Actions", "yaml")[0])["jobs"].values()
+    install = next(s["run"] for s in job["steps"] if "run" in s)
+    (requirement,) = shlex.split(install)[2:]
+    name, url = requirement.split(" @ ")
+    assert name == "pftlint" and url == "git+" + precommit_snippet()["repos"][0]["repo"]
+    head = git("rev-parse", "HEAD", cwd=REPO)
+    if head.returncode != 0:
+        pytest.skip("this checkout is not a git repository")
+    target = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                           "--no-index", "--target", str(target), f"git+file://{REPO}@{head.stdout.strip()}"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    env = {**cli_env(), "PYTHONPATH": str(target)}
+    (tmp_path / "train.jsonl").write_text(broken_dataset(), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", "import pftlint, sys; print(pftlint.__file__); "
+                          "from pftlint.cli import main; sys.exit(main(['check', 'train.jsonl']))"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert run.stdout.startswith(str(target)), run.stdout + run.stderr  # the installed copy, not this checkout
+    assert run.returncode == 1 and "PFT301 [error]" in run.stdout, run.stdout + run.stderr

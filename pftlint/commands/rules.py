@@ -79,5 +79,26 @@ def run_one(args) -> int:
 
     color = use_color(sys.stdout, getattr(args, "no_color", False))
     console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
-    console.print(Markdown(rule.doc.text))
+    console.print(Markdown(rule.doc.text + options_section(rule)))
     return 0
+
+
+def options_section(rule) -> str:
+    """The rule's options as a Markdown section (defaults and help from its front matter), or ''."""
+    if not rule.doc.options:
+        return ""
+    lines = ["", "", "## Options", ""]
+    for key, option in rule.doc.options.items():
+        lines.append(f"- `{key}` (default `{_toml_value(option['default'])}`): {option['help']}")
+    lines += ["", "Set them in `pyproject.toml`, shown here with their defaults (in `pftlint.toml` the table is "
+              f"`[rules.{rule.name}]`):",
+              "", "```toml", f"[tool.pftlint.rules.{rule.name}]"]
+    lines += [f"{key} = {_toml_value(option['default'])}" for key, option in rule.doc.options.items()]
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)  # numbers and strings read the same in TOML
