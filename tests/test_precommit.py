@@ -223,16 +223,8 @@ def test_pre_commit_blocks_the_broken_file_and_passes_the_fixed_one(tmp_path, pr
     config = precommit_snippet()
     config["repos"][0].update(repo=str(REPO), rev=head.stdout.strip())  # only where and which commit
 
-    project = tmp_path / "project"
-    project.mkdir()
     env = {**cli_env(), "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
-    for args in (("init", "-q"), ("config", "user.email", "ci@example.com"), ("config", "user.name", "CI"),
-                 ("config", "commit.gpgsign", "false")):
-        assert git(*args, cwd=project, env=env).returncode == 0
-    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], capture_output=True, text=True,
-                             cwd=project, env=env, timeout=300)
-    assert install.returncode == 0, install.stdout + install.stderr
+    project = new_project(tmp_path, config, env)
 
     (project / "data").mkdir()
     (project / "data" / "train.jsonl").write_text(broken_dataset(), encoding="utf-8")
