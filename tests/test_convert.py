@@ -121,12 +121,20 @@ def test_seed_article_conversion_record_by_record(tmp_path, container):
     assert lint_findings(tmp_path / "out.jsonl", allowed=set()) == []  # 12 records: not even too-few-examples
 
 
-def test_seed_article_columns_are_guessed_in_the_hint(tmp_path):
-    status, records, skips, err = run(tmp_path, seed_dataset(3))
+def test_seed_article_columns_are_the_argilla_ultrafeedback_layout(tmp_path):
+    rows = seed_dataset(3)
+    status, records, skips, err = run(tmp_path, rows)
+    assert (status, skips) == (0, {}) and records == expected_seed(rows)
+    assert "UltraFeedback, argilla" in err
+
+
+def test_unknown_flat_columns_are_guessed_in_the_hint(tmp_path):
+    rows = [{"my_question": r["instruction"], "good_answer": r["chosen_response"],
+             "bad_answer": r["rejected_response"]} for r in seed_dataset(3)]
+    status, records, skips, err = run(tmp_path, rows)
     assert status == 1 and records is None  # nothing written: OUT is not created
     assert set(skips) == {1, 2, 3} and all("not a format pftlint knows" in s for s in skips.values())
-    assert ("--prompt-field instruction --chosen-field chosen_response --rejected-field rejected_response"
-            in err)
+    assert "--prompt-field my_question --chosen-field good_answer --rejected-field bad_answer" in err
 
 
 def test_system_column(tmp_path):
@@ -366,7 +374,7 @@ def test_hh_shapes(tmp_path, chosen, rejected, prompt, a, b):
     ({"text": "hello"}, (), "not a format pftlint knows"),
     ({"instruction": "Q", "out": "A", "rejected_response": "B"}, SEED_FLAGS, "no 'chosen_response' field"),
     ({"input": {"messages": [user("Q")], "tools": [{"type": "function"}]}, "preferred_output": [bot("A")],
-      "non_preferred_output": [bot("B")]}, (), "defines tools"),
+      "non_preferred_output": [bot("B")]}, (), 'the tool has no "function"'),
 ])
 def test_skips_are_reported_with_their_line(tmp_path, record, flags, words):
     good = ({"instruction": "Q", "chosen_response": "A", "rejected_response": "B"} if flags == SEED_FLAGS
