@@ -396,3 +396,22 @@ def test_pairs_near_the_edges_are_written_clean_or_skipped(records, layout):
     assert all(skip.reason and skip.detail for skip in skips.values())
     if written:
         assert_lints_clean(written, layout)
+
+
+def test_a_text_prompt_with_reply_lists_is_trl_not_h4():
+    record = {"prompt": "Q", "chosen": [bot("Good.")], "rejected": [bot("Bad.")]}
+    assert detect.detect(record) == "trl"
+    written, skips, _ = convert_bytes(jsonl([record]), "openai")
+    assert skips == {} and written == [openai([user("Q")], "Good.", "Bad.")]
+
+
+def test_from_openai_is_from_dpo():
+    for source in ("openai", "dpo"):
+        written, skips, stats = convert_bytes(jsonl([TOOLED]), "trl", source=source)
+        assert skips == {} and written == [CLEAN["trl"][1]] and stats.formats == {source: 1}
+
+
+def test_skip_messages_show_long_values_cut():
+    record = {**VERTEX_RECORD, "completions": [{"score": "x" * 500, "completion": {}}] * 2}
+    _, skips, _ = convert_bytes(jsonl([record]), "openai")
+    assert skips[1].reason == PREFERENCE and len(skips[1].detail) < 250 and "..." in skips[1].detail

@@ -41,7 +41,7 @@ def add_parser(sub) -> None:
                         "records; supervised: chat records of the prompt and the chosen reply")
     p.add_argument("--from", dest="source", choices=conv.SOURCES, default=None,
                    help="the source format (default: detected record by record; columns when a --*-field "
-                        "option is given)")
+                        "option is given); dpo and openai both name OpenAI preference records")
     p.add_argument("--input-format", choices=conv.readers.FORMATS, default=None,
                    help="how IN is written (default: from its extension, else from its first byte)")
     fields = p.add_argument_group("column mapping (flat records)")

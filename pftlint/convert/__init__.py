@@ -26,11 +26,12 @@ __all__ = ["DPO", "OPENAI", "SUPERVISED", "SOURCES", "TARGETS", "Fields", "Input
 COLUMNS = "columns"
 # --from names: the formats module's names, convert's own (detect.FORMATS), and columns (a mapping,
 # not a detectable format).
-SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO,
+SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO, OPENAI,
            formats.SUPERVISED, *detect.FORMATS)
 # --to names: the layouts, and dpo (a synonym of openai).
 TARGETS = (*layouts.NAMES, DPO)
-DESCRIPTIONS = {**formats.DESCRIPTIONS, **detect.DESCRIPTIONS, COLUMNS: "flat columns"}
+DESCRIPTIONS = {**formats.DESCRIPTIONS, **detect.DESCRIPTIONS, COLUMNS: "flat columns",
+                OPENAI: formats.DESCRIPTIONS[formats.DPO]}
 
 
 class Options(NamedTuple):
@@ -74,6 +75,7 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
         formats.SHAREGPT_RANKING: sharegpt.pair,  # detected apart, converted by one reader
         formats.PROMPT_COMPLETION: columns.prompt_completion,
         formats.DPO: openai.dpo,
+        OPENAI: openai.dpo,  # --from openai: the name --to uses
         formats.SUPERVISED: openai.supervised,
         detect.VERTEX: vertex.pair,
         detect.NOVA: nova.pair,

@@ -59,6 +59,15 @@ class Pair(NamedTuple):
     tools: list | None = None  # the function definitions the conversation may call (none is None)
 
 
+def shown(value, limit: int = 80) -> str:
+    """A value from the record for a message: its JSON text, cut to ``limit`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def text_of(content) -> str:
     """The text of a normalised content (a string or a list of text parts)."""
     return content if isinstance(content, str) else "".join(part["text"] for part in content)
@@ -186,20 +195,20 @@ def check(pair: Pair, need_rejected: bool = True) -> Pair:
     return pair
 
 
-def tools(value, where: str) -> list | None:
-    """Tool definitions (a list, or TRL's JSON text of one), checked by the linter's own rule; None: none."""
+def tools(value, path: str) -> list | None:
+    """Tool definitions at ``path`` (a list, or TRL's JSON text of one), checked by the linter's own rule;
+    None: there are none."""
     if value is None or value == [] or value == "":
         return None
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except (ValueError, RecursionError):
-            raise Skip(TOOLS, f"{where} is text that is not JSON: give the tool definitions as a list") from None
+            raise Skip(TOOLS, f"'{path}' is text that is not JSON: give the tool definitions as a list") from None
     if not isinstance(value, list):
-        raise Skip(WRONG_TYPE, f"{where} is a {type(value).__name__}, not a list of tool definitions")
+        raise Skip(WRONG_TYPE, f"'{path}' is a {type(value).__name__}, not a list of tool definitions")
     # The rule reads only the view's ``tools`` (path, value): its logic stays in one place.
-    problems = invalid_tool_definition(SimpleNamespace(tools=(where, value)), {})
-    for problem in problems:
+    for problem in invalid_tool_definition(SimpleNamespace(tools=(path, value)), {}):
         raise Skip(TOOLS, f"{problem.json_path}: {problem.message}")
     return value or None
 

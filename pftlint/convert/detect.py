@@ -67,7 +67,12 @@ def detect(record: dict) -> str:
     if flat is not None:
         return flat
     fmt = formats.detect(record)
-    if fmt == formats.TRL and isinstance(record.get("prompt"), str) and isinstance(record.get("chosen"), list) \
+    if fmt == formats.TRL and isinstance(record.get("prompt"), str) and _repeats_user(record.get("chosen")) \
             and isinstance(record.get("rejected"), list):
         return ULTRAFEEDBACK_H4
     return fmt
+
+
+def _repeats_user(chosen) -> bool:
+    """A reply list that starts with the user's turn (H4's), not with the reply (TRL's mixed record)."""
+    return type(chosen) is list and bool(chosen) and type(chosen[0]) is dict and chosen[0].get("role") == "user"

@@ -8,7 +8,7 @@ labelled ``non-preferred`` rejected. Images, video, documents and tool use are S
 
 from __future__ import annotations
 
-from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content)
+from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content, shown)
 
 _ROLES = ("user", "assistant")
 _LABELS = {"preferred": 1, "non-preferred": 0}
@@ -41,7 +41,7 @@ def pair(record: dict, need_rejected: bool = True) -> Pair:
     labels = [c.get("preferenceLabel") if isinstance(c, dict) else None for c in candidates]
     if sorted(labels, key=str) != ["non-preferred", "preferred"]:
         raise Skip(PREFERENCE, "'candidates' must be exactly two, one labelled 'preferred' and one "
-                               f"'non-preferred'; found {labels}")
+                               f"'non-preferred'; found {len(labels)}, labelled {shown(labels)}")
     replies = {_LABELS[c["preferenceLabel"]]: {"role": "assistant", "content": parts_content(
         c.get("content"), f"candidate {i + 1}")} for i, c in enumerate(candidates)}
     return Pair(prompt, replies[1], replies[0] if need_rejected else None)

@@ -27,7 +27,7 @@ def dpo(record: dict, need_rejected: bool = True) -> Pair:
         if value.get("functions"):
             raise Skip(TOOLS, "the input defines functions (the legacy name of tools): write them as "
                               "'tools' to convert the record")
-        defined = tools(value.get("tools"), "'input.tools'")
+        defined = tools(value.get("tools"), "input.tools")
         value = value.get("messages")
     if value is None:
         raise Skip(MISSING_FIELD, "no 'input' messages")
@@ -45,7 +45,7 @@ def supervised(record: dict, need_rejected: bool = True) -> Pair:
     if record.get("functions"):
         raise Skip(TOOLS, "the record defines functions (the legacy name of tools): write them as "
                           "'tools' to convert the record")
-    defined = tools(record.get("tools"), "'tools'")
+    defined = tools(record.get("tools"), "tools")
     messages = conversation(record.get("messages"), "'messages'")
     if not messages:
         raise Skip(MISSING_FIELD, "'messages' is empty")

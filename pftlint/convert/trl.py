@@ -53,7 +53,7 @@ def pair(record: dict, prompt_key: str = "prompt", chosen_key: str = "chosen", r
     if system_key is not None:
         result = result._replace(prompt=with_system(result.prompt, record.get(system_key), system_key))
     if trl_columns and "tools" in record:
-        result = result._replace(tools=tools(record["tools"], "'tools'"))
+        result = result._replace(tools=tools(record["tools"], "tools"))
     return result
 
 

@@ -9,7 +9,7 @@ reply is preferred, or says what a chat message cannot.
 
 from __future__ import annotations
 
-from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content)
+from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content, shown)
 
 _ROLES = {"user": "user", "model": "assistant"}
 
@@ -55,7 +55,8 @@ def pair(record: dict, need_rejected: bool = True) -> Pair:
     scores = [_score(c.get("score")) if isinstance(c, dict) else None for c in completions]
     if len(completions) != 2 or sorted(s for s in scores if s is not None) != [0, 1]:
         raise Skip(PREFERENCE, "'completions' must be exactly two, one scored 1 (preferred) and one scored 0; "
-                               f"found scores {[c.get('score') if isinstance(c, dict) else c for c in completions]}")
+                               f"found {len(completions)}, scores "
+                               f"{shown([c.get('score') if isinstance(c, dict) else None for c in completions])}")
     replies = {}
     for i, (completion, score) in enumerate(zip(completions, scores)):
         replies[score] = _turn(completion.get("completion"), f"completion {i + 1}", default_role="model")
