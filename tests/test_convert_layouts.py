@@ -415,3 +415,17 @@ def test_skip_messages_show_long_values_cut():
     record = {**VERTEX_RECORD, "completions": [{"score": "x" * 500, "completion": {}}] * 2}
     _, skips, _ = convert_bytes(jsonl([record]), "openai")
     assert skips[1].reason == PREFERENCE and len(skips[1].detail) < 250 and "..." in skips[1].detail
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    (openai([user("Q"), bot("Partial answer")], "A", "B"), TURN_ORDER),            # the prompt ends with the model
+    (openai([user("Q"), {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}, user("Q2")], "A", "B"), TOOLS),
+    (openai([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x/y.png"}}]}], "A", "B"),
+     "non-text content"),
+])
+@pytest.mark.parametrize("layout", ["vertex", "nova"])
+def test_what_vertex_and_nova_cannot_say_is_a_skip(record, reason, layout):
+    written, skips, stats = convert_bytes(jsonl([record, SOURCE]), layout)
+    assert len(written) == 1 and list(skips) == [1] and skips[1].reason == reason
+    assert_lints_clean(written, layout)
