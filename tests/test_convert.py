@@ -121,12 +121,20 @@ def test_seed_article_conversion_record_by_record(tmp_path, container):
     assert lint_findings(tmp_path / "out.jsonl", allowed=set()) == []  # 12 records: not even too-few-examples
 
 
-def test_seed_article_columns_are_guessed_in_the_hint(tmp_path):
-    status, records, skips, err = run(tmp_path, seed_dataset(3))
+def test_seed_article_columns_are_the_argilla_ultrafeedback_layout(tmp_path):
+    rows = seed_dataset(3)
+    status, records, skips, err = run(tmp_path, rows)
+    assert (status, skips) == (0, {}) and records == expected_seed(rows)
+    assert "UltraFeedback, argilla" in err
+
+
+def test_unknown_flat_columns_are_guessed_in_the_hint(tmp_path):
+    rows = [{"my_question": r["instruction"], "good_answer": r["chosen_response"],
+             "bad_answer": r["rejected_response"]} for r in seed_dataset(3)]
+    status, records, skips, err = run(tmp_path, rows)
     assert status == 1 and records is None  # nothing written: OUT is not created
     assert set(skips) == {1, 2, 3} and all("not a format pftlint knows" in s for s in skips.values())
-    assert ("--prompt-field instruction --chosen-field chosen_response --rejected-field rejected_response"
-            in err)
+    assert "--prompt-field my_question --chosen-field good_answer --rejected-field bad_answer" in err
 
 
 def test_system_column(tmp_path):
@@ -366,7 +374,7 @@ def test_hh_shapes(tmp_path, chosen, rejected, prompt, a, b):
     ({"text": "hello"}, (), "not a format pftlint knows"),
     ({"instruction": "Q", "out": "A", "rejected_response": "B"}, SEED_FLAGS, "no 'chosen_response' field"),
     ({"input": {"messages": [user("Q")], "tools": [{"type": "function"}]}, "preferred_output": [bot("A")],
-      "non_preferred_output": [bot("B")]}, (), "defines tools"),
+      "non_preferred_output": [bot("B")]}, (), 'the tool has no "function"'),
 ])
 def test_skips_are_reported_with_their_line(tmp_path, record, flags, words):
     good = ({"instruction": "Q", "chosen_response": "A", "rejected_response": "B"} if flags == SEED_FLAGS
@@ -494,6 +502,14 @@ _message = st.one_of(st.fixed_dictionaries({"role": _role, "content": st.one_of(
 _value = st.one_of(_text, st.lists(_message, max_size=4), _message, st.none())
 _hh = st.lists(st.tuples(st.sampled_from(["Human", "Assistant"]), _text), max_size=4).map(
     lambda turns: "".join(f"\n\n{r}: {t}" for r, t in turns))
+_part = st.one_of(st.fixed_dictionaries({"text": st.one_of(_text, st.integers())}),
+                  st.just({"inlineData": {"data": "AA"}}), st.just({"image": {"format": "png"}}), _text)
+_parts = st.one_of(st.lists(_part, max_size=3), _text, st.none())
+_completion = st.fixed_dictionaries({"score": st.sampled_from([0, 1, 1.0, 2, "1", True, None]),
+                                     "completion": st.fixed_dictionaries({"role": _role, "parts": _parts})})
+_candidates = st.fixed_dictionaries({"role": _role, "candidates": st.lists(st.fixed_dictionaries(
+    {"content": _parts, "preferenceLabel": st.sampled_from(["preferred", "non-preferred", "good", None])}),
+    max_size=3)})
 _record = st.one_of(
     st.fixed_dictionaries({"prompt": _value, "chosen": _value, "rejected": _value}),
     st.fixed_dictionaries({"chosen": _value, "rejected": _value}),
@@ -504,11 +520,23 @@ _record = st.one_of(
     st.fixed_dictionaries({"conversations": st.lists(st.fixed_dictionaries({"from": _role, "value": _text}),
                                                      max_size=4)},
                           optional={"system": st.one_of(_text, st.none()), "chosen": _value, "rejected": _value}),
+    # the sources only convert reads: Vertex, Nova, argilla, H4, alpaca ranking, axolotl
+    st.fixed_dictionaries({"contents": st.lists(st.fixed_dictionaries({"role": _role, "parts": _parts}), max_size=3),
+                           "completions": st.lists(_completion, max_size=3)},
+                          optional={"system_instruction": st.one_of(st.fixed_dictionaries({"parts": _parts}),
+                                                                    _text, st.none())}),
+    st.fixed_dictionaries({"messages": st.tuples(st.lists(st.fixed_dictionaries({"role": _role, "content": _parts}),
+                                                          max_size=3), _candidates).map(lambda t: [*t[0], t[1]])},
+                          optional={"system": _parts, "schemaVersion": st.just("bedrock-conversation-2024")}),
+    st.dictionaries(st.sampled_from(["instruction", "input", "question", "prompt", "chosen", "chosen_response",
+                                     "rejected", "rejected_response", "system", "history"]),
+                    st.one_of(_value, st.lists(st.lists(_text, max_size=3), max_size=2)), min_size=2),
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=st.lists(_record, min_size=1, max_size=6), to=st.sampled_from(["dpo", "supervised"]))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(_record, min_size=1, max_size=6),
+       to=st.sampled_from(["dpo", "openai", "supervised", "trl", "vertex", "nova"]))
 def test_any_input_converts_to_clean_records_or_reported_skips(records, to):
     data = b"".join(json.dumps(r).encode() + b"\n" for r in records)
     stats = Stats()
@@ -520,8 +548,14 @@ def test_any_input_converts_to_clean_records_or_reported_skips(records, to):
         else:
             assert result.reason and result.detail
     assert stats.read == len(records) == stats.written + stats.skipped_total == len(out) + stats.skipped_total
+    if out and to in ("trl", "vertex", "nova"):
+        # read back: every record of the layout converts, and as OpenAI records it lints clean
+        back = list(convert(units(io.BytesIO(b"".join(out)), "out.jsonl"), Options(source=to), Stats()))
+        assert all(isinstance(result, bytes) for _, result in back), back
+        out, to = [result for _, result in back], "dpo"
     if out:
-        result = lint_bytes(b"".join(out), "out.jsonl", method=to, ignore=sorted(DATASET_RULES | SOURCE_TEXT_RULES))
+        result = lint_bytes(b"".join(out), "out.jsonl", method="dpo" if to == "openai" else to,
+                            ignore=sorted(DATASET_RULES | SOURCE_TEXT_RULES))
         assert [(f.rule, f.message) for f in result.findings] == []
 
 

@@ -1,4 +1,4 @@
-"""``pftlint convert IN -o OUT``: write OpenAI preference (or supervised chat) JSONL from other formats.
+"""``pftlint convert IN -o OUT --to LAYOUT``: rewrite preference records in another trainer's or provider's layout.
 
 Exit status: 0 every record converted, 1 some records skipped (each reported on stderr with
 its line; the others are written), 2 usage or I/O error (OUT untouched).
@@ -20,24 +20,28 @@ from ..util.printable import printable, printable_path
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "convert", help="convert TRL, Anthropic HH, ShareGPT or flat-column records to OpenAI JSONL",
-        description="Convert preference records (TRL prompt/chosen/rejected, Anthropic HH transcripts, "
-                    "ShareGPT conversations, or any flat columns) from JSONL, a JSON array or CSV into OpenAI preference JSONL, or "
-                    "supervised chat JSONL with --to supervised. Records that cannot be converted are "
-                    "skipped and reported with their line. Exit status: 0 all converted, 1 some skipped, "
-                    "2 usage or I/O error.")
+        "convert", help="convert preference records between OpenAI, TRL, Vertex AI, Amazon Nova and other layouts",
+        description="Convert preference records from any recognised format (OpenAI, TRL prompt/chosen/rejected, "
+                    "Vertex AI Gemini, Amazon Nova DPO, Anthropic HH transcripts, ShareGPT and LLaMA-Factory, "
+                    "UltraFeedback, axolotl, or any flat columns), read from JSONL, a JSON array or CSV, into "
+                    "the layout --to names: OpenAI preference JSONL (default), TRL's conversational layout, "
+                    "Vertex AI or Amazon Nova preference JSONL, or supervised chat. Records that cannot be "
+                    "converted, or that the output layout cannot hold, are skipped and reported with their "
+                    "line. Exit status: 0 all converted, 1 some skipped, 2 usage or I/O error.")
     p.add_argument("input", metavar="IN", help="the file to convert: .jsonl, .json (an array), .csv, .tsv, "
                                                "or - for stdin; UTF-8 text (a UTF-8 byte-order mark is fine; "
                                                "UTF-16, gzip, zip or Parquet is refused, exit status 2)")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="the file to write (replaced only once complete; a device such as /dev/null is written "
                         "through), or - for stdout; not IN itself")
-    p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,
-                   help="dpo: OpenAI preference records (default); supervised: chat records of the prompt "
-                        "and the chosen reply")
+    p.add_argument("--to", choices=conv.TARGETS, default=conv.OPENAI,
+                   help="openai: OpenAI preference records, also for Azure, Together and Fireworks (default; dpo "
+                        "is the same); trl: TRL's conversational layout (prompt, chosen and rejected message "
+                        "lists, tools); vertex: Vertex AI Gemini preference records; nova: Amazon Nova DPO "
+                        "records; supervised: chat records of the prompt and the chosen reply")
     p.add_argument("--from", dest="source", choices=conv.SOURCES, default=None,
                    help="the source format (default: detected record by record; columns when a --*-field "
-                        "option is given)")
+                        "option is given); dpo and openai both name OpenAI preference records")
     p.add_argument("--input-format", choices=conv.readers.FORMATS, default=None,
                    help="how IN is written (default: from its extension, else from its first byte)")
     fields = p.add_argument_group("column mapping (flat records)")
@@ -105,7 +109,7 @@ def _plural(n: int, word: str) -> str:
 def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     seen = ", ".join(f"{conv.DESCRIPTIONS.get(f, f)}: {n:,}" for f, n in stats.formats.most_common())
     say(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), err)
-    what = "supervised chat" if args.to == conv.SUPERVISED else "OpenAI preference"
+    what = conv.layouts.description(args.to)
     if stats.written:
         say(f"wrote {_plural(stats.written, 'record')} to {args.output} ({what} JSONL)", err)
     else:
@@ -119,8 +123,9 @@ def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
                 f"--rejected-field {shlex.quote(guess.rejected)}"
         if guess.system:
             flags += f" --system-field {shlex.quote(guess.system)}"
-        to = f" --to {args.to}" if args.to != conv.DPO else ""
+        to = f" --to {args.to}" if conv.layouts.canonical(args.to) != conv.OPENAI else ""
         say(f"these look like flat columns; try: pftlint convert {shlex.quote(args.input)} -o "
             f"{shlex.quote(args.output)}{flags}{to}", err)
-    if not args.output.endswith(".jsonl") and os.path.isfile(args.output) and stats.written:  # not /dev/stdout
-        say(f"note: {args.output} does not end in .jsonl; the fine-tuning API accepts .jsonl files only", err)
+    jsonl_only = conv.layouts.canonical(args.to) != conv.layouts.to_trl.NAME  # datasets reads .json too
+    if jsonl_only and not args.output.endswith(".jsonl") and os.path.isfile(args.output) and stats.written:
+        say(f"note: {args.output} does not end in .jsonl; fine-tuning services accept .jsonl files only", err)

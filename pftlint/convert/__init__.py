@@ -1,9 +1,10 @@
 """``pftlint convert``: records in the formats people have, rewritten in the format providers accept.
 
-Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> a source module per format
-(``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``) gives a ``Pair`` -> ``common.build`` checks it
-and makes the provider's record -> one JSON line. Every record is accounted for:
-``Stats.read == written + skipped``, each skip with its line and reason.
+Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> ``detect`` names each record's format ->
+a source module per format (``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``, ``vertex``,
+``nova``, ``argilla``, ``h4``, ``alpaca``, ``axolotl``) gives a ``Pair`` -> ``layouts.build`` checks
+it and writes it in the ``--to`` layout (a ``to_*`` module per layout) -> one JSON line. Every record
+is accounted for: ``Stats.read == written + skipped``, each skip with its line and reason.
 """
 
 from __future__ import annotations
@@ -13,23 +14,29 @@ from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ..model import formats
-from . import columns, hh, openai, sharegpt, trl
+from . import alpaca, argilla, axolotl, columns, detect, h4, hh, layouts, nova, openai, sharegpt, trl, vertex
 from .columns import Fields
-from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip, build
+from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip
+from .layouts import OPENAI
 from .readers import InputError, Unit, units
 
-__all__ = ["DPO", "SUPERVISED", "SOURCES", "Fields", "InputError", "Options", "Stats", "convert", "units"]
+__all__ = ["DPO", "OPENAI", "SUPERVISED", "SOURCES", "TARGETS", "Fields", "InputError", "Options", "Stats",
+           "convert", "units"]
 
 COLUMNS = "columns"
-# --from names: the formats module's names, plus columns (a mapping, not a detectable format).
-SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO,
-           formats.SUPERVISED)
-DESCRIPTIONS = {**formats.DESCRIPTIONS, COLUMNS: "flat columns"}
+# --from names: the formats module's names, convert's own (detect.FORMATS), and columns (a mapping,
+# not a detectable format).
+SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO, OPENAI,
+           formats.SUPERVISED, *detect.FORMATS)
+# --to names: the layouts, and dpo (a synonym of openai).
+TARGETS = (*layouts.NAMES, DPO)
+DESCRIPTIONS = {**formats.DESCRIPTIONS, **detect.DESCRIPTIONS, COLUMNS: "flat columns",
+                OPENAI: formats.DESCRIPTIONS[formats.DPO]}
 
 
 class Options(NamedTuple):
     source: str | None = None   # one of SOURCES; None: detected record by record
-    to: str = DPO               # dpo or supervised
+    to: str = OPENAI            # one of TARGETS
     fields: Fields | None = None  # --*-field names (columns, or TRL under other names)
 
 
@@ -61,23 +68,31 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
     if source == formats.TRL:
         keys = fields or Fields()
         return lambda record, need: trl.pair(record, keys.prompt, keys.chosen, keys.rejected, keys.system,
-                                             need_rejected=need)
+                                             need_rejected=need, trl_columns=True)
     return {
         formats.HH: lambda record, need: hh.pair(record),
         formats.SHAREGPT: sharegpt.pair,
         formats.SHAREGPT_RANKING: sharegpt.pair,  # detected apart, converted by one reader
         formats.PROMPT_COMPLETION: columns.prompt_completion,
         formats.DPO: openai.dpo,
+        OPENAI: openai.dpo,  # --from openai: the name --to uses
         formats.SUPERVISED: openai.supervised,
+        detect.VERTEX: vertex.pair,
+        detect.NOVA: nova.pair,
+        detect.ULTRAFEEDBACK_ARGILLA: argilla.pair,
+        detect.ULTRAFEEDBACK_H4: h4.pair,
+        detect.ALPACA_RANKING: alpaca.pair,
+        detect.AXOLOTL: axolotl.pair,
     }.get(source, _unknown)
 
 
-_DETECTED = {f: _handler(f, None) for f in (*formats.FOREIGN, *formats.METHODS)}
+_DETECTED = {f: _handler(f, None) for f in (*formats.FOREIGN, *formats.METHODS, *detect.FORMATS)}
 
 
 def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Iterator[tuple[int, bytes | Skip]]:
     """(source line, the output line or the Skip) for every record, in order; ``stats`` kept up to date."""
-    need = options.to == DPO
+    to = layouts.canonical(options.to)
+    need = layouts.needs_rejected(to)
     forced = _handler(options.source, options.fields) if options.source else None
     for unit in source_units:
         stats.read += 1
@@ -87,7 +102,7 @@ def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Ite
         else:
             record = unit.value
             if forced is None:
-                fmt = formats.detect(record)
+                fmt = detect.detect(record)
                 if fmt == formats.UNKNOWN and "prompt" in record and "chosen" in record:
                     fmt = formats.TRL  # a TRL record without its rejected reply: enough for --to supervised
                 handler = _DETECTED.get(fmt, _unknown)
@@ -97,7 +112,7 @@ def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Ite
             if fmt == formats.UNKNOWN and stats.unknown_keys is None:
                 stats.unknown_keys = list(record)
             try:
-                result = _line(build(handler(record, need), options.to))
+                result = _line(layouts.build(handler(record, need), to))
             except Skip as skip:
                 result = skip
         if isinstance(result, Skip):

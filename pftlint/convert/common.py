@@ -1,19 +1,23 @@
-"""What every source format shares: messages normalised, and the record built and checked.
+"""What every source format shares: messages normalised, and the pair checked.
 
 A source module turns one record into a ``Pair`` (prompt messages, chosen reply,
-rejected reply) or raises ``Skip``. ``build`` then checks everything the linter's
-record rules check about the shape (roles, turn order, empty and identical
-replies) and writes the provider's record, so every record written lints clean
-by construction; whatever cannot be made clean is a ``Skip`` with its reason.
+rejected reply, tool definitions) or raises ``Skip``. ``check`` then checks everything
+the linter's record rules check about the shape (roles, turn order, empty and identical
+replies, tool definitions), so that every record a layout module writes from a checked
+pair lints clean by construction (``layouts.build``); whatever cannot be made clean is a
+``Skip`` with its reason.
 """
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from ..rules.messages import meant_role
+from ..rules.tools import invalid_tool_definition
 
-DPO = "dpo"
+DPO = "dpo"  # the --to name of OpenAI preference records before there were other layouts
 SUPERVISED = "supervised"
 
 # Summary categories (a Skip's ``reason``); the detail says what to do.
@@ -33,6 +37,8 @@ TURN_ORDER = "turn order"
 NO_SPLIT = "prompt and replies cannot be told apart"
 NO_REJECTED = "no rejected reply"
 INVALID_TEXT = "invalid text"
+PREFERENCE = "preference not stated"  # Vertex scores, Nova labels: which reply is preferred
+NOT_IN_LAYOUT = "not expressible in the output layout"
 
 _CHAT_ROLES = ("system", "user", "assistant")
 
@@ -50,6 +56,16 @@ class Pair(NamedTuple):
     prompt: list        # messages, ending with the user turn
     chosen: dict        # one assistant message
     rejected: dict | None  # one assistant message (None: no rejected reply, e.g. prompt / completion)
+    tools: list | None = None  # the function definitions the conversation may call (none is None)
+
+
+def shown(value, limit: int = 80) -> str:
+    """A value from the record for a message: its JSON text, cut to ``limit`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def text_of(content) -> str:
@@ -161,14 +177,14 @@ def _check_prompt(prompt: list) -> None:
         raise Skip(TURN_ORDER, f"the prompt ends with {article} {previous} turn, not the user turn the replies answer")
 
 
-def build(pair: Pair, to: str) -> dict:
-    """The provider's record for a pair, or Skip: what the shape rules would report is never written."""
-    prompt, chosen, rejected = pair
+def check(pair: Pair, need_rejected: bool = True) -> Pair:
+    """The pair itself, or Skip: what the shape rules would report about it is never written."""
+    prompt, chosen, rejected, _ = pair
     _check_prompt(prompt)
     if _blank(chosen["content"]):
         raise Skip(EMPTY_REPLY, "the chosen reply is empty")
-    if to == SUPERVISED:
-        return {"messages": [*prompt, chosen]}
+    if not need_rejected:
+        return pair
     if rejected is None:
         raise Skip(NO_REJECTED, "there is no rejected reply, so the record cannot train DPO; "
                                 "convert it with --to supervised")
@@ -176,4 +192,60 @@ def build(pair: Pair, to: str) -> dict:
         raise Skip(EMPTY_REPLY, "the rejected reply is empty")
     if chosen == rejected:
         raise Skip(IDENTICAL, "chosen and rejected are the same reply: the pair teaches DPO nothing")
-    return {"input": {"messages": prompt}, "preferred_output": [chosen], "non_preferred_output": [rejected]}
+    return pair
+
+
+def tools(value, path: str) -> list | None:
+    """Tool definitions at ``path`` (a list, or TRL's JSON text of one), checked by the linter's own rule;
+    None: there are none."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            raise Skip(TOOLS, f"'{path}' is text that is not JSON: give the tool definitions as a list") from None
+    if not isinstance(value, list):
+        raise Skip(WRONG_TYPE, f"'{path}' is a {type(value).__name__}, not a list of tool definitions")
+    # The rule reads only the view's ``tools`` (path, value): its logic stays in one place.
+    for problem in invalid_tool_definition(SimpleNamespace(tools=(path, value)), {}):
+        raise Skip(TOOLS, f"{problem.json_path}: {problem.message}")
+    return value or None
+
+
+def parts_content(parts, where: str):
+    """Vertex or Nova text parts (``[{"text": ...}]``) as content: one part is a string, several a part list."""
+    if not isinstance(parts, list):
+        raise Skip(MISSING_FIELD if parts is None else WRONG_TYPE,
+                   f"{where} has no list of parts" if parts is None else
+                   f"{where} is a {type(parts).__name__}, not a list of parts")
+    texts = []
+    for part in parts:
+        if not isinstance(part, dict):
+            raise Skip(WRONG_TYPE, f"{where} holds a {type(part).__name__}, not a part object")
+        if any(k in part for k in ("functionCall", "functionResponse", "toolUse", "toolResult")):
+            raise Skip(TOOLS, f"{where} calls tools: records with tool calls are not converted")
+        if set(part) != {"text"} or not isinstance(part["text"], str):
+            raise Skip(NON_TEXT, f"{where} holds a part that is not text: records are converted with "
+                                 "text content only")
+        texts.append(part["text"])
+    if not texts:
+        raise Skip(MISSING_FIELD, f"{where} has no parts")
+    if len(texts) == 1:
+        return texts[0]
+    return [{"type": "text", "text": t} for t in texts]
+
+
+def text_parts(content) -> list:
+    """A normalised content as Vertex or Nova text parts: a string is one part, a part list one part each."""
+    if isinstance(content, str):
+        return [{"text": content}]
+    return [{"text": part["text"]} for part in content]
+
+
+def no_names(pair: Pair, layout: str) -> None:
+    """Skip a pair whose messages carry a ``name`` (a layout without one would drop it)."""
+    for msg in (*pair.prompt, pair.chosen, pair.rejected):
+        if msg is not None and "name" in msg:
+            raise Skip(NOT_IN_LAYOUT, f"a {msg['role']} message has a name ({msg['name']!r}), which "
+                                      f"{layout} records cannot hold")

@@ -9,7 +9,7 @@ A supervised chat record -> supervised chat: its last assistant turn is the repl
 
 from __future__ import annotations
 
-from .common import MISSING_FIELD, NO_REJECTED, TOOLS, Pair, Skip, conversation, reply
+from .common import MISSING_FIELD, NO_REJECTED, TOOLS, Pair, Skip, conversation, reply, tools
 
 
 def _output(record: dict, key: str, old: str):
@@ -22,10 +22,12 @@ def _output(record: dict, key: str, old: str):
 
 def dpo(record: dict, need_rejected: bool = True) -> Pair:
     value = record.get("input")
+    defined = None
     if isinstance(value, dict):
-        if value.get("tools") or value.get("functions"):
-            raise Skip(TOOLS, "the input defines tools: records with tools are not converted; "
-                              "check this record with pftlint check instead")
+        if value.get("functions"):
+            raise Skip(TOOLS, "the input defines functions (the legacy name of tools): write them as "
+                              "'tools' to convert the record")
+        defined = tools(value.get("tools"), "input.tools")
         value = value.get("messages")
     if value is None:
         raise Skip(MISSING_FIELD, "no 'input' messages")
@@ -33,17 +35,18 @@ def dpo(record: dict, need_rejected: bool = True) -> Pair:
     chosen = reply(_output(record, "preferred_output", "preferred_completion"), "preferred output")
     rejected = (reply(_output(record, "non_preferred_output", "non_preferred_completion"), "non-preferred output")
                 if need_rejected else None)
-    return Pair(prompt, chosen, rejected)
+    return Pair(prompt, chosen, rejected, defined)
 
 
 def supervised(record: dict, need_rejected: bool = True) -> Pair:
     if need_rejected:
         raise Skip(NO_REJECTED, "a supervised chat record has no rejected reply, so it cannot become a "
                                 "preference record")
-    if record.get("tools") or record.get("functions"):
-        raise Skip(TOOLS, "the record defines tools: records with tools are not converted; "
-                          "check this record with pftlint check instead")
+    if record.get("functions"):
+        raise Skip(TOOLS, "the record defines functions (the legacy name of tools): write them as "
+                          "'tools' to convert the record")
+    defined = tools(record.get("tools"), "tools")
     messages = conversation(record.get("messages"), "'messages'")
     if not messages:
         raise Skip(MISSING_FIELD, "'messages' is empty")
-    return Pair(messages[:-1], reply(messages[-1:], "last message"), None)
+    return Pair(messages[:-1], reply(messages[-1:], "last message"), None, defined)

@@ -6,22 +6,29 @@ Three shapes (TRL's dataset formats):
   holding one assistant message (a reply that repeats the prompt first is accepted too);
 - implicit prompt: no ``prompt``; ``chosen`` and ``rejected`` are whole conversations (or
   texts) that share the prompt as their prefix.
-The same code reads flat records under other column names (``columns``).
+A ``tools`` column (a list of function definitions, or the JSON text of one) is carried
+over; an ``images`` / ``image`` column (TRL's vision rows) is a Skip, since every layout
+written holds text only. The same code reads flat records under other column names
+(``columns``), without those two columns.
 """
 
 from __future__ import annotations
 
-from .common import (IDENTICAL, MISSING_FIELD, NO_SPLIT, WRONG_TYPE, Pair, Skip, conversation, message, reply,
-                     with_system)
+from .common import (IDENTICAL, MISSING_FIELD, NON_TEXT, NO_SPLIT, WRONG_TYPE, Pair, Skip, conversation, message,
+                     reply, tools, with_system)
 from . import hh
 
 
 def pair(record: dict, prompt_key: str = "prompt", chosen_key: str = "chosen", rejected_key: str | None = "rejected",
-         system_key: str | None = None, implicit: bool = True, need_rejected: bool = True) -> Pair:
+         system_key: str | None = None, implicit: bool = True, need_rejected: bool = True,
+         trl_columns: bool = False) -> Pair:
     """The pair in ``record`` under these keys; without a prompt key, the shared prefix is the prompt.
 
     ``need_rejected`` false (supervised output): the rejected reply is not read when the prompt is explicit.
+    ``trl_columns``: the record is TRL's, so its ``tools`` and image columns mean what TRL makes of them.
     """
+    if trl_columns and (record.get("images") or record.get("image")):
+        raise Skip(NON_TEXT, "the record has images (a TRL vision row): records are converted with text only")
     if chosen_key not in record:
         raise Skip(MISSING_FIELD, f"no {chosen_key!r} field")
     chosen = record[chosen_key]
@@ -39,12 +46,14 @@ def pair(record: dict, prompt_key: str = "prompt", chosen_key: str = "chosen", r
     elif isinstance(chosen, str) and isinstance(rejected, str):
         result = hh.split(chosen, rejected) if hh.looks_like(chosen) else _split_texts(chosen, rejected, prompt_key)
     elif isinstance(chosen, list) and isinstance(rejected, list):
-        result = _split_conversations(chosen, rejected, chosen_key, rejected_key)
+        result = split_conversations(chosen, rejected, chosen_key, rejected_key)
     else:
         raise Skip(WRONG_TYPE, f"no {prompt_key!r} field, and {chosen_key!r} and {rejected_key!r} are not "
                                "two texts or two conversations sharing the prompt")
     if system_key is not None:
         result = result._replace(prompt=with_system(result.prompt, record.get(system_key), system_key))
+    if trl_columns and "tools" in record:
+        result = result._replace(tools=tools(record["tools"], "tools"))
     return result
 
 
@@ -60,7 +69,7 @@ def _after(value, prompt: list):
     return value
 
 
-def _split_conversations(chosen: list, rejected: list, chosen_key: str, rejected_key: str | None) -> Pair:
+def split_conversations(chosen: list, rejected: list, chosen_key: str, rejected_key: str | None) -> Pair:
     a = [message(m, f"{chosen_key!r} message {i + 1}") for i, m in enumerate(chosen)]
     b = [message(m, f"{rejected_key!r} message {i + 1}") for i, m in enumerate(rejected)]
     n = 0
