@@ -23,7 +23,10 @@ from pftlint.convert.common import NOT_IN_LAYOUT, PREFERENCE, TOOLS, TURN_ORDER
 from pftlint.engine.catalog import rule_docs
 from pftlint.profiles.targets import all_targets
 
-DATASET_RULES = sorted({doc.name for doc in rule_docs() if doc.scope == "dataset"} | {"too-few-examples"})
+# What the data itself says, which convert keeps as it is (the README: "apart from what the data itself says"):
+# the dataset rules, too few examples, and replies that differ only in case or whitespace.
+DATASET_RULES = sorted({doc.name for doc in rule_docs() if doc.scope == "dataset"}
+                       | {"too-few-examples", "near-identical-outputs"})
 SKIP_LINE = re.compile(r"^(.*):(\d+): skipped: (.+)$")
 CHAIN = ("trl", "vertex", "nova", "openai")
 
