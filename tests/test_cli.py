@@ -349,27 +349,14 @@ def test_resolve_format_and_color(monkeypatch):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_auto_is_table_on_a_terminal_and_concise_in_a_pipe(tmp_path):
-    import pty
+    from conftest import on_terminal
 
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
     env.pop("FORCE_COLOR", None)
     env.pop("GITHUB_ACTIONS", None)
     cmd = [*pftlint_command(), "check", "--isolated", str(BROKEN)]
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=env, cwd=tmp_path)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert proc.wait(timeout=60) == 1
-    on_tty = b"".join(chunks).decode("utf-8", "replace")
+    status, on_tty = on_terminal(cmd, env, cwd=tmp_path)
+    assert status == 1
     assert any(HEADER.match(re.sub(r"\x1b\[[0-9;]*m", "", line)) for line in on_tty.splitlines())
     piped = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path).stdout
     assert not any(HEADER.match(line) for line in piped.splitlines())

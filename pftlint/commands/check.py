@@ -121,10 +121,10 @@ def run(args: argparse.Namespace) -> int:
         fixed = fix_files(args, paths, active)
         if args.diff:
             return 1 if fixed and not args.exit_zero else 0
-    from ..util.progress import files_progress, tracked
+    from ..util.progress import files_progress
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
-        report = runner.run(Linter(target, active, config.method), tracked(paths, done))
+        report = lint_with_progress(Linter(target, active, config.method), paths, done)
     if args.write_baseline:
         return write_baseline(report, args.write_baseline, None if args.quiet else sys.stderr)
     hidden = 0
@@ -149,6 +149,18 @@ def run(args: argparse.Namespace) -> int:
 
         silence_stdout()
     return status
+
+
+def lint_with_progress(linter: Linter, paths: list[str], done) -> Report:
+    """The run, with the bar advanced as each process reads (``done.read``, None when there is no bar)."""
+    from ..engine import parallel
+    from ..util.progress import tracked
+
+    parallel.on_read = done.read
+    try:
+        return runner.run(linter, tracked(paths, done))
+    finally:
+        parallel.on_read = None
 
 
 def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:

@@ -22,7 +22,7 @@ from rich.text import Text
 from ..engine.findings import FileResult, Report
 from ..util.printable import printable, printable_path
 from .base import Reporter, fixable_findings, path_text, plural, summary_text
-from .wrap import Unit, lines, words
+from .wrap import Unit, words, wrapped
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Findings shown per file: a person does not read more, and a million would take long to lay
@@ -55,13 +55,7 @@ class TableReporter(Reporter):
 
     def write(self, units: list[Unit], indent: int = 0) -> None:
         """The units at the console's width, each line starting with ``indent`` spaces."""
-        for line in lines(units, self.width, indent):
-            text = Text(" " * indent)
-            for i, unit in enumerate(line):
-                if i:
-                    text.append(" ")
-                text.append(unit.text, style=unit.style)
-            self.console.print(text)
+        self.console.print(wrapped(units, self.width, indent))
 
     def file(self, fr: FileResult, fixable: set) -> None:
         method = fr.method or "?"

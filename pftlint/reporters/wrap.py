@@ -12,6 +12,7 @@ import re
 from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.text import Text
 
 # A command a message suggests runs to the end of the message or of its clause.
 COMMAND = re.compile(r"pftlint [a-z]+ [^;]*")
@@ -56,3 +57,13 @@ def lines(units: list[Unit], width: int, indent: int = 0) -> list[list[Unit]]:
     if line:
         out.append(line)
     return out
+
+
+def wrapped(units: list[Unit], width: int, indent: int = 0) -> Text:
+    """The units as one Rich ``Text`` of lines at most ``width`` wide, each starting with ``indent`` spaces."""
+    text = Text()
+    for number, line in enumerate(lines(units, width, indent)):
+        text.append(("\n" if number else "") + " " * indent)
+        for i, unit in enumerate(line):
+            text.append(" " + unit.text if i else unit.text, style=unit.style)
+    return text
