@@ -7,8 +7,11 @@ A finding is identified by its file, its rule and a *fingerprint*, never by its 
 the fingerprint hashes the finding's JSON path and the text of the record it is on (the line,
 without surrounding whitespace and a byte-order mark). Inserting or deleting other records
 moves a finding to another line but keeps its fingerprint; editing the record gives it a new
-one. Findings about the whole file (file-scope rules: too few examples, a missing final
-newline...) have no record, so their fingerprint is the rule and the JSON path alone. Equal
+one. Findings about the whole file have no record, so their fingerprint is the rule and the
+JSON path alone: those of file-scope rules (too few examples, a missing final newline...) and
+those a dataset rule gives for the file as a whole (``length-bias``), which point at 1:1
+without a JSON path (a dataset rule's finding about a record names a later record than the
+first, or a JSON path). Equal
 fingerprints are counted: a baseline with two blank lines hides two blank-line findings, a
 third is reported.
 
@@ -64,10 +67,17 @@ def _line_digests(path: str, wanted: set[int]) -> dict[int, str]:
     return out
 
 
+def _about_file(finding: Finding, scope: str | None) -> bool:
+    """Whether the finding is about the whole file rather than one record (see the module docstring)."""
+    if scope == "file":
+        return True
+    return scope == "dataset" and finding.line == 1 and finding.column == 1 and not path_text(finding)
+
+
 def file_fingerprints(result: FileResult, scopes: dict[str, str] | None = None) -> list[str]:
     """The fingerprint of each finding of ``result``, in order (equal for the same rule, path and record)."""
     scopes = _scopes() if scopes is None else scopes
-    about_record = [scopes.get(f.rule) != "file" for f in result.findings]
+    about_record = [not _about_file(f, scopes.get(f.rule)) for f in result.findings]
     digests = _line_digests(result.path, {f.line for f, rec in zip(result.findings, about_record) if rec})
     out = []
     for finding, rec in zip(result.findings, about_record):

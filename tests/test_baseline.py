@@ -171,3 +171,30 @@ def test_write_baseline_then_baseline_from_another_working_directory(legacy, run
     found, summary, _ = findings(run_cli, "--baseline", os.path.join("..", "base.json"),
                                  os.path.join("..", "train.jsonl"), cwd=other)
     assert found == [] and summary["baseline_hidden"] == 2
+
+
+def test_a_finding_about_the_whole_file_stays_hidden_when_records_move(run_cli, tmp_path):
+    """length-bias (a dataset rule) speaks for the file, at 1:1: a new first record must not bring it back."""
+    rows = []
+    for i in range(6):
+        record = json.loads(CLEAN[i])
+        record["preferred_output"][0]["content"] = f"A long and careful preferred reply, number {i}, with detail."
+        record["non_preferred_output"][0]["content"] = "No."
+        rows.append(json.dumps(record))
+    write(tmp_path / "train.jsonl", rows)
+    options = ["--config", str(tmp_path / "pftlint.toml")]
+    (tmp_path / "pftlint.toml").write_text('ignore = ["too-few-examples"]\n[rules.length-bias]\n'
+                                           'min-pairs = 3\nthreshold = 0.5\n', encoding="utf-8")
+    proc = run_cli("check", *options, "--write-baseline", "base.json", "train.jsonl", cwd=tmp_path)
+    assert proc.stderr == "Wrote 1 finding of 1 file to base.json\n", proc.stderr
+    extra = json.loads(CLEAN[8])
+    extra["preferred_output"][0]["content"] = "Another long preferred reply that pads the answer out."
+    extra["non_preferred_output"][0]["content"] = "Nope."
+    write(tmp_path / "train.jsonl", [json.dumps(extra)] + rows)
+    proc = run_cli("check", *options, "--output-format", "json", "train.jsonl", cwd=tmp_path)
+    plain = json.loads(proc.stdout)
+    assert [(f["rule"], f["line"]) for f in plain["findings"]] == [("length-bias", 1)]  # still there
+    proc = run_cli("check", *options, "--output-format", "json", "--baseline", "base.json", "train.jsonl",
+                   cwd=tmp_path)
+    doc = json.loads(proc.stdout)
+    assert doc["findings"] == [] and doc["summary"]["baseline_hidden"] == 1
