@@ -85,6 +85,8 @@ _NOTHING_TO_DO = frozenset({"empty-file"})
 # A repeated key blocks only the records that would be rewritten (see repeated_key): one kept
 # byte for byte keeps both values, and the pairwise verification would notice if it did not.
 _KEPT = frozenset({"unpaired-surrogate", "duplicate-key"})
+# A file with a finding of one of these is not rewritten at all: its other findings are not fixable.
+BLOCKING = frozenset({"invalid-json", "invalid-utf8", "not-an-object"})
 # Above this size --diff prints a summary of what would change instead of a line diff.
 DIFF_MAX_BYTES = 4 * 1024 * 1024
 
@@ -397,6 +399,12 @@ def _wrapper_block(data: bytes | None, path: str) -> tuple[int, str, str] | None
         return (1, "json-array", f"the document holds other keys beside the records ({keys}) that JSONL "
                                  "has no place for; extracting the records would drop them")
     return None
+
+
+def repairable(rules_found: Iterable[str]) -> frozenset[str]:
+    """Of the rules with findings in one file, those whose findings ``--fix`` repairs."""
+    found = frozenset(rules_found)
+    return frozenset() if found & BLOCKING else found & frozenset(FIXABLE)
 
 
 def _open_temp(fd: int) -> BinaryIO:

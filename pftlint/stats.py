@@ -396,19 +396,30 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
 
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, emoji=False)
     limit = doc["limit"]
-    model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
-    head = Text.assemble(("model ", "dim"), (model, "bold"), ("  target ", "dim"), doc["target"])
-    if limit:
-        head.append_text(Text.assemble(("  limit ", "dim"), f"{limit:,} tokens per example"))
-    if doc["training_price_per_million"] is not None:
-        head.append_text(Text.assemble(("  training ", "dim"), f"${doc['training_price_per_million']:.2f} / 1M tokens"))
-    console.print(head, soft_wrap=True)
+    console.print(_header(doc, console.width), soft_wrap=True)
     for f in doc["files"]:
         console.print(_file_table(f, limit, doc["training_price_per_million"]))
         if f["histogram"]:
-            console.print(_histogram(f, limit))
+            console.print(_histogram(f, limit, console.width))
     for note in doc["notes"]:
         console.print(Text(f"note: {printable(note)}", style="dim"))  # notes name files
+
+
+def _header(doc: dict, width: int):
+    """``model M  target T  limit N tokens per example  training $P / 1M tokens``, broken between words."""
+    from .reporters.wrap import Unit, words, wrapped
+
+    model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
+    parts = [("model", [Unit(model, "bold")]), ("target", [Unit(doc["target"])])]
+    if doc["limit"]:
+        parts.append(("limit", words(f"{doc['limit']:,} tokens per example")))
+    if doc["training_price_per_million"] is not None:
+        parts.append(("training", words(f"${doc['training_price_per_million']:.2f} / 1M tokens")))
+    units: list[Unit] = []
+    for label, values in parts:  # two spaces before the next label: the last value carries one
+        *head, last = values
+        units += [Unit(label, "dim", glued=True), *head, last._replace(text=last.text + " ")]
+    return wrapped(units, width)
 
 
 def _file_table(f: dict, limit: int | None, price: float | None):
@@ -451,13 +462,27 @@ def _file_table(f: dict, limit: int | None, price: float | None):
     return table
 
 
-def _histogram(f: dict, limit: int | None, width: int = 40):
+def _histogram(f: dict, limit: int | None, console_width: int = 80, width: int = 40):
+    """Tokens per example as bars, one per bin; one line when every example falls in one bin."""
     from rich.text import Text
 
     bins = f["histogram"]
+    full = [b for b in bins if b["count"]]
+    if len(full) == 1:  # a single bar says nothing a sentence cannot
+        (b,) = full
+        text = Text("tokens per example: ", style="bold")
+        n = b["count"]
+        text.append(("the one example has " if n == 1 else f"all {n:,} examples have ") +
+                    f"{b['min']:,}–{b['max']:,} tokens "
+                    f"(min {_num(f['tokens']['min'])}, max {_num(f['tokens']['max'])})")
+        if limit is not None and b["max"] > limit:
+            text.append(f"; the limit ({limit:,}) falls in this range" if b["min"] <= limit
+                        else "; over the limit", style="red")
+        return text
     top = max(b["count"] for b in bins) or 1
     label_width = max(len(f"{b['min']:,}–{b['max']:,}") for b in bins)
     count_width = max(len(f"{b['count']:,}") for b in bins)
+    width = max(10, min(width, console_width - label_width - count_width - 6))  # the bars fit the terminal
     text = Text("tokens per example (histogram)\n", style="bold")
     for b in bins:
         label = f"{b['min']:,}–{b['max']:,}".rjust(label_width)

@@ -42,3 +42,25 @@ def run_cli():
         return proc
 
     return run
+
+
+def on_terminal(cmd: list[str], env: dict, cwd=None, stdout=None, timeout: int = 120) -> tuple[int, str]:
+    """Run ``cmd`` with stderr (and stdout, unless ``stdout`` is given) on a pseudo-terminal:
+    (exit status, what the terminal got)."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=slave if stdout is None else stdout, stderr=slave,
+                            stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.wait(timeout=timeout), b"".join(chunks).decode("utf-8", "replace")

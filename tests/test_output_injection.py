@@ -60,6 +60,28 @@ def test_github_annotations_escape_keys_and_file_names(run_cli, hostile):
     assert_safe(proc.stdout, annotations=2)  # unknown-key in key.jsonl, trailing-blank-lines in NAME
 
 
+@pytest.mark.parametrize("fmt", ["gitlab", "junit"])
+def test_ci_reports_escape_keys_and_file_names(run_cli, hostile, fmt):
+    """GitLab's widget and test views show the text in a browser, Jenkins too: control characters (bidirectional
+    overrides included) are shown as escapes, and the documents still parse."""
+    import xml.etree.ElementTree as ET
+
+    proc = run_cli("check", "--isolated", "--output-format", fmt, "key.jsonl", NAME, cwd=hostile)
+    assert proc.returncode == 1, proc.stderr
+    assert_safe(proc.stdout)
+    parsed = json.dumps(json.loads(proc.stdout)) if fmt == "gitlab" else \
+        " ".join(ET.fromstring(proc.stdout.encode()).itertext()) + ET.tostring(ET.fromstring(proc.stdout.encode()),
+                                                                                encoding="unicode")
+    assert "\\x1b[2J" in parsed and "\\u009b" in parsed  # what a viewer shows after decoding
+    if fmt == "gitlab":
+        texts = [v for issue in json.loads(proc.stdout) for v in (issue["description"], issue["location"]["path"])]
+    else:
+        root = ET.fromstring(proc.stdout.encode())
+        texts = [*root.itertext(), *(v for e in root.iter() for v in e.attrib.values())]
+    for text in texts:  # decoded, as the consumer sees it
+        assert not CONTROL.search(text.replace("\n", "")), repr(text)
+
+
 def test_statistics_and_stats_escape_file_names(run_cli, hostile):
     statistics = run_cli("check", "--isolated", "--statistics", "--output-format", "table", ".", cwd=hostile)
     assert statistics.returncode == 1 and not CONTROL.search(statistics.stdout), statistics.stdout

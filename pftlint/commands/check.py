@@ -63,9 +63,19 @@ def add_parser(sub) -> None:
                         help="print what --fix would change as a unified diff and change nothing; "
                         "exit 1 when there is something to fix")
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
+    add_baseline_arguments(p)
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
     p.set_defaults(run=run)
+
+
+def add_baseline_arguments(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("baseline", "accept the findings a legacy dataset has today; report only new ones")
+    group.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not recorded in FILE (matched by file, rule and the record's "
+                       "content, not by line); the summary says how many it hid (config: baseline)")
+    group.add_argument("--write-baseline", metavar="FILE",
+                       help="record every finding of this run in FILE (replaced atomically), report nothing, exit 0")
 
 
 def settings_from(args: argparse.Namespace):
@@ -96,8 +106,11 @@ def run(args: argparse.Namespace) -> int:
         validation = None
     if args.validation:
         check_not_training(args.validation, args.paths)
+    baseline = baseline_file(args, config.baseline, source)
     check_output_options(args, config.output_format,
-                         [*paths, *([validation] if validation else []), *([str(source)] if source else [])])
+                         [*paths, *([validation] if validation else []), *([str(source)] if source else []),
+                          *([baseline] if baseline else [])])
+    known = read_baseline(args, baseline, paths, source)  # before linting: a bad baseline fails at once
     if validation:  # linted first, so that the training files are checked as they stream
         paths = with_validation(paths, validation)
         rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
@@ -108,10 +121,16 @@ def run(args: argparse.Namespace) -> int:
         fixed = fix_files(args, paths, active)
         if args.diff:
             return 1 if fixed and not args.exit_zero else 0
-    from ..util.progress import files_progress, tracked
+    from ..util.progress import files_progress
 
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
-        report = runner.run(Linter(target, active, config.method), tracked(paths, done))
+        report = lint_with_progress(Linter(target, active, config.method), paths, done)
+    if args.write_baseline:
+        return write_baseline(report, args.write_baseline, None if args.quiet else sys.stderr)
+    hidden = 0
+    if known is not None:
+        report, hidden = known.apply(report)
+    args.hidden_by_baseline = hidden
     status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
     stream = sys.stdout
     name = resolve_format(config.output_format, stream)
@@ -130,6 +149,18 @@ def run(args: argparse.Namespace) -> int:
 
         silence_stdout()
     return status
+
+
+def lint_with_progress(linter: Linter, paths: list[str], done) -> Report:
+    """The run, with the bar advanced as each process reads (``done.read``, None when there is no bar)."""
+    from ..engine import parallel
+    from ..util.progress import tracked
+
+    parallel.on_read = done.read
+    try:
+        return runner.run(linter, tracked(paths, done))
+    finally:
+        parallel.on_read = None
 
 
 def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:
@@ -166,33 +197,90 @@ def with_validation(paths: list[str], validation: str) -> list[str]:
 
 
 def statistics(report: Report) -> list[dict]:
-    """Findings per rule, most frequent first."""
+    """Findings per rule, most frequent first; ``fixable``: how many of them --fix repairs."""
+    from ..reporters.base import fixable_findings
+
+    fixable = fixable_findings(report)
     counts = Counter((f.code, f.rule, f.severity.value) for f in report.findings)
-    return [{"code": code, "rule": rule, "severity": severity, "count": n}
+    fixes = Counter((f.code, f.rule, f.severity.value) for f in report.findings if f in fixable)
+    return [{"code": code, "rule": rule, "severity": severity, "count": n, "fixable": fixes[code, rule, severity]}
             for (code, rule, severity), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def write_statistics(report: Report, stream: TextIO, as_json: bool = False) -> None:
+def write_statistics(report: Report, stream: TextIO, as_json: bool = False, hidden: int = 0) -> None:
+    """``count  CODE  [*] rule  [severity]  (N fixable)``; ``[*]``: --fix repairs some of them."""
     rows = statistics(report)
     if as_json:
-        json.dump({"statistics": rows, "summary": report.counts()}, stream)
+        json.dump({"statistics": rows, "summary": {**report.counts(), "fixable": sum(r["fixable"] for r in rows),
+                                                   "baseline_hidden": hidden}}, stream)
         stream.write("\n")
         return
     width = max((len(str(r["count"])) for r in rows), default=1)
     name_width = max((len(r["rule"]) for r in rows), default=0)
+    marks = any(r["fixable"] for r in rows)
     for r in rows:
-        stream.write(f"{r['count']:>{width}}  {r['code']}  {r['rule']:<{name_width}}  [{r['severity']}]\n")
+        mark = ("[*] " if r["fixable"] else "    ") if marks else ""
+        fixes = "" if not r["fixable"] else " (all fixable)" if r["fixable"] == r["count"] else \
+            f" ({r['fixable']} fixable)"
+        stream.write(f"{r['count']:>{width}}  {r['code']}  {mark}{r['rule']:<{name_width}}  "
+                     f"[{r['severity']}]{fixes}".rstrip() + "\n")
     total = sum(r["count"] for r in rows)
+    notes = [f"{n} fixable with --fix" for n in [sum(r["fixable"] for r in rows)] if n]
+    notes += [f"{hidden} hidden by the baseline"] if hidden else []
     stream.write(f"{total} finding{'' if total == 1 else 's'} in {len(report.files)} "
-                 f"file{'' if len(report.files) == 1 else 's'}.\n")
+                 f"file{'' if len(report.files) == 1 else 's'}{' (' + '; '.join(notes) + ')' if notes else ''}.\n")
 
 
 def emit(report: Report, stream: TextIO, name: str, args: argparse.Namespace) -> None:
     """The report (or, with --statistics, the counts per rule) in format ``name``."""
+    hidden = getattr(args, "hidden_by_baseline", 0)
     if args.statistics:
-        write_statistics(report, stream, as_json=name == "json")
+        write_statistics(report, stream, as_json=name == "json", hidden=hidden)
     else:
-        REPORTERS[name](stream, color=use_color(stream, args.no_color)).report(report)
+        REPORTERS[name](stream, color=use_color(stream, args.no_color), hidden=hidden).report(report)
+
+
+# -- the baseline (pftlint.baseline) ----------------------------------------------------------------------
+
+def baseline_file(args: argparse.Namespace, configured: str | None, source) -> str | None:
+    """``--baseline``, else the configuration's ``baseline`` (relative to the configuration file)."""
+    if args.baseline is not None:
+        path = args.baseline
+    elif configured is not None and source is not None and not os.path.isabs(configured):
+        path = os.path.relpath(source.parent / configured)
+    else:
+        path = configured
+    if path == "":
+        raise UsageError("the baseline path is empty (--baseline or the baseline setting); name the baseline file")
+    return path
+
+
+def read_baseline(args: argparse.Namespace, baseline: str | None, paths: list[str], source):
+    """The baseline to apply (None: none), after checking that --write-baseline / --baseline can work."""
+    if not (args.write_baseline or baseline):
+        return None
+    from ..baseline import load_baseline, refuse_stdin
+
+    refuse_stdin(paths, "--write-baseline" if args.write_baseline else "--baseline")
+    if args.write_baseline:  # a refresh: every finding is recorded, whatever the current baseline holds
+        check_not_input("--write-baseline", args.write_baseline, [*paths, *([str(source)] if source else [])])
+        return None
+    return load_baseline(baseline)
+
+
+def write_baseline(report: Report, path: str, err: TextIO | None) -> int:
+    """--write-baseline: every finding of the run into ``path``; one line on stderr says how many."""
+    from ..baseline import baseline_text
+
+    text = baseline_text(report, path)
+    write_output(path, lambda out: out.write(text), flag="--write-baseline")
+    if err is not None:
+        from ..util.printable import printable_path
+
+        n = len(report.findings)
+        err.write(f"Wrote {n} finding{'' if n == 1 else 's'} of {len(report.files)} "
+                  f"file{'' if len(report.files) == 1 else 's'} to {printable_path(path)}\n")
+    return 0
 
 
 def check_output_options(args: argparse.Namespace, output_format: str, inputs: list[str]) -> None:
@@ -204,23 +292,30 @@ def check_output_options(args: argparse.Namespace, output_format: str, inputs: l
     """
     from ..util.atomic import STDIN, read_as
 
-    if args.statistics and output_format in ("sarif", "github"):
+    if args.statistics and output_format in ("sarif", "github", "gitlab", "junit"):
         raise UsageError(f"--statistics has no {output_format} form; use --output-format json, concise or table")
     target = args.output_file
     if target is None or target == STDIN:
         return
+    check_not_input("--output-file", target, inputs)
+
+
+def check_not_input(flag: str, target: str, inputs: list[str]) -> None:
+    """``target`` is a path to write (in an existing folder) and none of the files this run reads."""
+    from ..util.atomic import STDIN, read_as
+
     if not target or os.path.isdir(target):
-        raise UsageError(f"--output-file {target!r}: expected a file path")
+        raise UsageError(f"{flag} {target!r}: expected a file path")
     folder = os.path.dirname(os.path.realpath(target))
     if not os.path.isdir(folder):
-        raise UsageError(f"--output-file {target}: folder {folder} does not exist")
+        raise UsageError(f"{flag} {target}: folder {folder} does not exist")
     clash = read_as(target, inputs)
     if clash is not None:
         what = "the file on standard input" if clash == STDIN else clash
-        raise UsageError(f"--output-file {target}: is {what}, which this run reads; write the report elsewhere")
+        raise UsageError(f"{flag} {target}: is {what}, which this run reads; write it elsewhere")
 
 
-def write_output(path: str, write: Callable[[TextIO], None]) -> None:
+def write_output(path: str, write: Callable[[TextIO], None], flag: str = "--output-file") -> None:
     """The report into ``path``: a regular file is replaced only once complete; a device is written through."""
     from ..util.atomic import written
 
@@ -228,4 +323,4 @@ def write_output(path: str, write: Callable[[TextIO], None]) -> None:
         with written(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             write(out.stream)
     except OSError as exc:
-        raise UsageError(f"--output-file {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None

@@ -40,6 +40,10 @@ END_ISSUES = frozenset({"trailing-blank-lines", "missing-final-newline"})
 WAIT_SECONDS = 0.5
 
 _JOB: "FileJob | None" = None  # inherited by forked workers
+# Told the bytes read so far, about every MiB, by every process (check's progress bar, which
+# must share what it counts with the forked workers); None: nobody listens.
+on_read: "Callable[[int], None] | None" = None
+READ_STEP = 1 << 20
 
 
 def available_cores() -> int:
@@ -102,6 +106,10 @@ def run_file(job: FileJob, path: str, jobs: int) -> Any:
             if result is not None:
                 return result
             stream.seek(0)
+        if on_read is not None:
+            from ..reading.streams import LineStream
+
+            return job.one_pass(LineStream(_told(stream)), path, size)
         return job.one_pass(stream, path, size)
 
 
@@ -290,12 +298,28 @@ def read_chunk(chunk: Chunk, consume: Callable[[Iterator], Any],
 def chunk_lines(stream, start: int, end: int) -> Iterator[bytes]:
     """The lines of bytes start..end, one at a time (a chunk is never held whole)."""
     stream.seek(start)
-    position = start
+    position = told = start
     for line in stream:
         yield line
         position += len(line)
+        if on_read is not None and (position - told >= READ_STEP or position >= end):
+            on_read(position - told)
+            told = position
         if position >= end:
             return
+
+
+def _told(lines) -> Iterator[bytes]:
+    """The lines, telling ``on_read`` how many bytes went by (to the end, whatever the size said)."""
+    pending = 0
+    for line in lines:
+        yield line
+        pending += len(line)
+        if pending >= READ_STEP:
+            on_read(pending)
+            pending = 0
+    if pending:
+        on_read(pending)
 
 
 def _watch_issues(reader: Reader, seen: set[str]) -> Iterator:

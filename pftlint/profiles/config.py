@@ -41,6 +41,8 @@ class Config:
     model: str | None = None
     # The validation file, checked against the training files (train-validation-overlap).
     validation: str | None = None
+    # The baseline file: findings recorded in it are not reported (pftlint.baseline).
+    baseline: str | None = None
     # Per-rule settings: {"rule-name": {"severity": "warning", "<option>": value}}
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -165,7 +167,7 @@ def _config(values: dict[str, Any]) -> Config:
 CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "select": _selectors, "extend-select": _more_selectors, "ignore": _more_selectors, "target": _target,
     "method": _method, "fail-on": _level, "output-format": _output_format, "model": _model,
-    "validation": _text, "rules": _per_rule,
+    "validation": _text, "baseline": _text, "rules": _per_rule,
 }
 KEYS = tuple(_kebab(f.name) for f in fields(Config))
 

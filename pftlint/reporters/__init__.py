@@ -49,6 +49,8 @@ REPORTERS: MutableMapping[str, type[Reporter]] = _Reporters({
     "json": "json:JsonReporter",
     "sarif": "sarif:SarifReporter",
     "github": "github:GithubReporter",
+    "gitlab": "gitlab:GitlabReporter",
+    "junit": "junit:JunitReporter",
 })
 
 def format_names() -> tuple[str, ...]:

@@ -1,10 +1,11 @@
-"""What every reporter shares."""
+"""What every reporter shares: the summary line, where a finding is, which findings --fix repairs."""
 
 from __future__ import annotations
 
-from typing import TextIO
+import os
+from typing import Iterable, TextIO
 
-from ..engine.findings import Report
+from ..engine.findings import FileResult, Finding, Report
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -12,20 +13,70 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def summary_text(report: Report) -> str:
-    """``2 files, 182 records: 1 error, 1 warning, 0 info``: the line every human format ends with."""
+def path_text(finding: Finding) -> str:
+    """The finding's JSON path as text (``input.messages[1].role``; empty when it has none).
+
+    Every reporter prints a JSON path through here, so that a change of how paths are held
+    (a tuple of keys and indexes) changes one function.
+    """
+    return finding.json_path or ""
+
+
+def relative_path(path: str) -> str:
+    """Relative to the working directory (the checkout in CI) when the file is inside it, with ``/``."""
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive (Windows)
+            relative = os.pardir
+        if not relative.startswith(os.pardir):
+            path = relative
+    return path.replace(os.sep, "/")
+
+
+def fixable_rules(file: FileResult) -> frozenset[str]:
+    """The rules whose findings in this file ``--fix`` repairs (pftlint.fix knows which and when)."""
+    from ..fix import repairable
+
+    return repairable({f.rule for f in file.findings}) if file.findings else frozenset()
+
+
+def fixable_findings(report: Report) -> set[Finding]:
+    """Every finding of the report that ``--fix`` repairs."""
+    out: set[Finding] = set()
+    for fr in report.files:
+        rules = fixable_rules(fr)
+        if rules:
+            out.update(f for f in fr.findings if f.rule in rules)
+    return out
+
+
+def summary_text(report: Report, hidden: int = 0, fixable: Iterable[Finding] | None = None) -> str:
+    """``2 files, 182 records: 1 error, 1 warning, 0 info (1 fixable with --fix)``: the line every
+    human format ends with; ``hidden``: findings the baseline left out (said when there are any)."""
     counts = report.counts()
     records = sum(fr.records for fr in report.files)
-    return (f"{plural(len(report.files), 'file')}, {plural(records, 'record')}: "
+    text = (f"{plural(len(report.files), 'file')}, {plural(records, 'record')}: "
             f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, {counts['info']:,} info")
+    notes = []
+    n_fixable = len(fixable_findings(report) if fixable is None else set(fixable))
+    if n_fixable:
+        notes.append(f"{n_fixable:,} fixable with --fix")
+    if hidden:
+        notes.append(f"{plural(hidden, 'finding')} hidden by the baseline")
+    return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 class Reporter:
-    """Writes a :class:`Report` to a text stream. Subclasses implement ``report``."""
+    """Writes a :class:`Report` to a text stream. Subclasses implement ``report``.
 
-    def __init__(self, stream: TextIO, *, color: bool = False):
+    ``hidden``: how many findings the baseline left out of the report (the summary says so).
+    """
+
+    def __init__(self, stream: TextIO, *, color: bool = False, hidden: int = 0):
         self.stream = stream
         self.color = color
+        self.hidden = hidden
 
     def report(self, report: Report) -> None:
         raise NotImplementedError

@@ -10,11 +10,9 @@ log viewer nor the runner acts on them. The run ends with the plain summary line
 
 from __future__ import annotations
 
-import os
-
 from ..engine.findings import Finding, Report
 from ..util.printable import printable
-from .base import Reporter, summary_text
+from .base import Reporter, path_text, relative_path, summary_text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -30,25 +28,14 @@ def escape_property(text: str) -> str:
     return text.translate(_PROPERTY)
 
 
-def annotation_path(path: str) -> str:
-    """Relative to the working directory (the checkout in a workflow) when the file is inside it."""
-    if os.path.isabs(path):
-        try:
-            relative = os.path.relpath(path)
-        except ValueError:  # another drive (Windows)
-            relative = os.pardir
-        if not relative.startswith(os.pardir):
-            path = relative
-    return path.replace(os.sep, "/")
-
-
 def annotation(finding: Finding) -> str:
-    message = printable(finding.message + (f" ({finding.json_path})" if finding.json_path else ""))
+    json_path = path_text(finding)
+    message = printable(finding.message + (f" ({json_path})" if json_path else ""))
     title = f"title={escape_property(f'{finding.code} {finding.rule}')}"
     if finding.path == "-":  # standard input: no file to annotate, the log line says it all
         properties = title
     else:
-        properties = (f"file={escape_property(printable(annotation_path(finding.path)))},"
+        properties = (f"file={escape_property(printable(relative_path(finding.path)))},"
                       f"line={finding.line},col={finding.column},{title}")
     return f"::{COMMANDS[finding.severity.value]} {properties}::{escape_data(message)}"
 
@@ -58,4 +45,4 @@ class GithubReporter(Reporter):
         write = self.stream.write
         for finding in report.findings:
             write(annotation(finding) + "\n")
-        write(f"Checked {summary_text(report)}.\n")
+        write(f"Checked {summary_text(report, self.hidden)}.\n")

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..engine.findings import Finding, Report
-from .base import Reporter
+from .base import Reporter, fixable_findings, path_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pftlint/"
@@ -61,19 +61,21 @@ def artifact_location(path: str, cwd: Path) -> dict:
     return {"uri": quote(os.fsencode(relative.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
-def result(finding: Finding, index: dict[str, int], cwd: Path) -> dict:
+def result(finding: Finding, index: dict[str, int], cwd: Path, fixable: bool = False) -> dict:
     location: dict = {
         "physicalLocation": {
             "artifactLocation": artifact_location(finding.path, cwd),
             "region": {"startLine": finding.line, "startColumn": finding.column},
         }
     }
-    if finding.json_path:
-        location["logicalLocations"] = [{"fullyQualifiedName": finding.json_path, "kind": "member"}]
+    json_path = path_text(finding)
+    if json_path:
+        location["logicalLocations"] = [{"fullyQualifiedName": json_path, "kind": "member"}]
     out: dict = {"ruleId": finding.code}
     if finding.code in index:
         out["ruleIndex"] = index[finding.code]
-    out.update(level=LEVELS[finding.severity.value], message={"text": finding.message}, locations=[location])
+    out.update(level=LEVELS[finding.severity.value], message={"text": finding.message}, locations=[location],
+               properties={"fixable": fixable})
     return out
 
 
@@ -83,6 +85,7 @@ def report_to_sarif(report: Report, cwd: str | os.PathLike | None = None) -> dic
     root = Path(os.path.abspath(cwd or os.getcwd()))
     rules = [rule_descriptor(r) for r in all_rules()]
     index = {r["id"]: i for i, r in enumerate(rules)}
+    fixable = fixable_findings(report)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -96,7 +99,7 @@ def report_to_sarif(report: Report, cwd: str | os.PathLike | None = None) -> dic
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [result(f, index, root) for f in report.findings],
+            "results": [result(f, index, root, f in fixable) for f in report.findings],
         }],
     }
 

@@ -55,11 +55,63 @@ class ByteProgress:
                 yield line
 
 
-@contextmanager
-def files_progress(paths: list[str], stream: TextIO | None = None):
-    """For ``pftlint check``: a bar over the bytes of the files, advanced as each file is done.
+class FilesProgress:
+    """``pftlint check``'s bar over the bytes of every file: call it with a path once that file is done.
 
-    Yields ``done(path)`` to call after each file (a no-op when no bar is drawn).
+    ``read(n)`` counts bytes as they are read, from any process: the count lives in shared memory,
+    so forked workers that inherit this object add to it too (pftlint.engine.parallel.on_read), and
+    a thread moves the bar from it a few times a second. None when no bar is drawn.
+    """
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, bar=None, task=None, sizes: dict[str, int] | None = None):
+        self.bar, self.task, self.sizes = bar, task, sizes or {}
+        self.finished = 0  # the bytes of the files done
+        self.read = None
+        if bar is None:
+            return
+        import multiprocessing
+        import threading
+
+        self.shared = multiprocessing.Value("q", 0)  # bytes read of the file being checked, by every process
+        self.read = self._read
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _read(self, n: int) -> None:
+        with self.shared.get_lock():
+            self.shared.value += n
+
+    def _poll(self) -> None:
+        while not self.stop.wait(self.POLL_SECONDS):
+            self.show()
+
+    def show(self) -> None:
+        """Move the bar to the bytes done and read so far (never past the total: a re-read counts twice)."""
+        total = sum(self.sizes.values())
+        self.bar.update(self.task, completed=min(total, self.finished + self.shared.value))
+
+    def __call__(self, path: str) -> None:
+        if self.bar is None:
+            return
+        self.finished += self.sizes.get(path, 0)
+        with self.shared.get_lock():
+            self.shared.value = 0
+        self.show()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.stop.set()
+            self.thread.join()
+
+
+@contextmanager
+def files_progress(paths: list[str], stream: TextIO | None = None) -> Iterator[FilesProgress]:
+    """For ``pftlint check``: a bar over the bytes of the files, on a terminal, when one is large.
+
+    Yields a :class:`FilesProgress` (call it after each file; a no-op when no bar is drawn).
     """
     stream = stream or sys.stderr
     sizes = {}
@@ -69,11 +121,15 @@ def files_progress(paths: list[str], stream: TextIO | None = None):
         except OSError:
             sizes[path] = 0
     if not _wanted(max(sizes.values(), default=0), stream):
-        yield lambda path: None
+        yield FilesProgress()
         return
     with _bar(stream) as bar:
         task = bar.add_task(f"checking {len(paths)} file{'s' if len(paths) != 1 else ''}", total=sum(sizes.values()))
-        yield lambda path: bar.advance(task, sizes.get(path, 0))
+        progress = FilesProgress(bar, task, sizes)
+        try:
+            yield progress
+        finally:
+            progress.close()
 
 
 def tracked(paths: list[str], done) -> Iterator[str]:
