@@ -189,8 +189,9 @@ def test_readme_json_example_matches_the_output(run_cli):
 def test_readme_targets_table_matches_the_profiles():
     from pftlint.profiles.targets import all_targets
 
+    section = README.split("\n## Targets\n", 1)[1].split("\n## ", 1)[0]
     for target in all_targets():
-        row = next(line for line in README.splitlines() if line.startswith(f"| `{target.name}`"))
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{target.name}`"))
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert int(cells[1]) == target.min_examples, target.name
         assert {r.strip() for r in cells[3].split(",")} == set(target.roles), target.name
