@@ -7,20 +7,13 @@ import json
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, Callable, TextIO
+from typing import Callable, TextIO
 
-from ..engine import runner
-from ..engine.findings import FileResult, Report, Severity
-from ..engine.linter import Linter
-from ..engine.parallel import available_cores
-from ..engine.selection import matched, resolve
+from ..engine.findings import Report, Severity
+from ..engine.plan import Group, ignored_rules, lint_group, merge_validation, plan
 from ..errors import UsageError
 from ..profiles.config import Resolver, Settings
-from ..profiles.targets import load_target
-from ..reading.discovery import discover
-from ..reporters import REPORTERS, format_names, resolve_format, use_color
-from ..rules.dataset import OVERLAP, same_file
+from ..reporters import REPORTERS, resolve_format, use_color
 
 
 def _codes(value: str) -> list[str]:
@@ -164,24 +157,13 @@ def check_format_pair(args: argparse.Namespace, settings: Settings) -> None:
                      "write that report to a file")
 
 
-@dataclass
-class Group:
-    """Files checked with the same settings: one Linter, as one run of their own."""
-
-    settings: Settings
-    paths: list[str] = field(default_factory=list)
-    validation: str | None = None
-    target: Any = None
-    active: dict = field(default_factory=dict)
-
-
 def run(args: argparse.Namespace) -> int:
     from ..util.atomic import is_stdout
 
     check_flag_pairs(args)
     resolver = Resolver(flag_settings(args), args.config, args.isolated)
     check_format_pair(args, resolver.default)
-    named, groups = plan(args, resolver)
+    named, groups = plan(args.paths, resolver, args.stdin_filename, args.force_exclude, args.validation)
     if args.show_files:
         return show_files(groups, args.stdin_filename)
     if args.show_settings:
@@ -227,89 +209,6 @@ def run(args: argparse.Namespace) -> int:
 
         silence_stdout()
     return status
-
-
-def plan(args: argparse.Namespace, resolver: Resolver) -> tuple[list[str], list[Group]]:
-    """The files in the order found, and the groups that check them (each validation file first in its group).
-
-    A file is checked with the settings of its closest configuration. A validation file is
-    checked with the settings that name it, in each group that names it (its overlap with
-    that group's training files), and never as a training file.
-    """
-    stdin_name = args.stdin_filename
-
-    def excluded(path: str) -> bool:  # a folder by the settings that see it from its parent
-        return resolver.for_folder(os.path.dirname(os.path.abspath(path))).excluded(path)
-
-    named = discover(args.paths or (["-"] if stdin_name else ["."]), excluded, args.force_exclude)
-    if stdin_name and args.force_exclude and excluded(stdin_name):
-        named = [path for path in named if path != "-"]
-    if args.validation:
-        check_not_training(args.validation, args.paths)
-    groups: dict[int, Group] = {}
-    for path in named:
-        settings = resolver.for_path(stdin_name if path == "-" and stdin_name else path)
-        groups.setdefault(id(settings), Group(settings)).paths.append(path)
-    for settings in [resolver.default, *(g.settings for g in groups.values())]:
-        if settings.config.validation == "":
-            raise UsageError("the validation path is empty (--validation or the validation setting); "
-                             "name the validation .jsonl file")
-    for group in groups.values():
-        config = group.settings.config
-        overlap = config.rules.get(OVERLAP, {})
-        validation = config.validation or overlap.get("validation")
-        group.validation = validation if isinstance(validation, str) and validation else None
-    held_out = [g.validation for g in groups.values() if g.validation]
-    for group in groups.values():
-        group.paths = [p for p in group.paths if p == "-" or not any(same_file(p, v) for v in held_out)]
-        if group.validation:  # linted first, so that the training files are checked as they stream
-            group.paths = with_validation(group.paths, group.validation)
-        config = group.settings.config
-        rules = config.rules
-        if group.validation:
-            rules = {**rules, OVERLAP: {**rules.get(OVERLAP, {}), "validation": group.paths[0]}}
-        group.target = load_target(config.target).with_model(config.model)
-        group.active = resolve(group.target, config.select, config.extend_select, config.ignore, rules)
-    return named, [g for g in groups.values() if g.paths]
-
-
-def lint_group(group: Group, paths, stdin_name: str | None) -> Report:
-    """One Linter over the group's files; standard input named ``stdin_name`` when given; per-file-ignores applied."""
-    linter = Linter(group.target, group.active, group.settings.config.method)
-    if stdin_name is None:
-        report = runner.run(linter, paths)
-    else:
-        jobs = available_cores()
-        report = linter.run(paths, lambda path: linter.lint_stream(sys.stdin.buffer, stdin_name, None)
-                            if path == "-" else runner.lint_file(linter, path, jobs))
-    for result in report.files:
-        dropped = ignored_rules(group, result.path)
-        if dropped:
-            result.findings = [f for f in result.findings if f.rule not in dropped]
-    return report
-
-
-def ignored_rules(group: Group, path: str) -> frozenset[str]:
-    """The active rules per-file-ignores turn off for ``path``."""
-    selectors = group.settings.ignored(path) if path != "-" else []
-    return matched(selectors, group.active) if selectors else frozenset()
-
-
-def merge_validation(files: list[FileResult]) -> list[FileResult]:
-    """A validation file named by several groups: its first result, with the other groups' overlap findings."""
-    first: dict[str, FileResult] = {}
-    kept = []
-    for result in files:
-        key = result.path if result.path == "-" else os.path.realpath(result.path)
-        earlier = first.get(key)
-        if earlier is None:
-            first[key] = result
-            kept.append(result)
-        else:
-            known = [f.to_dict() for f in earlier.findings]
-            earlier.findings = sorted([*earlier.findings, *(f for f in result.findings
-                                                            if f.rule == OVERLAP and f.to_dict() not in known)])
-    return kept
 
 
 def show_files(groups: list[Group], stdin_name: str | None) -> int:
@@ -382,32 +281,6 @@ def fix_files(args: argparse.Namespace, groups: list[Group]) -> bool:
         for rules, paths in by_rules.items():
             changed = run_fixes(paths, rules, args.diff, sys.stdout, None if args.quiet else sys.stderr) or changed
     return changed
-
-
-def check_not_training(validation: str, named: list[str]) -> None:
-    """``--validation X`` with X also named as a PATH: a usage error, not a silent choice of role.
-
-    Only files named on the command line count: a validation file found inside a directory
-    argument is the usual layout, and a config file's ``validation`` named again as a PATH is
-    what pre-commit does (it passes every changed file); both are linted once, as validation.
-    """
-    from ..util.atomic import STDIN, identity
-
-    mine = identity(validation) if validation != STDIN else None
-    if mine is None:
-        return
-    for path in named:
-        if path != STDIN and os.path.isfile(path) and identity(path) == mine:
-            raise UsageError(f"{validation} is given both as --validation and as a training PATH ({path}); "
-                             "name it once: as --validation to hold it out, as a PATH to train on it")
-
-
-def with_validation(paths: list[str], validation: str) -> list[str]:
-    """The validation file first, then the other files (the validation file only once)."""
-    found = discover([validation])
-    if found != [validation] or validation == "-":
-        raise UsageError(f"--validation {validation}: expected one .jsonl file, not a directory or stdin")
-    return [validation, *(p for p in paths if p == "-" or not same_file(p, validation))]
 
 
 def statistics(report: Report) -> list[dict]:
