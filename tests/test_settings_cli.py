@@ -127,7 +127,8 @@ def test_exclude_in_config_skips_folder_searches_and_named_files_only_when_force
 def test_exclude_flags_are_relative_to_the_working_directory(tmp_path, run_cli):
     project = tmp_path / "proj"
     write(project / "pftlint.toml", 'exclude = ["a"]\nextend-exclude = ["b"]\n')
-    files = {name: dataset(project / name / "t.jsonl") for name in ("a", "b", "c", "d")}
+    for name in ("a", "b", "c", "d"):
+        dataset(project / name / "t.jsonl")
 
     def shown(*flags: str) -> list[str]:
         proc = run_cli("check", "--show-files", *flags, ".", cwd=project)
@@ -141,7 +142,6 @@ def test_exclude_flags_are_relative_to_the_working_directory(tmp_path, run_cli):
     # the flag's globs are relative to the working directory, not to the configuration's folder
     proc = run_cli("check", "--show-files", "--exclude", "proj/c", str(project), cwd=tmp_path)
     assert sorted(Path(p).parent.name for p in proc.stdout.splitlines()) == ["a", "d"]
-    assert files
 
 
 def test_a_name_glob_matches_below_its_folder_only(tmp_path, run_cli):
@@ -196,10 +196,11 @@ def test_a_file_with_no_config_above_it_gets_the_working_directory_one(tmp_path,
     assert findings(check_json(run_cli, tmp_path, str(outside))) == {str(outside): {"invalid-role"}}
 
 
-def test_config_and_isolated_together_are_refused(tmp_path, run_cli):
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_config_and_isolated_together_are_refused(tmp_path, run_cli, command):
     write(tmp_path / "pftlint.toml", "")
     dataset(tmp_path / "t.jsonl")
-    one_line_error(run_cli("check", "--config", "pftlint.toml", "--isolated", cwd=tmp_path),
+    one_line_error(run_cli(command, "--config", "pftlint.toml", "--isolated", cwd=tmp_path),
                    "cannot use --config with --isolated")
 
 
@@ -257,14 +258,11 @@ def test_show_settings_says_where_each_setting_comes_from(tmp_path, elsewhere, r
 
 
 def test_show_files_lists_what_check_would_check_in_order(tmp_path, run_cli):
-    valid = dataset(tmp_path / "v.jsonl")
-    a = dataset(tmp_path / "data" / "a.jsonl")
-    b = dataset(tmp_path / "data" / "sub" / "b.jsonl")
-    dataset(tmp_path / "data" / ".hidden" / "h.jsonl")
+    for name in ("v.jsonl", "data/a.jsonl", "data/sub/b.jsonl", "data/.hidden/h.jsonl", "data/v2.json"):
+        dataset(tmp_path / name)
     proc = run_cli("check", "--show-files", "--validation", "v.jsonl", "data", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stderr == ""
     assert proc.stdout.splitlines() == ["v.jsonl", "data/a.jsonl", "data/sub/b.jsonl"]
-    assert valid and a and b
 
 
 # -- 9. contradictions and did-you-mean -------------------------------------------------------
@@ -276,6 +274,7 @@ def test_show_files_lists_what_check_would_check_in_order(tmp_path, run_cli):
     (["--statistics", "--diff"], "--statistics", "--diff"),
     (["--diff", "--output-format", "json"], "--diff", "--output-format json"),
     (["--diff", "--output-format", "sarif"], "--diff", "--output-format sarif"),
+    (["--diff", "--output-format", "json", "--output-file", "-"], "--diff", "--output-format json"),
     (["--show-files", "--show-settings"], "--show-settings", "--show-files"),
     (["--show-files", "--fix"], "--show-files", "--fix"),
     (["--show-settings", "--output-file", "r.json"], "--show-settings", "--output-file"),

@@ -148,8 +148,11 @@ def check_format_pair(args: argparse.Namespace, settings: Settings) -> None:
     --fix prints its ``Fixed`` lines on stderr: stdout stays the report of what remains, in
     any format (a CI job may fix, then upload the JSON or SARIF).
     """
+    from ..util.atomic import is_stdout
+
     output_format = settings.config.output_format
-    if not args.diff or output_format in HUMAN_FORMATS or args.output_file is not None:
+    to_file = args.output_file is not None and not is_stdout(args.output_file)
+    if not args.diff or output_format in HUMAN_FORMATS or to_file:
         return
     given = (f"--output-format {output_format}" if args.output_format is not None
              else f"output-format = {output_format!r} (from {settings.source})")
