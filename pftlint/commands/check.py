@@ -190,7 +190,8 @@ def run(args: argparse.Namespace) -> int:
             reached = reached or part.reaches(Severity(group.settings.config.fail_on))
             report.files += part.files
             report.seconds += part.seconds
-    report.files = merge_validation(report.files)
+    if len(groups) > 1:  # only several groups can each have linted one validation file
+        report.files = merge_validation(report.files)
     if not paths and not args.quiet:
         print("pftlint: warning: no file to check: every path given is excluded", file=sys.stderr)
     # --diff: 1 when there is something to fix (the report, if any, went to --output-file)
