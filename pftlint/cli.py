@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Sequence
 
@@ -30,7 +31,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
         command.add_parser(sub)
+    parser.commands = dict(sub.choices)  # name -> its parser, for the did-you-mean of a misspelt flag
     return parser
+
+
+def _with_suggestion(error: UsageError, parser: argparse.ArgumentParser, argv: Sequence[str]) -> UsageError:
+    """argparse's 'invalid choice' or 'unrecognized arguments', with the command or flag that was meant."""
+    from .util.suggest import did_you_mean
+
+    message = str(error).rsplit(" (see `", 1)[0]
+    commands = getattr(parser, "commands", {})
+    command = next((commands[a] for a in argv if a in commands), parser)
+    if "invalid choice:" in message and argv:
+        word = next((a for a in argv if not a.startswith("-")), "")
+        message += did_you_mean(word, commands)
+    elif message.startswith("unrecognized arguments: "):
+        flags = re.findall(r"--[a-z][a-z-]*", command.format_usage())
+        unknown = next((a.partition("=")[0] for a in argv if a.startswith("--") and a.partition("=")[0] not in flags),
+                       "")
+        message += did_you_mean(unknown, flags) if unknown else ""
+    return UsageError(f"{message} (see `{command.prog} --help`)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,8 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (AttributeError, ValueError, OSError):
             pass
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            raise _with_suggestion(exc, parser, argv) from None
         if not args.command:
             parser.print_help(sys.stderr)
             return EXIT_ERROR

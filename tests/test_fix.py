@@ -245,7 +245,7 @@ def test_standard_input_is_never_fixed(run_cli):
         assert proc.returncode == 2 and proc.stdout == ""
         assert proc.stderr == f"pftlint: error: {flag} cannot rewrite standard input; save it to a file and fix that\n"
     both = run_cli("check", "--fix", "--diff", "x.jsonl")
-    assert both.returncode == 2 and "not allowed with" in both.stderr
+    assert both.returncode == 2 and both.stderr == "pftlint: error: cannot use --fix with --diff\n"
 
 
 # -- safety ------------------------------------------------------------------------------------------

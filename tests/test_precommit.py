@@ -96,7 +96,7 @@ def test_manifest_is_valid_and_the_hook_is_what_the_readme_promises():
     import pre_commit.constants
 
     hook = hooks()["pftlint"]
-    assert shlex.split(hook["entry"]) == ["pftlint", "check"]
+    assert shlex.split(hook["entry"]) == ["pftlint", "check", "--force-exclude"]
     assert hook["language"] == "python"
     assert hook["require_serial"] is True and hook["pass_filenames"] is True
     version = tuple(int(p) for p in hook["minimum_pre_commit_version"].split("."))
@@ -143,9 +143,27 @@ def test_hook_entry_on_broken_and_fixed_files(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_hook_entries_skip_the_files_the_configuration_excludes(tmp_path):
+    """pre-commit names a staged file of an excluded folder: both hooks leave it alone (exit 0, file unchanged)."""
+    (tmp_path / "pyproject.toml").write_text('[tool.pftlint]\nexclude = ["legacy"]\n', encoding="utf-8")
+    staged = tmp_path / "legacy" / "old.jsonl"
+    staged.parent.mkdir()
+    staged.write_bytes(b"\xef\xbb\xbf" + broken_dataset().encode("utf-8"))
+    before = staged.read_bytes()
+    for hook in ("pftlint", "pftlint-fix"):
+        entry = shlex.split(hooks()[hook]["entry"])
+        proc = subprocess.run([*entry, "legacy/old.jsonl"], capture_output=True, text=True, cwd=tmp_path,
+                              env=cli_env())
+        assert proc.returncode == 0, (hook, proc.stdout, proc.stderr)
+        assert "PFT" not in proc.stdout and staged.read_bytes() == before
+    without = subprocess.run([*pftlint_command(), "check", "legacy/old.jsonl"], capture_output=True, text=True,
+                             cwd=tmp_path, env=cli_env())
+    assert without.returncode == 1 and "PFT301" in without.stdout  # named without --force-exclude: checked
+
+
 def test_fix_hook_repairs_then_passes(tmp_path):
     fix, check = hooks()["pftlint-fix"], hooks()["pftlint"]
-    assert shlex.split(fix["entry"]) == ["pftlint", "check", "--fix"]
+    assert shlex.split(fix["entry"]) == ["pftlint", "check", "--fix", "--force-exclude"]
     assert {k: fix[k] for k in ("language", "files", "require_serial", "stages")} == \
         {k: check[k] for k in ("language", "files", "require_serial", "stages")}
     data = tmp_path / "train.jsonl"

@@ -9,68 +9,72 @@ import sys
 from collections import Counter
 from typing import Callable, TextIO
 
-from ..engine import runner
 from ..engine.findings import Report, Severity
-from ..engine.linter import Linter
-from ..engine.selection import resolve
+from ..engine.plan import Group, ignored_rules, lint_group, merge_validation, plan
 from ..errors import UsageError
-from ..profiles.config import load_config, with_overrides
-from ..profiles.targets import load_target
-from ..reading.discovery import discover
-from ..reporters import REPORTERS, format_names, resolve_format, use_color
-from ..rules.dataset import OVERLAP, same_file
+from ..profiles.config import Resolver, Settings
+from ..reporters import REPORTERS, resolve_format, use_color
 
 
 def _codes(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _globs(value: str) -> list[str]:
+    return [v for v in value.split(",") if v]
+
+
+# Formats a person reads: the only ones that may share stdout with --diff.
+HUMAN_FORMATS = ("auto", "table", "concise")
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="lint JSONL files", description="Lint preference and supervised JSONL files.")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
-    p.add_argument("--select", type=_codes, action="extend", default=None,
-                   help="rules to run instead of the defaults: codes, code prefixes, names or ALL (comma list)")
-    p.add_argument("--extend-select", type=_codes, action="extend", default=None,
-                   help="rules to run on top of the configured ones")
-    p.add_argument("--ignore", type=_codes, action="extend", default=None,
-                   help="rules to skip, on top of the configured ones")
-    p.add_argument("--target", help="provider profile: openai (default), azure, together, fireworks")
-    p.add_argument("--model", help="model whose per-example token limit applies: a snapshot, an alias "
-                   "(gpt-4.1-mini) or a fine-tuned name (default: the target's default-model)")
-    p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
-    p.add_argument("--fail-on", metavar="LEVEL",
-                   help="lowest severity that makes the exit status 1: error (default), warning, info")
-    p.add_argument("--output-format", metavar="FORMAT",
-                   help="auto (default: github annotations in GitHub Actions, table on a terminal, concise "
-                   "otherwise), " + ", ".join(REPORTERS))
-    p.add_argument("--output-file", metavar="PATH",
-                   help="write the report (in --output-format) to PATH, replaced atomically (a device such as "
-                   "/dev/null is written through); the terminal still gets the human report; - or /dev/stdout: "
-                   "the report alone on stdout. PATH may not be a file the run reads")
-    p.add_argument("--exit-zero", action="store_true",
-                   help="exit 0 even when findings reach --fail-on (report-only jobs); errors still exit 2")
-    p.add_argument("--quiet", "-q", action="store_true",
-                   help="print nothing on stdout (the exit status tells; --output-file still gets the report)")
-    p.add_argument("--validation", metavar="FILE",
-                   help="the validation file: linted too, and checked for records shared with the training files")
-    p.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not the findings")
-    fixing = p.add_mutually_exclusive_group()
-    fixing.add_argument("--fix", action="store_true",
-                        help="repair the findings of fixable structure rules in place (the same records, checked "
-                        "before the file is replaced), then report what remains; exit 1 when a file changed")
-    fixing.add_argument("--diff", action="store_true",
-                        help="print what --fix would change as a unified diff and change nothing; "
-                        "exit 1 when there is something to fix")
-    p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
-    add_baseline_arguments(p)
-    p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
-    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    add_selection_flags(p.add_argument_group("rule selection", "which rules run, and how strictly"))
+    add_output_flags(p.add_argument_group("output", "what is printed, and where"))
+    add_baseline_flags(p.add_argument_group("baseline", "accept the findings a legacy dataset has today; "
+                                            "report only new ones"))
+    add_fixing_flags(p.add_argument_group("fixing", "repair what can be repaired safely"))
+    add_files_flags(p.add_argument_group("files", "which files are checked"))
+    add_config_flags(p.add_argument_group("configuration", "where settings come from"))
     p.set_defaults(run=run)
 
 
-def add_baseline_arguments(p: argparse.ArgumentParser) -> None:
-    group = p.add_argument_group("baseline", "accept the findings a legacy dataset has today; report only new ones")
+def add_selection_flags(group) -> None:
+    group.add_argument("--select", metavar="RULES", type=_codes, action="extend", default=None,
+                       help="rules to run instead of the defaults: codes, code prefixes, names or ALL (comma list)")
+    group.add_argument("--extend-select", metavar="RULES", type=_codes, action="extend", default=None,
+                       help="rules to run on top of the configured ones")
+    group.add_argument("--ignore", metavar="RULES", type=_codes, action="extend", default=None,
+                       help="rules to skip, on top of the configured ones")
+    group.add_argument("--target", metavar="NAME", help="provider profile: openai (default), azure, together, fireworks")
+    group.add_argument("--model", metavar="NAME", help="model whose per-example token limit applies: a snapshot, an alias "
+                       "(gpt-4.1-mini) or a fine-tuned name (default: the target's default-model)")
+    group.add_argument("--method", metavar="METHOD", help="training method: auto (default: decided per file), dpo, supervised")
+    group.add_argument("--fail-on", metavar="LEVEL",
+                       help="lowest severity that makes the exit status 1: error (default), warning, info")
+
+
+def add_output_flags(group) -> None:
+    group.add_argument("--output-format", metavar="FORMAT",
+                       help="auto (default: github annotations in GitHub Actions, table on a terminal, concise "
+                       "otherwise), " + ", ".join(REPORTERS))
+    group.add_argument("--output-file", metavar="PATH",
+                       help="write the report (in --output-format) to PATH, replaced atomically (a device such as "
+                       "/dev/null is written through); the terminal still gets the human report; - or /dev/stdout: "
+                       "the report alone on stdout. PATH may not be a file the run reads")
+    group.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings reach --fail-on (report-only jobs); errors still exit 2")
+    group.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing on stdout (the exit status tells; --output-file still gets the report)")
+    group.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule has, not the findings")
+    group.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
+
+
+def add_baseline_flags(group) -> None:
     group.add_argument("--baseline", metavar="FILE",
                        help="report only findings not recorded in FILE (matched by file, rule and the record's "
                        "content, not by line); the summary says how many it hid (config: baseline)")
@@ -78,68 +82,151 @@ def add_baseline_arguments(p: argparse.ArgumentParser) -> None:
                        help="record every finding of this run in FILE (replaced atomically), report nothing, exit 0")
 
 
-def settings_from(args: argparse.Namespace):
-    """The config file's settings with the command line's on top, every one checked; and the file read."""
-    config, source = load_config(args.config, args.isolated)
-    if config.validation and source is not None and not os.path.isabs(config.validation):
-        config.validation = os.path.relpath(source.parent / config.validation)  # relative to the config file
-    overrides = {key: value for key, value in (
+def add_fixing_flags(group) -> None:
+    group.add_argument("--fix", action="store_true",
+                       help="repair the findings of fixable structure rules in place (the same records, checked "
+                       "before the file is replaced), then report what remains; exit 1 when a file changed")
+    group.add_argument("--diff", action="store_true",
+                       help="print what --fix would change as a unified diff and change nothing; "
+                       "exit 1 when there is something to fix")
+
+
+def add_files_flags(group) -> None:
+    group.add_argument("--validation", metavar="FILE",
+                       help="the validation file: linted too, and checked for records shared with the training files")
+    group.add_argument("--exclude", metavar="GLOBS", type=_globs, action="extend", default=None,
+                       help="files and folders a folder search skips, relative to the working directory (comma "
+                       "list; replaces the configured exclude)")
+    group.add_argument("--extend-exclude", metavar="GLOBS", type=_globs, action="extend", default=None,
+                       help="like --exclude, on top of the configured exclude and extend-exclude")
+    group.add_argument("--force-exclude", action="store_true",
+                       help="skip excluded files even when named on the command line (for pre-commit, which names "
+                       "every staged file)")
+    group.add_argument("--stdin-filename", metavar="PATH",
+                       help="the name of what - reads: findings carry it, and its per-file-ignores and closest "
+                       "configuration apply (with no PATH, - is implied)")
+    group.add_argument("--show-files", action="store_true", help="list the files that would be checked, and exit")
+
+
+def add_config_flags(group) -> None:
+    group.add_argument("--config", metavar="FILE", help="read settings from FILE instead of the closest "
+                       "pftlint.toml or pyproject.toml of each file")
+    group.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    group.add_argument("--show-settings", action="store_true",
+                       help="print the settings the first file would be checked with (and the configuration file "
+                       "they come from), and exit")
+
+
+def flag_settings(args: argparse.Namespace) -> dict:
+    """The settings the flags give (only those given), in the configuration's names."""
+    return {key: value for key, value in (
         ("select", args.select), ("extend-select", args.extend_select), ("ignore", args.ignore),
         ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
-        ("output-format", args.output_format), ("validation", args.validation),
+        ("output-format", args.output_format), ("validation", args.validation), ("exclude", args.exclude),
+        ("extend-exclude", args.extend_exclude),
     ) if value is not None}
-    return with_overrides(config, overrides), source
+
+
+def check_flag_pairs(args: argparse.Namespace) -> None:
+    """Flags that cannot both apply are a usage error, before anything is read."""
+    shows = [flag for flag, on in (("--show-settings", args.show_settings), ("--show-files", args.show_files)) if on]
+    pairs = [
+        ("--config", "--isolated", args.config is not None and args.isolated),
+        ("--fix", "--diff", args.fix and args.diff),
+        ("--quiet", "--diff", args.quiet and args.diff),  # the diff is the output
+        ("--statistics", "--diff", args.statistics and args.diff),  # --diff prints the diff, not findings
+        ("--show-settings", "--show-files", len(shows) == 2),
+    ]
+    for show in shows:  # a listing changes nothing and reports nothing
+        pairs += [(show, flag, on) for flag, on in (
+            ("--fix", args.fix), ("--diff", args.diff), ("--quiet", args.quiet), ("--statistics", args.statistics),
+            ("--output-file", args.output_file is not None))]
+    for first, second, clash in pairs:
+        if clash:
+            raise UsageError(f"cannot use {first} with {second}")
+    if args.stdin_filename is not None:
+        if not args.stdin_filename or args.stdin_filename == "-":
+            raise UsageError("--stdin-filename: expected the file name that standard input stands for")
+        if args.paths and "-" not in args.paths:
+            raise UsageError("cannot use --stdin-filename with PATHs that do not read standard input (-); "
+                             "add - or leave the PATHs out")
+
+
+def check_format_pair(args: argparse.Namespace, settings: Settings) -> None:
+    """--diff prints a diff for people on stdout, where a machine-readable report cannot also go.
+
+    --fix prints its ``Fixed`` lines on stderr: stdout stays the report of what remains, in
+    any format (a CI job may fix, then upload the JSON or SARIF).
+    """
+    from ..util.atomic import is_stdout
+
+    output_format = settings.config.output_format
+    to_file = args.output_file is not None and not is_stdout(args.output_file)
+    if not args.diff or output_format in HUMAN_FORMATS or to_file:
+        return
+    given = (f"--output-format {output_format}" if args.output_format is not None
+             else f"output-format = {output_format!r} (from {settings.source})")
+    raise UsageError(f"cannot use --diff with {given}: the diff goes to stdout; add --output-file PATH to "
+                     "write that report to a file")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..util.atomic import is_stdout
 
-    config, source = settings_from(args)
-    paths = discover(args.paths or ["."])
-    rules = config.rules
-    overlap = rules.get(OVERLAP, {})
-    if config.validation == "":
-        raise UsageError("the validation path is empty (--validation or the validation setting); "
-                         "name the validation .jsonl file")
-    validation = config.validation or overlap.get("validation")
-    if not (isinstance(validation, str) and validation):
-        validation = None
-    if args.validation:
-        check_not_training(args.validation, args.paths)
-    baseline = baseline_file(args, config.baseline, source)
-    check_output_options(args, config.output_format,
-                         [*paths, *([validation] if validation else []), *([str(source)] if source else []),
-                          *([baseline] if baseline else [])])
-    known = read_baseline(args, baseline, paths, source)  # before linting: a bad baseline fails at once
-    if validation:  # linted first, so that the training files are checked as they stream
-        paths = with_validation(paths, validation)
-        rules = {**rules, OVERLAP: {**overlap, "validation": paths[0]}}
-    target = load_target(config.target).with_model(config.model)
-    active = resolve(target, config.select, config.extend_select, config.ignore, rules)
+    check_flag_pairs(args)
+    resolver = Resolver(flag_settings(args), args.config, args.isolated)
+    check_format_pair(args, resolver.default)
+    named, groups = plan(args.paths, resolver, args.stdin_filename, args.force_exclude, args.validation)
+    if args.show_files:
+        return show_files(groups, args.stdin_filename)
+    if args.show_settings:
+        return show_settings(groups, named, args.stdin_filename, baseline_file(args, resolver.default.config.baseline))
+    paths = [path for group in groups for path in group.paths]
+    output_format = resolver.default.config.output_format
+    sources = {str(g.settings.source) for g in groups if g.settings.source} | (
+        {str(resolver.default.source)} if resolver.default.source else set())
+    baseline = baseline_file(args, resolver.default.config.baseline)
+    check_output_options(args, output_format, [*paths, *sorted(sources), *([baseline] if baseline else [])])
+    known = read_baseline(args, baseline, paths, sorted(sources))  # before linting: a bad baseline fails at once
     fixed = False
     if args.fix or args.diff:
-        fixed = fix_files(args, paths, active)
-        if args.diff:
+        fixed = fix_files(args, groups)
+        if args.diff and not args.output_file:
             return 1 if fixed and not args.exit_zero else 0
-    from ..util.progress import files_progress
+    from ..engine import parallel
+    from ..util.progress import files_progress, tracked
 
+    report, reached, hidden = Report(), False, 0
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
-        report = lint_with_progress(Linter(target, active, config.method), paths, done)
+        parallel.on_read = done.read  # every process advances the bar as it reads (None: no bar)
+        try:
+            for group in groups:
+                part = lint_group(group, tracked(group.paths, done), args.stdin_filename)
+                if known is not None:
+                    part, hid = known.apply(part)
+                    hidden += hid
+                reached = reached or part.reaches(Severity(group.settings.config.fail_on))
+                report.files += part.files
+                report.seconds += part.seconds
+        finally:
+            parallel.on_read = None
+    if len(groups) > 1:  # only several groups can each have linted one validation file
+        report.files = merge_validation(report.files)
     if args.write_baseline:
         return write_baseline(report, args.write_baseline, None if args.quiet else sys.stderr)
-    hidden = 0
-    if known is not None:
-        report, hidden = known.apply(report)
     args.hidden_by_baseline = hidden
-    status = 1 if (fixed or report.reaches(Severity(config.fail_on))) and not args.exit_zero else 0
+    if not paths and not args.quiet:
+        print("pftlint: warning: no file to check: every path given is excluded", file=sys.stderr)
+    # --diff: 1 when there is something to fix (the report, if any, went to --output-file)
+    status = 1 if (fixed or (reached and not args.diff)) and not args.exit_zero else 0
     stream = sys.stdout
-    name = resolve_format(config.output_format, stream)
+    name = resolve_format(output_format, stream)
     # `--output-file -` (or /dev/stdout): the report goes to stdout as without the option, and alone
     to_stdout = bool(args.output_file) and is_stdout(args.output_file)
     if args.output_file and not to_stdout:
-        write_output(args.output_file, lambda out: emit(report, out, resolve_format(config.output_format, out), args))
+        write_output(args.output_file, lambda out: emit(report, out, resolve_format(output_format, out), args))
         name = resolve_format("auto", stream)  # the terminal still gets the human report
-    if args.quiet and not to_stdout:
+    if args.diff or (args.quiet and not to_stdout):  # --diff printed the diff; the report went to the file
         return status
     try:
         emit(report, stream, name, args)
@@ -151,49 +238,77 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def lint_with_progress(linter: Linter, paths: list[str], done) -> Report:
-    """The run, with the bar advanced as each process reads (``done.read``, None when there is no bar)."""
-    from ..engine import parallel
-    from ..util.progress import tracked
+def show_files(groups: list[Group], stdin_name: str | None) -> int:
+    """--show-files: one file per line, in the order they would be checked."""
+    from ..util.printable import printable
 
-    parallel.on_read = done.read
-    try:
-        return runner.run(linter, tracked(paths, done))
-    finally:
-        parallel.on_read = None
+    for group in groups:
+        for path in group.paths:
+            print(printable(stdin_name if path == "-" and stdin_name else path))
+    return 0
 
 
-def fix_files(args: argparse.Namespace, paths: list[str], active) -> bool:
-    """--fix / --diff (pftlint.fix): True when a file was, or would be, changed."""
+def show_settings(groups: list[Group], named: list[str], stdin_name: str | None, args_baseline: str | None) -> int:
+    """--show-settings: what the first file would be checked with, and where each setting comes from."""
+    from ..util.printable import printable
+
+    first = next((path for path in named if any(path in g.paths for g in groups)), None)
+    if first is None:
+        raise UsageError("--show-settings: no file to show settings for (every path given is excluded)")
+    group = next(g for g in groups if first in g.paths)
+    name = stdin_name if first == "-" and stdin_name else first
+    settings, config = group.settings, group.settings.config
+    source = {"closest": f"{settings.source} (the closest to the file)", "--config": f"{settings.source} (--config)",
+              "--isolated": "none (--isolated)", "none found": "none found (the defaults)"}[settings.how]
+    dropped = ignored_rules(group, name)
+
+    def listed(values) -> str:
+        return json.dumps([str(v) for v in values])
+
+    lines = [
+        f"Settings for {name}",
+        f"config file: {source}",
+        f"target: {config.target}",
+        f"model: {config.model or group.target.default_model or 'none'}"
+        + ("" if config.model else " (the target's default)"),
+        f"method: {config.method}",
+        f"fail-on: {config.fail_on}",
+        f"output-format: {config.output_format}",
+        f"validation: {group.validation or 'none'}",
+        f"baseline: {args_baseline or 'none'}",
+        f"select: {listed(config.select) if config.select is not None else 'the default rules'}",
+        f"extend-select: {listed(config.extend_select)}",
+        f"ignore: {listed(config.ignore)}",
+        f"exclude: {listed(config.exclude)}",
+        f"extend-exclude: {listed(config.extend_exclude)}",
+        "per-file-ignores:" + ("" if config.per_file_ignores or config.extend_per_file_ignores else " none"),
+    ]
+    for glob, selectors in (*config.per_file_ignores, *config.extend_per_file_ignores):
+        here = " (applies to this file)" if glob.matches(name) else ""
+        lines.append(f"  {json.dumps(str(glob))} = {listed(selectors)}{here}")
+    active = [a for rule_name, a in group.active.items() if rule_name not in dropped]
+    lines.append(f"rules: {len(active)} active" + (f", {len(dropped)} off by per-file-ignores ("
+                                                   f"{', '.join(sorted(dropped))})" if dropped else ""))
+    for a in sorted(active, key=lambda a: a.rule.code):
+        options = "".join(f" {key}={json.dumps(value)}" for key, value in sorted(a.options.items()))
+        lines.append(f"  {a.rule.code} {a.rule.name} [{a.severity.value}]{options}")
+    print("\n".join(printable(line) for line in lines))
+    return 0
+
+
+def fix_files(args: argparse.Namespace, groups: list[Group]) -> bool:
+    """--fix / --diff (pftlint.fix), each file with its group's rules less its per-file-ignores: True when a
+    file was, or would be, changed."""
     from ..fix import run_fixes
 
-    return run_fixes(paths, active, args.diff, sys.stdout, None if args.quiet else sys.stderr)
-
-
-def check_not_training(validation: str, named: list[str]) -> None:
-    """``--validation X`` with X also named as a PATH: a usage error, not a silent choice of role.
-
-    Only files named on the command line count: a validation file found inside a directory
-    argument is the usual layout, and a config file's ``validation`` named again as a PATH is
-    what pre-commit does (it passes every changed file); both are linted once, as validation.
-    """
-    from ..util.atomic import STDIN, identity
-
-    mine = identity(validation) if validation != STDIN else None
-    if mine is None:
-        return
-    for path in named:
-        if path != STDIN and os.path.isfile(path) and identity(path) == mine:
-            raise UsageError(f"{validation} is given both as --validation and as a training PATH ({path}); "
-                             "name it once: as --validation to hold it out, as a PATH to train on it")
-
-
-def with_validation(paths: list[str], validation: str) -> list[str]:
-    """The validation file first, then the other files (the validation file only once)."""
-    found = discover([validation])
-    if found != [validation] or validation == "-":
-        raise UsageError(f"--validation {validation}: expected one .jsonl file, not a directory or stdin")
-    return [validation, *(p for p in paths if p == "-" or not same_file(p, validation))]
+    changed = False
+    for group in groups:
+        by_rules: dict[frozenset, list[str]] = {}
+        for path in group.paths:
+            by_rules.setdefault(frozenset(group.active) - ignored_rules(group, path), []).append(path)
+        for rules, paths in by_rules.items():
+            changed = run_fixes(paths, rules, args.diff, sys.stdout, None if args.quiet else sys.stderr) or changed
+    return changed
 
 
 def statistics(report: Report) -> list[dict]:
@@ -242,20 +357,15 @@ def emit(report: Report, stream: TextIO, name: str, args: argparse.Namespace) ->
 
 # -- the baseline (pftlint.baseline) ----------------------------------------------------------------------
 
-def baseline_file(args: argparse.Namespace, configured: str | None, source) -> str | None:
-    """``--baseline``, else the configuration's ``baseline`` (relative to the configuration file)."""
-    if args.baseline is not None:
-        path = args.baseline
-    elif configured is not None and source is not None and not os.path.isabs(configured):
-        path = os.path.relpath(source.parent / configured)
-    else:
-        path = configured
+def baseline_file(args: argparse.Namespace, configured: str | None) -> str | None:
+    """``--baseline``, else the run's configured ``baseline`` (already relative to its configuration file)."""
+    path = args.baseline if args.baseline is not None else configured
     if path == "":
         raise UsageError("the baseline path is empty (--baseline or the baseline setting); name the baseline file")
     return path
 
 
-def read_baseline(args: argparse.Namespace, baseline: str | None, paths: list[str], source):
+def read_baseline(args: argparse.Namespace, baseline: str | None, paths: list[str], configs: list[str]):
     """The baseline to apply (None: none), after checking that --write-baseline / --baseline can work."""
     if not (args.write_baseline or baseline):
         return None
@@ -263,7 +373,7 @@ def read_baseline(args: argparse.Namespace, baseline: str | None, paths: list[st
 
     refuse_stdin(paths, "--write-baseline" if args.write_baseline else "--baseline")
     if args.write_baseline:  # a refresh: every finding is recorded, whatever the current baseline holds
-        check_not_input("--write-baseline", args.write_baseline, [*paths, *([str(source)] if source else [])])
+        check_not_input("--write-baseline", args.write_baseline, [*paths, *configs])
         return None
     return load_baseline(baseline)
 

@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
     from ..reporters import use_color
     from ..stats import Settings, compute, problems, render
 
+    if args.config is not None and args.isolated:
+        from ..errors import UsageError
+
+        raise UsageError("cannot use --config with --isolated")
     config, source = load_config(args.config, args.isolated)
     overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))
                  if v is not None}

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from ..errors import PftlintError
 from ..profiles.targets import Target
+from ..util.suggest import did_you_mean
 from .findings import Severity
 from .registry import Rule, all_rules
 
@@ -51,7 +52,20 @@ def check_selectors(selectors: Iterable[str], setting: str) -> None:
     rules = all_rules()
     for sel in selectors:
         if not any(_specificity(sel, r) is not None for r in rules):
-            raise SelectionError(f"{setting}: {sel!r} matches no rule (see `pftlint rules`)")
+            raise SelectionError(f"{setting}: {sel!r} matches no rule (see `pftlint rules`){_suggestion(sel, rules)}")
+
+
+def _suggestion(selector: str, rules: list[Rule]) -> str:
+    """A rule name close to a misspelt one; a code prefix that matches nothing gets none (PFT9 is no typo of PFT301)."""
+    if selector.upper().startswith("PFT"):
+        return ""
+    return did_you_mean(selector, [r.name for r in rules])
+
+
+def matched(selectors: Iterable[str], active: dict[str, "ActiveRule"]) -> frozenset[str]:
+    """The names of the active rules any of ``selectors`` names (for per-file-ignores: any match counts)."""
+    selectors = list(selectors)
+    return frozenset(name for name, a in active.items() if _best(selectors, a.rule) is not None)
 
 
 def rule_options(rule: Rule, given: dict[str, Any], where: str = "") -> dict[str, Any]:
@@ -67,7 +81,7 @@ def rule_options(rule: Rule, given: dict[str, Any], where: str = "") -> dict[str
             continue
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise SelectionError(f"{where}: unknown option {key!r} (options: {known})")
+            raise SelectionError(f"{where}: unknown option {key!r} (options: {known}){did_you_mean(key, declared)}")
         default = declared[key]["default"]
         expected = float if isinstance(default, float) else type(default)
         if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, (expected, int) if expected is float else expected):

@@ -1,25 +1,34 @@
 """The settings of a run, and the one set of checks they pass whatever their source.
 
-Settings come from ``[tool.pftlint]`` in the nearest pyproject.toml (or a pftlint.toml),
-from the command line's flags, and from the Python API's keywords. All three go through
+Settings come from ``[tool.pftlint]`` in the pyproject.toml (or the pftlint.toml) closest to
+each checked file (:class:`Resolver`), from the command line's flags, and from the Python API's
+keywords. All three go through
 :func:`checked`: one check per key (:data:`CHECKS`), one wording, and a :class:`ConfigError`
 (exit status 2; a ``ValueError`` for the API) whose one line names the source: the file and
-key, the flag, or the keyword. Rule selectors and per-rule options are checked against the
+key, the flag, or the keyword; an unknown name gets a did-you-mean. Paths and globs in a file
+are relative to its folder, in a flag to the working directory: they are anchored once read
+(:class:`~pftlint.util.globs.Glob`), so settings from several sources mix. Rule selectors and per-rule options are checked against the
 catalog here too, so a bad one is reported before any file is read. The data pftlint ships
 (target profiles, models table, rule documents) is checked along another path: pftlint.profiles.strict.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..engine.catalog import tomllib
 from ..errors import PftlintError
+from ..util.globs import Glob
+from ..util.suggest import did_you_mean
 
 METHODS = ("auto", "dpo", "supervised")
 LEVELS = ("error", "warning", "info")
+# What other tools call a value pftlint knows by another name: offered as the did-you-mean.
+SYNONYMS = {"sft": "supervised", "chat": "supervised", "preference": "dpo", "text": "concise",
+            "full": "table", "warn": "warning", "err": "error", "note": "info", "azure-openai": "azure"}
 
 
 class ConfigError(PftlintError, ValueError):
@@ -43,6 +52,13 @@ class Config:
     validation: str | None = None
     # The baseline file: findings recorded in it are not reported (pftlint.baseline).
     baseline: str | None = None
+    # Files and folders a folder search skips (and, with --force-exclude, named files too).
+    # --exclude replaces ``exclude``; --extend-exclude adds to ``extend-exclude``.
+    exclude: list[Glob] = field(default_factory=list)
+    extend_exclude: list[Glob] = field(default_factory=list)
+    # Rules not reported in the files a glob matches: (glob, rule selectors).
+    per_file_ignores: list[tuple[Glob, list[str]]] = field(default_factory=list)
+    extend_per_file_ignores: list[tuple[Glob, list[str]]] = field(default_factory=list)
     # Per-rule settings: {"rule-name": {"severity": "warning", "<option>": value}}
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -55,7 +71,8 @@ def _choice(what: str, choices: Callable[[], Iterable[str]]) -> Callable[[Any, s
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a {what} ({', '.join(known)}), not {_kind(value)} {value!r:.60}")
         if value not in known:
-            raise ConfigError(f"{where}: unknown {what} {value!r} (choose from {', '.join(known)})")
+            raise ConfigError(f"{where}: unknown {what} {value!r} (choose from {', '.join(known)})"
+                              + did_you_mean(value, known, SYNONYMS))
         return value
     return check
 
@@ -130,6 +147,28 @@ def _more_selectors(value: Any, where: str) -> list[str]:
     return _selectors(value, where) or []
 
 
+def _globs(value: Any, where: str) -> list[str]:
+    """A list of paths or globs (relative to the config file's folder, or to the working directory)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise ConfigError(f"{where}: expected a list of paths or globs, not {_kind(value)} {value!r:.60}")
+    globs = list(value)
+    for glob in globs:
+        if not isinstance(glob, str) or not glob:
+            raise ConfigError(f"{where}: expected paths or globs (non-empty strings), not {_kind(glob)} {glob!r:.60}")
+    return globs
+
+
+def _per_file(value: Any, where: str) -> dict[str, list[str]]:
+    """``{glob: [rule selectors]}``, as ruff's per-file-ignores."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of globs and rule selectors, not {_kind(value)} {value!r:.60}")
+    for glob, selectors in value.items():
+        if not glob:
+            raise ConfigError(f"{where}: a glob is empty; write the files it means (\"data/*.jsonl\")")
+        _selectors(selectors, f"{where}.{glob!r}")
+    return value
+
+
 def _per_rule(value: Any, where: str) -> dict[str, dict[str, Any]]:
     """``{rule name: {"severity": level, option: value}}``: known rules, levels and options of the right type."""
     from ..engine.registry import all_rules
@@ -143,7 +182,7 @@ def _per_rule(value: Any, where: str) -> dict[str, dict[str, Any]]:
     for name, settings in value.items():
         here = f"{where}.{name}"
         if name not in by_name:
-            raise ConfigError(f"{here}: no such rule (see `pftlint rules`)")
+            raise ConfigError(f"{here}: no such rule (see `pftlint rules`){did_you_mean(name, by_name)}")
         if not isinstance(settings, dict):
             raise ConfigError(f"{here}: expected a table of settings, not {_kind(settings)} {settings!r:.60}")
         if "severity" in settings:
@@ -159,15 +198,35 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-def _config(values: dict[str, Any]) -> Config:
-    return Config(**{key.replace("-", "_"): value for key, value in values.items()})
+def _config(values: dict[str, Any], anchor: str, source: "Source") -> Config:
+    return Config(**{key.replace("-", "_"): value for key, value in _anchored(values, anchor, source).items()})
+
+
+def _anchored(values: dict[str, Any], anchor: str, source: "Source") -> dict[str, Any]:
+    """Checked values with their paths and globs made independent of the working directory.
+
+    A file's globs, ``validation`` and ``baseline`` are relative to its folder; a flag's to the working directory.
+    """
+    values = dict(values)
+    for key in ("exclude", "extend-exclude"):
+        if key in values:
+            values[key] = [Glob(pattern, anchor) for pattern in values[key]]
+    for key in ("per-file-ignores", "extend-per-file-ignores"):
+        if key in values:
+            values[key] = [(Glob(pattern, anchor), list(sels)) for pattern, sels in values[key].items()]
+    for key in ("validation", "baseline"):
+        path = values.get(key)
+        if source.kind == "file" and path and not os.path.isabs(path):
+            values[key] = os.path.relpath(os.path.join(anchor, path))
+    return values
 
 
 # In the order of the fields: the first bad key is the one reported.
 CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "select": _selectors, "extend-select": _more_selectors, "ignore": _more_selectors, "target": _target,
     "method": _method, "fail-on": _level, "output-format": _output_format, "model": _model,
-    "validation": _text, "baseline": _text, "rules": _per_rule,
+    "validation": _text, "baseline": _text, "exclude": _globs, "extend-exclude": _globs,
+    "per-file-ignores": _per_file, "extend-per-file-ignores": _per_file, "rules": _per_rule,
 }
 KEYS = tuple(_kebab(f.name) for f in fields(Config))
 
@@ -196,26 +255,36 @@ def checked(values: dict[str, Any], source: Source) -> dict[str, Any]:
     """``values`` (kebab-case keys) with every key known and every value checked: the one path for settings."""
     for key in values:
         if key not in CHECKS:
-            raise ConfigError(f"{source.path or source.kind}: unknown key {key!r} (known keys: {', '.join(KEYS)})")
+            raise ConfigError(f"{source.path or source.kind}: unknown key {key!r} (known keys: {', '.join(KEYS)})"
+                              + did_you_mean(key, KEYS))
     return {key: check(values[key], source.where(key)) for key, check in CHECKS.items() if key in values}
 
 
 def from_keywords(**keywords: Any) -> Config:
     """The settings of the Python API (snake_case keywords), checked as the file and the flags are."""
-    return _config(checked({_kebab(key): value for key, value in keywords.items()}, KEYWORDS))
+    return _config(checked({_kebab(key): value for key, value in keywords.items()}, KEYWORDS), os.getcwd(),
+                   KEYWORDS)
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest pftlint.toml, or pyproject.toml that has a [tool.pftlint] table."""
     for folder in [start, *start.parents]:
-        own = folder / "pftlint.toml"
-        if own.is_file():
-            return own, _section(own, _read_toml(own))
-        project = folder / "pyproject.toml"
-        if project.is_file():
-            section = _tool_table(_read_toml(project))
-            if section is not None:
-                return project, section
+        found = _config_file(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _config_file(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """``folder``'s pftlint.toml, or its pyproject.toml if that has a [tool.pftlint] table."""
+    own = folder / "pftlint.toml"
+    if own.is_file():
+        return own, _section(own, _read_toml(own))
+    project = folder / "pyproject.toml"
+    if project.is_file():
+        section = _tool_table(_read_toml(project))
+        if section is not None:
+            return project, section
     return None
 
 
@@ -269,11 +338,91 @@ def load_config(explicit: str | None = None, isolated: bool = False,
     return validate(section, path), path
 
 
+@dataclass(frozen=True, eq=False)
+class Settings:
+    """The settings some files are checked with: the configuration with the flags on top, and its file."""
+
+    config: Config
+    source: Path | None  # the configuration file; None: the defaults
+    how: str  # how it was chosen: "closest", "--config", "--isolated", "none found"
+
+    def excluded(self, path: str) -> bool:
+        """Whether ``exclude`` or ``extend-exclude`` covers ``path`` (or a folder of it)."""
+        config = self.config
+        return any(glob.matches(path) for glob in (*config.exclude, *config.extend_exclude))
+
+    def ignored(self, path: str) -> list[str]:
+        """The rule selectors ``per-file-ignores`` and ``extend-per-file-ignores`` give ``path``."""
+        config = self.config
+        return [selector for glob, selectors in (*config.per_file_ignores, *config.extend_per_file_ignores)
+                if glob.matches(path) for selector in selectors]
+
+
+class Resolver:
+    """The settings of each checked file, as ruff finds them.
+
+    The closest pftlint.toml, or pyproject.toml with a [tool.pftlint] table, in the file's
+    folder or above applies, whatever the working directory; a file with none above it gets
+    the one found from the working directory (or the defaults). ``--config FILE`` or
+    ``--isolated`` gives every file the same settings. The flags go on top of each. Each
+    configuration file is read and checked once.
+    """
+
+    def __init__(self, overrides: dict[str, Any] | None = None, explicit: str | None = None,
+                 isolated: bool = False):
+        self._overrides = overrides or {}
+        self._by_source: dict[Path | None, Settings] = {}
+        self._by_folder: dict[str, Settings] = {}
+        self._fixed: Settings | None = None
+        if isolated:
+            self._fixed = self._settings(Config(), None, "--isolated")
+        elif explicit is not None:
+            config, path = load_config(explicit)
+            self._fixed = self._settings(config, path, "--config")
+        # The working directory's settings: for files with no configuration above them, and for
+        # what a run has once (its output format)
+        self.default = self._fixed or self.for_folder(os.getcwd(), fallback=True)
+
+    def _settings(self, config: Config, source: Path | None, how: str) -> Settings:
+        known = self._by_source.get(source)
+        if known is None:
+            known = self._by_source[source] = Settings(with_overrides(config, self._overrides), source, how)
+        return known
+
+    def for_path(self, path: str) -> Settings:
+        """The settings of the file ``path`` (a name that need not exist: stdin's --stdin-filename)."""
+        return self._fixed or self.for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def for_folder(self, folder: str, fallback: bool = False) -> Settings:
+        """The settings of the files in ``folder`` (absolute)."""
+        if self._fixed is not None:
+            return self._fixed
+        found = self._by_folder.get(folder)
+        if found is None:
+            config_file = _config_file(Path(folder))
+            if config_file is not None:
+                found = self._settings(validate(config_file[1], config_file[0]), config_file[0], "closest")
+            else:
+                parent = os.path.dirname(folder)
+                if parent != folder:
+                    found = self.for_folder(parent, fallback)
+                elif fallback:  # nothing above the working directory either
+                    found = self._settings(Config(), None, "none found")
+                else:
+                    found = self.default
+            self._by_folder[folder] = found
+        return found
+
+
 def validate(section: Any, path: Path | str = "config") -> Config:
     """A Config from a configuration file's settings table; a bad key or value is a ConfigError naming both."""
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.pftlint] must be a table")
-    return _config(checked(section, Source("file", str(path))))
+    source = Source("file", str(path))
+    return _config(checked(section, source), os.path.dirname(os.path.abspath(path)), source)
+
+
+ADDED_BY_FLAGS = ("extend-select", "ignore", "extend-exclude")
 
 
 def with_overrides(config: Config, overrides: dict[str, Any]) -> Config:
@@ -282,11 +431,11 @@ def with_overrides(config: Config, overrides: dict[str, Any]) -> Config:
     ``select`` replaces the file's selection (its ``select`` and ``extend-select``);
     ``extend-select`` and ``ignore`` add to the file's; every other flag replaces its key.
     """
-    flags = checked(overrides, FLAGS)
+    flags = _anchored(checked(overrides, FLAGS), os.getcwd(), FLAGS)
     merged = {}
     for key, value in flags.items():
         name = key.replace("-", "_")
-        merged[name] = [*getattr(config, name), *value] if key in ("extend-select", "ignore") else value
+        merged[name] = [*getattr(config, name), *value] if key in ADDED_BY_FLAGS else value
     if "select" in flags:
         merged["extend_select"] = list(flags.get("extend-select", []))
     return replace(config, **merged)
