@@ -1,4 +1,5 @@
-"""Which files a run checks: files as given, directories searched for ``*.jsonl``.
+"""Which files a run checks: files as given, directories searched for ``*.jsonl`` (and the packed
+``*.jsonl.gz``, ``*.json.gz``, ``*.parquet``: pftlint.reading.sources).
 
 Directories are searched recursively, in sorted order, skipping hidden folders
 (``.git``, ``.venv``...) and the usual tool folders (``node_modules``,
@@ -12,7 +13,9 @@ import os
 import stat
 
 from ..errors import PftlintError
+from .sources import PACKED_SUFFIXES
 
+CHECKED_SUFFIXES = (".jsonl", *PACKED_SUFFIXES)
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "__pypackages__"})
 
 
@@ -29,7 +32,7 @@ def _jsonl_files(root: str) -> list[str]:
     for folder, dirs, files in os.walk(root, onerror=_walk_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
-            if name.endswith(".jsonl"):
+            if name.endswith(CHECKED_SUFFIXES):
                 path = os.path.join(folder, name)
                 if os.path.isfile(path):
                     found.append(path)
@@ -65,7 +68,7 @@ def discover(paths: list[str]) -> list[str]:
         if stat.S_ISDIR(mode):
             inside = _jsonl_files(raw)
             if not inside:
-                raise DiscoveryError(f"{raw}: directory holds no .jsonl files")
+                raise DiscoveryError(f"{raw}: directory holds no .jsonl, .jsonl.gz, .json.gz or .parquet files")
             for path in inside:
                 add(path)
         elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):  # a FIFO: `pftlint check <(zcat data.jsonl.gz)`
