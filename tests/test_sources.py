@@ -244,6 +244,7 @@ def test_parquet_without_pyarrow_is_exit_2_naming_the_extra(tmp_path):
 
 def test_core_does_not_import_the_extras():
     code = ("import sys; import pftlint, pftlint.cli, pftlint.api, pftlint.reading.sources, pftlint.engine.runner;"
+            "import pftlint.tokens.hf;"
             "print(sorted(m for m in ('pyarrow', 'tokenizers', 'jinja2') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

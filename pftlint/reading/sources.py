@@ -22,13 +22,8 @@ file) raises :class:`SourceError`: one line naming the file and where it broke, 
 
 from __future__ import annotations
 
-import base64
-import datetime
-import decimal
-import gzip
 import json
 import math
-import zlib
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -80,6 +75,9 @@ def open_lines(path: str) -> Iterator[LineStream]:
 
 
 def _gzip_lines(raw, path: str) -> Iterator[bytes]:
+    import gzip  # here, not at the top: a run over plain JSONL never loads it
+    import zlib
+
     line = 0
     try:
         with gzip.GzipFile(fileobj=raw, mode="rb") as text:
@@ -127,6 +125,10 @@ def without_nulls(value: Any) -> Any:
 
 def _json_value(value: Any) -> Any:
     """What JSON has for the Arrow values it has no type for (the JSON encoder's ``default``)."""
+    import base64  # rare values: imported when one is met
+    import datetime
+    import decimal
+
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         try:
