@@ -249,3 +249,57 @@ def test_core_does_not_import_the_extras():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# -- datasets.Dataset and IterableDataset (pftlint.api.lint_dataset) -----------------------------------------
+@pytest.fixture
+def loaded(tmp_path, monkeypatch):
+    """records() as a JSONL file and as the Dataset `load_dataset("json")` makes of it, offline."""
+    datasets = pytest.importorskip("datasets")
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("datasets tried to reach the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    path = tmp_path / "pairs.jsonl"
+    path.write_bytes(_jsonl(records()))
+    dataset = datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache"))
+    return path, dataset
+
+
+def _from_columns(rows: list[dict]):
+    """A Dataset built in memory, as Dataset.from_dict does: struct fields unioned, null where a row lacks one."""
+    import datasets
+
+    return datasets.Dataset.from_dict({key: [row.get(key) for row in rows] for key in sorted({k for r in rows for k in r})})
+
+
+def test_a_dataset_gets_the_findings_of_its_jsonl_file(loaded):
+    from pftlint import lint_path
+    from pftlint.api import lint_dataset
+
+    path, dataset = loaded
+    in_memory = _from_columns(records())
+    # Arrow's fills, which must cause no finding: a column (load_dataset), a struct field (from_dict)
+    assert dataset[0]["metadata"] is None and in_memory[0]["preferred_output"][0]["name"] is None
+    expected = [(f.line, f.rule, f.message, f.json_path) for f in lint_path(path).files[0].findings
+                if f.rule != "wrong-extension"]
+    assert {"invalid-role", "duplicate-example", "unknown-key"} <= {rule for _, rule, _, _ in expected}
+    for rows in (dataset, dataset.to_iterable_dataset(num_shards=3), in_memory):
+        result = lint_dataset(rows)
+        assert [(f.line, f.rule, f.message, f.json_path) for f in result.findings] == expected
+        assert result.records == len(records())
+
+
+def test_lint_dataset_refuses_a_dict_of_splits_and_names_an_unwritable_row(loaded):
+    import datasets
+
+    from pftlint.api import lint_dataset
+
+    _, dataset = loaded
+    with pytest.raises(TypeError, match=r"dataset\['train'\]"):
+        lint_dataset(datasets.DatasetDict({"train": dataset}))
+    with pytest.raises(TypeError, match="row 2 cannot be written as JSON"):
+        lint_dataset([{"a": 1}, {"a": object()}])

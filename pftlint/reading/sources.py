@@ -12,9 +12,11 @@ Arrow gives every row of a struct column every field any row has, filling the ab
 null (and ``datasets`` does the same with columns). A null written on purpose is stored the same
 way: the two cannot be told apart, so every null member of an object is dropped, at any depth
 (items of lists are kept). A Parquet row therefore never gets an "is null" finding; when the key
-is required the "missing key" finding shows instead. Other values become what the JSON export of
-``datasets`` or pandas writes: NaN and infinities are null (so dropped too), dates and times ISO
-8601 text, decimals numbers, binary values their UTF-8 text (base64 when they are not UTF-8).
+is required the "missing key" finding shows instead. Values JSON has no type for: NaN and
+infinities are null (as pandas' JSON export writes them, so dropped too), dates and times ISO 8601
+text, decimals numbers, binary values their UTF-8 text (base64 when they are not UTF-8); any other
+value is an error naming its row. The rows of a ``datasets.Dataset`` (``pftlint.api.lint_dataset``)
+are written the same way (:func:`row_lines`).
 
 A file that cannot be read to its end (a truncated or corrupt gzip stream, a damaged Parquet
 file) raises :class:`SourceError`: one line naming the file and where it broke, exit status 2.
@@ -25,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import PftlintError
 from .streams import LineStream
@@ -41,6 +43,10 @@ PARQUET_EXTRA = "pip install 'pftlint[parquet]'"
 
 class SourceError(PftlintError, OSError):
     """A packed file that cannot be read to its end, or that needs an extra that is not installed."""
+
+
+class RowError(TypeError):
+    """A row holding a value JSON cannot write (a map with bytes keys...)."""
 
 
 def kind(path: str) -> str | None:
@@ -91,15 +97,32 @@ def _gzip_lines(raw, path: str) -> Iterator[bytes]:
 
 def _parquet_lines(table, path: str) -> Iterator[bytes]:
     rows = 0
-    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_value, allow_nan=False).encode
-    try:
+
+    def batches() -> Iterator[dict]:
+        nonlocal rows
         for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for row in batch.to_pylist(maps_as_pydicts="lossy"):
                 rows += 1
-                yield dumps(without_nulls(row)).encode("utf-8") + b"\n"
+                yield row
+
+    try:
+        yield from row_lines(batches())
+    except RowError as exc:
+        raise SourceError(f"{path}: {exc}") from None
     except Exception as exc:  # a damaged page or row group: pyarrow's errors (ArrowInvalid, OSError...)
         raise SourceError(f"{path}: the Parquet data is damaged after row {rows} ({_reason(exc)}); "
                           "write the file again") from None
+
+
+def row_lines(rows: Iterable[Any]) -> Iterator[bytes]:
+    """Each row of a table (a dict, as Arrow or ``datasets`` gives it) as one line of JSON, its nulls dropped."""
+    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_value, allow_nan=False).encode
+    for number, row in enumerate(rows, 1):
+        try:
+            text = dumps(without_nulls(row))
+        except (TypeError, ValueError) as exc:  # e.g. a map whose keys are bytes
+            raise RowError(f"row {number} cannot be written as JSON: {exc}") from None
+        yield text.encode("utf-8", "surrogatepass") + b"\n"
 
 
 def without_nulls(value: Any) -> Any:
@@ -142,9 +165,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         number = float(value)
         return number if math.isfinite(number) else None
-    if isinstance(value, tuple):
-        return list(value)
-    return str(value)
+    raise TypeError(f"a {type(value).__name__} value has no JSON form")
 
 
 def _pyarrow_parquet(path: str):

@@ -24,7 +24,7 @@ def _size(n: int) -> str:
 
 @file_rule("wrong-extension")
 def wrong_extension(file, options):
-    if file.path in ("-", "<bytes>", "<records>"):
+    if file.path in ("-", "<bytes>", "<records>", "<dataset>"):
         return
     if not file.path.endswith(".jsonl"):
         name = file.path.rsplit("/", 1)[-1]
