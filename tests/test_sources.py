@@ -303,3 +303,12 @@ def test_lint_dataset_refuses_a_dict_of_splits_and_names_an_unwritable_row(loade
         lint_dataset(datasets.DatasetDict({"train": dataset}))
     with pytest.raises(TypeError, match="row 2 cannot be written as JSON"):
         lint_dataset([{"a": 1}, {"a": object()}])
+
+
+def test_a_parquet_value_json_cannot_write_is_one_line_naming_the_row(run_cli, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    keys = pa.array([[], [(b"k", "v")]], pa.map_(pa.binary(), pa.string()))  # bytes keys: JSON has none
+    pq.write_table(pa.table({"m": keys}), tmp_path / "keys.parquet")
+    _one_line_error(run_cli("check", "--isolated", str(tmp_path / "keys.parquet")), "keys.parquet",
+                    "row 2 cannot be written as JSON")

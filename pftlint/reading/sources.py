@@ -2,11 +2,11 @@
 
 ``*.gz`` (``data.jsonl.gz``, ``data.json.gz``) is decompressed as it is read, a buffer at a time:
 the reader sees the text inside, so every rule applies to that text as it would to the file
-unpacked. ``*.parquet`` is read a batch of rows at a time (never the whole table) through pyarrow,
-the optional extra ``pftlint[parquet]``; each row becomes one line of JSON, so the reader's line
-number is the 1-based row and the rules see the same records as in a JSONL file. The text of
-those lines is pftlint's own, so the rules about a file's text (blank lines, BOM, line endings,
-final newline, repeated keys) have nothing to say about a Parquet file.
+unpacked. ``*.parquet`` is read row group by row group, a batch of rows at a time (never the whole
+table) through pyarrow, the optional extra ``pftlint[parquet]``; each row becomes one line of JSON,
+so the reader's line number is the 1-based row and the rules see the same records as in a JSONL
+file. The text of those lines is pftlint's own, so the rules about a file's text (blank lines, BOM,
+line endings, final newline, repeated keys) have nothing to say about a Parquet file.
 
 Arrow gives every row of a struct column every field any row has, filling the absent ones with
 null (and ``datasets`` does the same with columns). A null written on purpose is stored the same
@@ -100,10 +100,13 @@ def _parquet_lines(table, path: str) -> Iterator[bytes]:
 
     def batches() -> Iterator[dict]:
         nonlocal rows
-        for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            for row in batch.to_pylist(maps_as_pydicts="lossy"):
-                rows += 1
-                yield row
+        # One row group at a time: over the whole file at once, pyarrow's reader holds on to
+        # memory as it goes (measured: 4x more at 500 MB); row group by row group it stays flat.
+        for group in range(table.num_row_groups):
+            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                for row in batch.to_pylist(maps_as_pydicts="lossy"):
+                    rows += 1
+                    yield row
 
     try:
         yield from row_lines(batches())
