@@ -224,6 +224,9 @@ def test_tools_cost_tokens_in_the_prompt(model):
     tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
     bare, with_tools = model.count(prompt, reply), model.count(prompt, reply, tools)
     assert with_tools[0] > bare[0] and with_tools[1] - with_tools[0] == bare[1] - bare[0]
+    assert model.count(prompt, reply, json.dumps(tools)) == with_tools  # a tools column kept as JSON text
+    with pytest.raises(hf.RenderError, match="not JSON"):
+        model.count(prompt, reply, "[{")
 
 
 def test_standard_text_gets_the_bos_and_one_eos(model):
@@ -258,3 +261,12 @@ def test_missing_tokenizers_library_names_the_extra(model_dir):
     proc = subprocess.run([sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "pip install 'pftlint[hf]'" in proc.stdout
+
+
+def test_chat_template_kwargs_reach_the_template(tmp_path):
+    folder = build_tokenizer(tmp_path / "thinking", template="{% for m in messages %}{{ m['content'] }}{% endfor %}"
+                                                              "{% if enable_thinking %}<think>{% endif %}")
+    thinking = hf.load(str(folder))
+    prompt, reply = [{"role": "user", "content": "hello"}], [{"role": "assistant", "content": "hi"}]
+    assert thinking.render(prompt, enable_thinking=True) == "hello<think>"
+    assert thinking.count(prompt, reply, template_kwargs={"enable_thinking": True}) != thinking.count(prompt, reply)

@@ -159,8 +159,9 @@ class ModelTokenizer:
                  template_kwargs: Mapping[str, Any] | None = None) -> tuple[list[int], list[int]]:
         """(prompt ids, prompt+reply ids) as TRL's DPOTrainer builds them for one side of a pair.
 
-        ``prompt`` and ``reply`` are lists of messages (conversational) or strings (standard).
-        Raises RenderError for a conversation the template refuses.
+        ``prompt`` and ``reply`` are lists of messages (conversational) or strings (standard);
+        ``tools`` a list of tool definitions or its JSON text, ``template_kwargs`` a record's
+        ``chat_template_kwargs``. Raises RenderError for a conversation the template refuses.
         """
         if isinstance(prompt, str) != isinstance(reply, str):
             raise RenderError("the prompt and the reply must both be text or both be lists of messages")
@@ -169,6 +170,11 @@ class ModelTokenizer:
             if eos and not reply.endswith(eos):
                 reply += eos
             return self.encode(prompt, True), self.encode(prompt + reply, True)
+        if isinstance(tools, str):  # a tools column stored as JSON text: TRL json.loads it
+            try:
+                tools = json.loads(tools)
+            except ValueError as exc:
+                raise RenderError(f"the tools are a string that is not JSON ({exc})") from None
         kwargs = dict(template_kwargs or {})
         prompt_text = self.render(prompt, tools, add_generation_prompt=True, **kwargs)
         full_text = self.render([*prompt, *reply], tools, **kwargs)
