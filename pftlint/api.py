@@ -6,6 +6,8 @@
 >>> [f.rule for f in result.findings]
 ['no-assistant-message']
 
+``lint_dataset`` does the same for a ``datasets.Dataset`` (rows streamed, ``line`` = the 1-based row).
+
 Settings are keyword arguments with the config file's names in snake_case:
 ``target``, ``method``, ``select``, ``extend_select``, ``ignore``, ``model`` and ``rules``
 (per-rule ``{"rule-name": {"severity": ..., "<option>": ...}}``). They are checked
@@ -65,6 +67,28 @@ def lint_records(records: Iterable[Any], name: str = "<records>", **settings: An
     """
     linter = make_linter(**settings)
     result = linter.lint_records(records, name)
+    linter.finish(Report(files=[result]))
+    return result
+
+
+def lint_dataset(dataset: Any, name: str = "<dataset>", **settings: Any) -> FileResult:
+    """Lint a ``datasets.Dataset`` or ``IterableDataset`` (or any iterable of row dicts), row by row.
+
+    The rows stream as the dataset yields them (a ``Dataset`` reads its memory-mapped table a
+    batch at a time; nothing is materialised), each as one line: a finding's ``line`` is the
+    1-based row. The null members Arrow adds where a row lacks a struct field or a column are
+    dropped, as for Parquet (pftlint.reading.sources). The settings are lint_records'. Raises
+    TypeError for a ``DatasetDict`` (pass one split) or a value JSON cannot write (naming the row).
+    """
+    from .reading.sources import row_lines
+    from .reading.streams import LineStream
+
+    if isinstance(dataset, dict):  # a DatasetDict (a dict of splits), or columns: iterating gives their names
+        keys = ", ".join(repr(k) for k in list(dataset)[:5])
+        raise TypeError(f"lint_dataset takes rows (a Dataset, an IterableDataset, dicts), not a dict of {keys}; "
+                        "for a DatasetDict pass one split: dataset['train']")
+    linter = make_linter(**settings)
+    result = linter.lint_stream(LineStream(row_lines(dataset)), name, None)
     linter.finish(Report(files=[result]))
     return result
 

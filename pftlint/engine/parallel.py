@@ -24,6 +24,7 @@ import sys
 from contextlib import nullcontext
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, NamedTuple
 
+from ..reading import sources
 from ..reading.reader import FileStats, Issue, Reader
 
 # Smaller files are done in one process: starting workers would cost more than it saves.
@@ -99,6 +100,9 @@ def run_file(job: FileJob, path: str, jobs: int) -> Any:
     """Do ``job`` on ``path`` ("-": standard input) with up to ``jobs`` processes. Raises OSError if it cannot be read."""
     if path == "-":
         return job.one_pass(sys.stdin.buffer, "-", None)
+    if sources.kind(path):  # gzip or Parquet: the JSON lines inside, in one pass (size: the lines' bytes)
+        with sources.open_lines(path) as lines:
+            return job.one_pass(lines, path, None)
     with open(path, "rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         if jobs > 1 and size >= PARALLEL_MIN_BYTES:

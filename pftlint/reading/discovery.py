@@ -1,4 +1,5 @@
-"""Which files a run checks: files as given, directories searched for ``*.jsonl``.
+"""Which files a run checks: files as given, directories searched for ``*.jsonl`` (and the packed
+``*.jsonl.gz``, ``*.json.gz``, ``*.parquet``: pftlint.reading.sources).
 
 Directories are searched recursively, in sorted order, skipping hidden folders
 (``.git``, ``.venv``...) and the usual tool folders (``node_modules``,
@@ -17,7 +18,9 @@ import stat
 from typing import Callable
 
 from ..errors import PftlintError
+from .sources import PACKED_SUFFIXES
 
+CHECKED_SUFFIXES = (".jsonl", *PACKED_SUFFIXES)
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "__pypackages__"})
 
 
@@ -42,7 +45,7 @@ def _jsonl_files(root: str, excluded: Callable[[str], bool]) -> tuple[list[str],
         dirs[:] = [d for d in kept if not excluded(os.path.join(folder, d))]
         skipped = skipped or len(dirs) < len(kept)
         for name in sorted(files):
-            if name.endswith(".jsonl"):
+            if name.endswith(CHECKED_SUFFIXES):
                 path = os.path.join(folder, name)
                 if os.path.isfile(path):
                     if excluded(path):
@@ -87,7 +90,7 @@ def discover(paths: list[str], excluded: Callable[[str], bool] = _never, force_e
         if stat.S_ISDIR(mode):
             inside, skipped = _jsonl_files(raw, excluded)
             if not inside and not skipped:
-                raise DiscoveryError(f"{raw}: directory holds no .jsonl files")
+                raise DiscoveryError(f"{raw}: directory holds no .jsonl, .jsonl.gz, .json.gz or .parquet files")
             for path in inside:
                 add(path)
         elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):  # a FIFO: `pftlint check <(zcat data.jsonl.gz)`

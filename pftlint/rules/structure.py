@@ -24,11 +24,18 @@ def _size(n: int) -> str:
 
 @file_rule("wrong-extension")
 def wrong_extension(file, options):
-    if file.path in ("-", "<bytes>", "<records>"):
+    if file.path in ("-", "<bytes>", "<records>", "<dataset>"):
         return
     if not file.path.endswith(".jsonl"):
         name = file.path.rsplit("/", 1)[-1]
         stem = name.rsplit(".", 1)[0] if "." in name else name
+        if name.endswith((".gz", ".parquet")):  # read here as the JSON lines inside (pftlint.reading.sources)
+            gz = name.endswith(".gz")
+            base = stem.rsplit(".", 1)[0] if gz and stem.endswith((".jsonl", ".json")) else stem
+            how = f"decompress it (gunzip -k {name})" if gz else "convert it to JSON Lines"
+            yield Problem(f"the fine-tuning upload takes only .jsonl files, not {name!r}; {how} "
+                          f"and upload {base}.jsonl")
+            return
         yield Problem(f"the file name {name!r} does not end in .jsonl, which the fine-tuning upload requires; "
                       f"rename it to {stem}.jsonl")
 

@@ -1,1 +1,2 @@
-"""Token counting: counting (chat token counts). The shipped rank files are in pftlint/_tokenizers."""
+"""Token counting: counting (chat token counts with the shipped encodings) and hf (a model's own tokenizer
+and chat template, offline). The shipped rank files are in pftlint/_tokenizers."""
