@@ -194,6 +194,7 @@ class Reader:
         offset = 0
         line_no = 0
         doc: _Document | None = None
+        typed = self._decoders is not None
         lines = iter(self._stream)
         head = _head(lines)
         if head and head[0][:3] != BOM:
@@ -207,8 +208,10 @@ class Reader:
             start = offset
             size = len(raw)
             offset += size
+            fast = typed
             if size > _BIG_LINE:
                 raw = memoryview(raw)  # slice and decode a huge line without copying it
+                fast = False  # held once, as text: the path below lets the bytes go before decoding
             if raw[-1:] == b"\n":
                 raw = raw[:-1]
                 if raw[-1:] == b"\r":
@@ -217,6 +220,14 @@ class Reader:
                         self._crlf_line = line_no
             else:
                 stats.ends_with_newline = False
+            # The hot path: a line that opens an object, in the middle of JSON lines, decoded typed
+            # from its bytes (msgspec checks the UTF-8 itself); any other line takes the path below.
+            if fast and raw[:1] == b"{" and doc is None and self._held is None and not self._pending_blank:
+                unit = self._typed(raw, line_no, start)
+                if unit is not None:
+                    stats.content_lines += 1
+                    yield unit
+                    continue
             if line_no == 1 and raw[:3] == BOM:
                 raw = raw[3:]
                 yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
@@ -272,9 +283,9 @@ class Reader:
     # -- one physical line ------------------------------------------------
     def _line(self, text: str, line_no: int, offset: int):
         if self._decoders is not None:
-            typed = self._typed(text, line_no, offset)
-            if typed is not None:
-                return typed
+            unit = self._typed(text, line_no, offset)
+            if unit is not None:
+                return (unit,)
         try:
             value = _loads(text)
         except RecursionError:
@@ -294,12 +305,13 @@ class Reader:
             return ()
         return [_not_an_object(value, line_no)]
 
-    def _typed(self, text: str, line_no: int, offset: int) -> list[Unit] | None:
-        """The record's unit if the line fits a typed shape and its text hides nothing; else None."""
+    def _typed(self, line: bytes | str, line_no: int, offset: int) -> RecordUnit | None:
+        """The record's unit if the line (its bytes, or its text) fits a typed shape and its text hides
+        nothing; else None."""
         decoders = self._decoders
         for i, decode in enumerate(decoders):
             try:
-                value = decode(text)
+                value = decode(line)
             except NOT_THIS_SHAPE:
                 continue
             if i:
@@ -311,10 +323,12 @@ class Reader:
         # precise path takes the line unless its quotes are exactly those of the decoded value
         # (textcheck.keys_surely_unique; the top-level keys are not in ``parts``: two quotes each).
         parts = encoded_parts(value)
-        if not keys_surely_unique(text, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
+        if not keys_surely_unique(line, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
             return None
         self.stats.records += 1
-        return [RecordUnit(value, line_no, 1, text, offset, parts)]
+        # the decode succeeded, so the bytes are valid UTF-8
+        text = line if type(line) is str else str(line, "utf-8")
+        return RecordUnit(value, line_no, 1, text, offset, parts)
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
         split = _split_glued(text)

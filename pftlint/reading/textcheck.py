@@ -60,10 +60,12 @@ def text_problems(value: dict, text: str) -> list[TextProblem] | None:
 
 # -- repeated keys -------------------------------------------------------------
 
-def keys_surely_unique(text: str, encoded_quotes: int) -> bool:
-    """No key of ``text`` was dropped when it was decoded: ``encoded_quotes`` counts the quotes
-    of the decoded value written back as JSON (a C-level count on each side)."""
-    return text.count('"') == encoded_quotes and "\\u0022" not in text
+def keys_surely_unique(text: str | bytes, encoded_quotes: int) -> bool:
+    """No key of ``text`` (a str, or its UTF-8 bytes) was dropped when it was decoded: ``encoded_quotes``
+    counts the quotes of the decoded value written back as JSON (a C-level count on each side)."""
+    if type(text) is str:
+        return text.count('"') == encoded_quotes and "\\u0022" not in text
+    return text.count(b'"') == encoded_quotes and b"\\u0022" not in text
 
 
 def _encoded_quotes(value: dict) -> int:
