@@ -88,10 +88,10 @@ class Canonical:
         self._prompt: bytes | None | bool = False
         if encoded is not None and type(source) is not dict:
             # a typed record whose parts the reader encoded (every present key): all digests at once
-            self._digests: dict[str, bytes | None] = {
-                key: hash(text).to_bytes(DIGEST_SIZE, "little", signed=True) for key, text in encoded.items()}
-            self._record = hash((*sorted(encoded), *[self._digests[key] for key in sorted(encoded)])
-                                ).to_bytes(DIGEST_SIZE, "little", signed=True)
+            keys = sorted(encoded)
+            digests = self._digests = {
+                key: hash(encoded[key]).to_bytes(DIGEST_SIZE, "little", signed=True) for key in keys}
+            self._record = hash((*keys, *digests.values())).to_bytes(DIGEST_SIZE, "little", signed=True)
         else:
             self._digests = {}
 
