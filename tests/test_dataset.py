@@ -372,3 +372,54 @@ def test_typed_and_loose_records_get_the_same_keys(data):
         loose = loose_record(json.loads(text), method, target)
         for state, _ in linter._dataset_for(method):
             assert state.key(typed, unit) == state.key(loose, None), type(state).__name__
+
+
+# -- a run of records at once (observe_many) finds what record by record (observe) finds --------------
+
+def _dataset_states(validation: str):
+    rules = {"train-validation-overlap": {"validation": validation}} if validation else None
+    linter = make_linter(select=DATASET_RULES, rules=rules)
+    return [(active.rule.name, state) for state, active in linter._dataset]
+
+
+_DIGESTS = [bytes([i]) * DIGEST_SIZE for i in range(6)]
+
+
+def _key_for(name: str, a: int, b: int, c: int):
+    """A key of the rule's shape, drawn from a few digests so that repeats and swaps are common."""
+    if name == "length-bias":
+        return (None, True, False)[a % 3]
+    if name == "conflicting-preference":
+        if b == c:
+            return None
+        # (input, preferred, rejected) and the same swapped, as the rule's key() writes them
+        return bytes([a % 2, b, c]).ljust(DIGEST_SIZE, b"\0") + bytes([a % 2, c, b]).ljust(DIGEST_SIZE, b"\0")
+    if name == "train-validation-overlap":
+        return b"d" + _DIGESTS[a] + _DIGESTS[b]
+    return None if a == 5 and b == 5 else _DIGESTS[a] + _DIGESTS[b]
+
+
+def _problems(found):
+    return [(line, p.message, p.json_path, p.line) for line, p in found]
+
+
+@settings(max_examples=150, deadline=None)
+@given(records=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 5)), max_size=40),
+       cuts=st.lists(st.integers(0, 40), max_size=5))
+def test_observe_many_finds_what_observe_finds(records, cuts):
+    for validation in ("", "valid.jsonl"):
+        one, many = _dataset_states(validation), _dataset_states(validation)
+        for (name, single), (_, batched) in zip(one, many):
+            for state in (single, batched):
+                state.begin_file("valid.jsonl" if validation else "data.jsonl")
+            keys = [_key_for(name, *r) for r in records]
+            lines = list(range(1, len(keys) + 1))
+            expected = [(line, problem) for line, key in zip(lines, keys) if key is not None
+                        for problem in single.observe("data.jsonl", line, key)]
+            got, start = [], 0
+            for end in sorted({c for c in cuts if c < len(keys)} | {len(keys)}):
+                got.extend(batched.observe_many("data.jsonl", lines[start:end], tuple(keys[start:end])))
+                start = end
+            assert _problems(got) == _problems(expected), name
+            assert [p.message for p in batched.end_file("data.jsonl")] == \
+                [p.message for p in single.end_file("data.jsonl")], name

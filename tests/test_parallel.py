@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from pftlint.engine import linter as linter_module
 from pftlint.engine import parallel, runner
 from pftlint.api import make_linter
 
@@ -110,12 +111,13 @@ def test_boundaries_never_split_blank_runs(tmp_path):
         assert data[start:end].endswith(b"}\n") and data[next_start:next_start + 1] == b"{"
 
 
-def test_packed_keys_round_trip():
+def test_key_columns_transpose_the_keys():
     keyed = [(1, (b"\x00" * 16, None, True)), (70000, (b"ab", b"c" * 32, False)), (2 ** 33, (None, None, None))]
-    assert isinstance(runner.pack_keys(keyed), bytes)
-    assert list(runner.unpack_keys(runner.pack_keys(keyed), 3)) == keyed
-    odd = [(1, (("tuple", 1),))]
-    assert list(runner.unpack_keys(runner.pack_keys(odd), 1)) == odd
+    lines, columns = linter_module.key_columns(keyed, 3)
+    assert lines == [1, 70000, 2 ** 33]
+    assert [tuple(zip(lines, column)) for column in columns] == \
+        [tuple((line, keys[i]) for line, keys in keyed) for i in range(3)]
+    assert linter_module.key_columns([], 2) == ([], [(), ()])
 
 
 @pytest.mark.parametrize("breakage", ["clean", "invalid line"])

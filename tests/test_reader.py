@@ -366,3 +366,16 @@ def test_real_files_without_final_newline_have_no_structure_finding(corpus):
         assert not data.endswith(b"\n")
         assert rules_of(data, extend_select=[]) == set(), name
         assert rules_of(data) == {"missing-final-newline"}, name
+
+
+def test_every_structure_rule_the_reader_detects_is_worded_by_its_rule_module():
+    from pftlint.rules import READER, implementations
+
+    reader_rules = {name: impl for name, impl in implementations().items() if impl.kind == READER}
+    structure = {name for name, impl in reader_rules.items() if impl.module == "pftlint.rules.structure"}
+    assert {"blank-line", "invalid-json", "json-array", "not-an-object", "unpaired-surrogate"} <= structure
+    assert all(reader_rules[name].check is not None for name in structure)
+    # what the reader found is plain data; the words come from the rule
+    issue = next(u for u in units(b'{"a": 1}\n\n{"b": 2}\n') if isinstance(u, Issue))
+    assert issue.found == {"count": 1, "before_records": False}
+    assert issue.message == reader_rules["blank-line"].check(issue.found)

@@ -14,7 +14,7 @@ import io
 import os
 import time
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
@@ -116,7 +116,14 @@ class Linter:
         head, method, foreign = sample_method(units, self.method)
         result = FileResult(path=path, method=method)
         self.begin_file(path, method)
-        self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True)
+        if foreign is None and self._dataset_for(method):
+            # records in runs: the dataset rules take each run's keys at once (at C speed when clean)
+            width = self.dataset_width(method)
+            for run in _runs(chain(head, units), KEYED_RUN):
+                keyed = self.check_units(run, path, method, None, result.findings, observe=False)
+                self.observe_columns(path, method, *key_columns(keyed, width), result.findings)
+        else:
+            self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True)
         self.end_file(result, reader.stats, size)
         return result
 
@@ -161,6 +168,17 @@ class Linter:
             if key is not None:
                 for problem in state.observe(path, line, key):
                     findings.append(self._finding(path, active, problem, problem.line or line, problem.column or 1))
+
+    def observe_columns(self, path: str, method: str, lines, columns: list, findings: list[Finding]) -> None:
+        """Feed a run of records' dataset keys to the dataset rules: ``lines`` in file order and one
+        column of keys per rule (see key_columns); each rule takes the whole run at once."""
+        for (state, active), keys in zip(self._dataset_for(method), columns):
+            many = getattr(state, "observe_many", None)  # optional: the rule's C-speed path
+            found = many(path, lines, keys) if many is not None else \
+                [(line, problem) for line, key in zip(lines, keys) if key is not None
+                 for problem in state.observe(path, line, key)]
+            for line, problem in found:
+                findings.append(self._finding(path, active, problem, problem.line or line, problem.column or 1))
 
     def check_units(self, units: Iterable, path: str, method: str, foreign: str | None,
                     findings: list[Finding], observe: bool) -> list[tuple[int, tuple]]:
@@ -235,6 +253,25 @@ class Linter:
 
 def _no() -> bool:
     return False
+
+
+# Units per run in a one-pass lint: the keys of a run are held until it ends (a few hundred KB).
+KEYED_RUN = 2048
+
+
+def _runs(units: Iterable, size: int) -> Iterator[Iterator]:
+    """The units in runs of ``size``; each run must be consumed before the next is taken."""
+    units = iter(units)
+    for first in units:
+        yield chain((first,), islice(units, size - 1))
+
+
+def key_columns(keyed: list[tuple[int, tuple]], width: int) -> tuple[list[int], list[tuple]]:
+    """``check_units``' (line, keys) pairs as (lines, one column of keys per dataset rule)."""
+    if not keyed:
+        return [], [()] * width
+    lines = [line for line, _ in keyed]
+    return lines, list(zip(*[keys for _, keys in keyed]))
 
 
 def sample_method(units: Iterator, requested: str) -> tuple[list, str, str | None]:

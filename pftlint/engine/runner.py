@@ -8,12 +8,13 @@ order and runs the file rules (``Linter.end_file``).
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import replace
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable
 
 from ..reading.reader import FileStats, Reader
 from .findings import FileResult, Report
-from .linter import Linter, sample_method
+from .linter import Linter, key_columns, sample_method
 from .parallel import Chunk, FileJob, available_cores, read_chunk, run_file
 
 
@@ -53,7 +54,9 @@ class _CheckJob(FileJob):
         if done is None:
             return None
         keyed, stats = done
-        return findings, pack_keys(keyed), stats
+        lines, columns = key_columns(keyed, self.linter.dataset_width(self.method))
+        # keys travel as one tuple per dataset rule (pickled in C), lines as one array
+        return findings, (array("q", lines), columns), stats
 
     def add(self, part, chunk: Chunk) -> None:
         if self.stitcher is None:
@@ -73,7 +76,6 @@ class _Stitcher:
         self.total = FileStats()
         self.offset = 0
         self.crlf_seen = False
-        self.width = linter.dataset_width(method)
         linter.begin_file(path, method)
 
     def add(self, part) -> None:
@@ -85,9 +87,11 @@ class _Stitcher:
                     continue
                 self.crlf_seen = True
             findings.append(replace(finding, line=finding.line + offset) if offset else finding)
-        observe, path, method = self.linter.observe, self.path, self.method
-        for line, keys in unpack_keys(keyed, self.width):
-            observe(path, method, line + offset, keys, findings)
+        lines, columns = keyed
+        if columns and columns[0]:
+            if offset:
+                lines = [line + offset for line in lines]
+            self.linter.observe_columns(self.path, self.method, lines, columns, findings)
         self.offset += stats.lines
         total = self.total
         total.lines += stats.lines
@@ -99,51 +103,3 @@ class _Stitcher:
     def finish(self, size: int) -> FileResult:
         self.linter.end_file(self.result, self.total, size)
         return self.result
-
-
-# Dataset keys travel back packed into one bytes object per chunk: a list of tuples of
-# small objects costs ten times the memory in the main process while chunks wait their turn.
-_NONE, _TRUE, _FALSE, _BYTES = 0, 1, 2, 3
-
-
-def pack_keys(keyed: list[tuple[int, tuple]]):
-    """(line, keys) pairs as one bytes object, or the list itself when a key is not None, a bool or short bytes."""
-    out = bytearray()
-    for line, keys in keyed:
-        out += line.to_bytes(5, "little")
-        for key in keys:
-            if key is None:
-                out.append(_NONE)
-            elif key is True:
-                out.append(_TRUE)
-            elif key is False:
-                out.append(_FALSE)
-            elif type(key) is bytes and len(key) < 256:
-                out.append(_BYTES)
-                out.append(len(key))
-                out += key
-            else:
-                return keyed  # another kind of key: sent as it is
-    return bytes(out)
-
-
-def unpack_keys(packed, width: int) -> Iterator[tuple[int, tuple]]:
-    """The (line, keys) pairs of ``pack_keys``; ``width`` keys per record."""
-    if not isinstance(packed, bytes):
-        yield from packed
-        return
-    pos, size = 0, len(packed)
-    while pos < size:
-        line = int.from_bytes(packed[pos:pos + 5], "little")
-        pos += 5
-        keys = []
-        for _ in range(width):
-            kind = packed[pos]
-            pos += 1
-            if kind == _BYTES:
-                n = packed[pos]
-                keys.append(packed[pos + 1:pos + 1 + n])
-                pos += 1 + n
-            else:
-                keys.append(None if kind == _NONE else kind == _TRUE)
-        yield line, tuple(keys)

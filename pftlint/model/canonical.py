@@ -84,9 +84,16 @@ class Canonical:
     def __init__(self, source, encoded: dict[str, bytes] | None = None):
         self.source = source
         self._encoded = encoded
-        self._digests: dict[str, bytes | None] = {}
         self._record: bytes | None | bool = False  # False: not computed yet
         self._prompt: bytes | None | bool = False
+        if encoded is not None and type(source) is not dict:
+            # a typed record whose parts the reader encoded (every present key): all digests at once
+            keys = sorted(encoded)
+            digests = self._digests = {
+                key: hash(encoded[key]).to_bytes(DIGEST_SIZE, "little", signed=True) for key in keys}
+            self._record = hash((*keys, *digests.values())).to_bytes(DIGEST_SIZE, "little", signed=True)
+        else:
+            self._digests = {}
 
     def _value(self, key: str):
         source = self.source
@@ -111,9 +118,10 @@ class Canonical:
 
     def digest(self, key: str) -> bytes | None:
         """The digest of the record's ``key`` (None if absent)."""
+        found = self._digests.get(key, _ABSENT)
+        if found is not _ABSENT:
+            return found
         digests = self._digests
-        if key in digests:
-            return digests[key]
         text = self.part(key)
         found = digests[key] = None if text is None else digest_of(text)
         return found

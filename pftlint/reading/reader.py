@@ -35,7 +35,7 @@ import codecs
 import json
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
@@ -54,26 +54,26 @@ _STRING_WITHOUT_ESCAPED_QUOTES = re.compile(r'"[^"]*"')  # 7x faster; valid when
 # Separators a conversion script wrote as two literal characters instead of a line break.
 _LITERAL_SEPARATORS = ("\\r\\n", "\\n")
 _LITERAL_NEWLINE = "\\n"
-# Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line.
-_NOT_THIS_FILE = "; check that this is the file you meant (a file renamed .jsonl?)"
+# Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line
+# (named here, described by pftlint.rules.structure.BINARY_FILES).
 _BINARY_MAGIC = (
-    (b"\xff\xfe", "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
-    (b"\xfe\xff", "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)"),
-    (b"\x1f\x8b", "gzip-compressed, not text; decompress it (gunzip) and check the .jsonl inside"),
-    (b"PK\x03\x04", "a zip archive, not text; extract the .jsonl inside and check that"),
-    (b"PAR1", "a Parquet file, not JSON Lines; export it with pandas to_json(orient='records', lines=True)"),
-    (b"\x7fELF", "an ELF executable (a program), not text" + _NOT_THIS_FILE),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text" + _NOT_THIS_FILE),
-    (b"\xff\xd8\xff", "a JPEG image, not text" + _NOT_THIS_FILE),
-    (b"GIF8", "a GIF image, not text" + _NOT_THIS_FILE),
+    (b"\xff\xfe", "utf-16-le-bom"),
+    (b"\xfe\xff", "utf-16-be-bom"),
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip"),
+    (b"PAR1", "parquet"),
+    (b"\x7fELF", "elf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
     # PDF starts with a line of text, but its content is compressed binary streams: not a JSONL file either.
-    (b"%PDF-", "a PDF document, not JSON Lines; export the records as JSONL"),
-    (b"\xfd7zXZ\x00", "xz-compressed, not text; decompress it (unxz) and check the .jsonl inside"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed, not text; decompress it (unzstd) and check the .jsonl inside"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not text; extract the .jsonl inside and check that"),
-    (b"SQLite format 3\x00", "an SQLite database, not JSON Lines; export the records as JSONL"),
+    (b"%PDF-", "pdf"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"SQLite format 3\x00", "sqlite"),
 )
-# Any other file is taken for binary data from its first 8 KiB (see binary_kind).
+# Any other file is taken for binary data from its first 8 KiB (see binary_code).
 _SNIFF_BYTES = 8192
 # C0 control bytes no text file holds: not tab, LF, VT, FF, CR, nor ESC (colour codes in a captured log).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
@@ -98,13 +98,20 @@ class RecordUnit:
 
 @dataclass(slots=True)
 class Issue:
-    """A file or line problem found by the reader; ``rule`` is a catalog name."""
+    """A file or line problem found by the reader; ``rule`` is a catalog name, ``found`` what the
+    reader saw (counts, positions, a kind: plain data), which the rule's module words."""
 
     rule: str
     line: int
     column: int
-    message: str
+    found: dict = field(default_factory=dict)
     json_path: str | None = None  # for a problem inside a record (a repeated key, an unpaired surrogate)
+
+    @property
+    def message(self) -> str:
+        from ..rules import reader_message  # the words live with the rules (pftlint.rules.structure)
+
+        return reader_message(self.rule, self.found)
 
 
 Unit = Union[RecordUnit, Issue]
@@ -127,7 +134,7 @@ def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
         line, column = unit.line + newlines, index - text.rfind("\n", 0, index)
     else:
         line, column = unit.line, unit.column + index
-    return Issue(problem.rule, line, column, problem.message, problem.json_path)
+    return Issue(problem.rule, line, column, problem.found, problem.json_path)
 
 
 def _reject_constant(name: str) -> float:
@@ -149,10 +156,6 @@ def _depth(text: str) -> int:
     else:
         rest = _STRING_WITHOUT_ESCAPED_QUOTES.sub("", text)
     return rest.count("{") + rest.count("[") - rest.count("}") - rest.count("]")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass(slots=True)
@@ -194,12 +197,13 @@ class Reader:
         offset = 0
         line_no = 0
         doc: _Document | None = None
+        typed = self._decoders is not None
         lines = iter(self._stream)
         head = _head(lines)
         if head and head[0][:3] != BOM:
-            binary = binary_kind(_sample(head))
+            binary = binary_code(_sample(head))
             if binary is not None:
-                yield Issue("invalid-utf8", 1, 1, f"the file is {binary}")
+                yield Issue("invalid-utf8", 1, 1, {"file": binary})
                 self._drain(head, lines)
                 return
         for raw in _replay(head, lines):
@@ -207,8 +211,10 @@ class Reader:
             start = offset
             size = len(raw)
             offset += size
+            fast = typed
             if size > _BIG_LINE:
                 raw = memoryview(raw)  # slice and decode a huge line without copying it
+                fast = False  # held once, as text: the path below lets the bytes go before decoding
             if raw[-1:] == b"\n":
                 raw = raw[:-1]
                 if raw[-1:] == b"\r":
@@ -217,9 +223,17 @@ class Reader:
                         self._crlf_line = line_no
             else:
                 stats.ends_with_newline = False
+            # The hot path: a line that opens an object, in the middle of JSON lines, decoded typed
+            # from its bytes (msgspec checks the UTF-8 itself); any other line takes the path below.
+            if fast and raw[:1] == b"{" and doc is None and self._held is None and not self._pending_blank:
+                unit = self._typed(raw, line_no, start)
+                if unit is not None:
+                    stats.content_lines += 1
+                    yield unit
+                    continue
             if line_no == 1 and raw[:3] == BOM:
                 raw = raw[3:]
-                yield Issue("utf8-bom", 1, 1, "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM")
+                yield Issue("utf8-bom", 1, 1)
             try:
                 text = str(raw, "utf-8")
             except UnicodeDecodeError as exc:
@@ -272,15 +286,13 @@ class Reader:
     # -- one physical line ------------------------------------------------
     def _line(self, text: str, line_no: int, offset: int):
         if self._decoders is not None:
-            typed = self._typed(text, line_no, offset)
-            if typed is not None:
-                return typed
+            unit = self._typed(text, line_no, offset)
+            if unit is not None:
+                return (unit,)
         try:
             value = _loads(text)
         except RecursionError:
-            return [Issue("not-an-object", line_no, 1,
-                          "the JSON is nested too deeply to parse (thousands of brackets); "
-                          "each line must be one record object")]
+            return [Issue("not-an-object", line_no, 1, {"kind": "too-deep", "line": True})]
         except ValueError as exc:
             return self._unparsable(text, line_no, offset, exc)
         if isinstance(value, dict):
@@ -294,12 +306,13 @@ class Reader:
             return ()
         return [_not_an_object(value, line_no)]
 
-    def _typed(self, text: str, line_no: int, offset: int) -> list[Unit] | None:
-        """The record's unit if the line fits a typed shape and its text hides nothing; else None."""
+    def _typed(self, line: bytes | str, line_no: int, offset: int) -> RecordUnit | None:
+        """The record's unit if the line (its bytes, or its text) fits a typed shape and its text hides
+        nothing; else None."""
         decoders = self._decoders
         for i, decode in enumerate(decoders):
             try:
-                value = decode(text)
+                value = decode(line)
             except NOT_THIS_SHAPE:
                 continue
             if i:
@@ -311,10 +324,12 @@ class Reader:
         # precise path takes the line unless its quotes are exactly those of the decoded value
         # (textcheck.keys_surely_unique; the top-level keys are not in ``parts``: two quotes each).
         parts = encoded_parts(value)
-        if not keys_surely_unique(text, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
+        if not keys_surely_unique(line, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
             return None
         self.stats.records += 1
-        return [RecordUnit(value, line_no, 1, text, offset, parts)]
+        # the decode succeeded, so the bytes are valid UTF-8
+        text = line if type(line) is str else str(line, "utf-8")
+        return RecordUnit(value, line_no, 1, text, offset, parts)
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
         split = _split_glued(text)
@@ -351,19 +366,14 @@ class Reader:
     # -- whole-file JSON and pretty-printed records ------------------------
     def _array(self, value: list, text: str, line_no: int, offset: int) -> Iterator[Unit]:
         records = sum(isinstance(item, dict) for item in value)
-        yield Issue(
-            "json-array", line_no, 1,
-            f"the file is one JSON array holding {_plural(len(value), 'element')} "
-            f"({_plural(records, 'record')}) instead of JSONL; write one record object per line",
-        )
+        yield Issue("json-array", line_no, 1, {"elements": len(value), "records": records})
         self.stats.structure = "json-array"
         for col, item, piece in _array_items(text):
             if isinstance(item, dict):
                 self.stats.records += 1
                 yield from _record(item, line_no, col + 1, piece, offset)
             else:
-                yield Issue("not-an-object", line_no, col + 1,
-                            f"this array element is a JSON {_json_kind(item)}, not a record object")
+                yield Issue("not-an-object", line_no, col + 1, {"kind": "element", "json": _json_kind(item)})
 
     def _finish_document(self, doc: "_Document") -> Iterator[Unit]:
         text = doc.text()
@@ -388,27 +398,19 @@ class Reader:
             yield from _record(value, doc.first_line, doc.first_column, text, doc.offset)
             return
         yield Issue("not-an-object", doc.first_line, 1,
-                    f"this JSON {_json_kind(value)} spans lines {doc.first_line}-{doc.last_line}; "
-                    "each line must be one record object")
+                    {"kind": "document", "json": _json_kind(value), "first": doc.first_line, "last": doc.last_line})
 
     def _array_document(self, value: list, text: str, doc: "_Document") -> Iterator[Unit]:
         records = sum(isinstance(item, dict) for item in value)
         self.stats.structure = "json-array"
-        yield Issue(
-            "json-array", doc.first_line, 1,
-            f"the file is one JSON array (lines {doc.first_line}-{doc.last_line}) holding "
-            f"{_plural(records, 'record')} instead of JSONL; write one record object per line",
-        )
+        yield Issue("json-array", doc.first_line, 1,
+                    {"first": doc.first_line, "last": doc.last_line, "records": records})
         yield from self._items_at_lines(_array_items(text), text, doc)
 
     def _wrapped_document(self, inner: tuple[str, list], text: str, doc: "_Document") -> Iterator[Unit]:
         key, items = inner
         self.stats.structure = "json-array"
-        yield Issue(
-            "json-array", doc.first_line, 1,
-            f"the file is one JSON document holding {_plural(len(items), 'record')} under "
-            f"'{key}' instead of JSONL; write one record object per line",
-        )
+        yield Issue("json-array", doc.first_line, 1, {"records": len(items), "key": key})
         start = column_of(text, key) - 1  # an index into the text (column_of counts from its start)
         if text[start:start + 1] != "[":  # cannot happen for a document that parsed; be safe anyway
             for item in items:
@@ -428,8 +430,7 @@ class Reader:
                 self.stats.records += 1
                 yield from _record(item, line, column, piece, doc.offset)
             else:
-                yield Issue("not-an-object", line, column,
-                            f"this array element is a JSON {_json_kind(item)}, not a record object")
+                yield Issue("not-an-object", line, column, {"kind": "element", "json": _json_kind(item)})
 
     def _abandon(self, doc: "_Document") -> Iterator[Unit]:
         """A multi-line document that does not parse: one finding where it breaks, then go on after it."""
@@ -442,17 +443,13 @@ class Reader:
                 raise doc.error
             _loads(text)
         except RecursionError:
-            yield Issue("not-an-object", first_no, 1,
-                        "the JSON is nested too deeply to parse (thousands of brackets)")
+            yield Issue("not-an-object", first_no, 1, {"kind": "too-deep", "line": False})
         except ValueError as exc:
             if not isinstance(exc, json.JSONDecodeError):
                 yield _invalid_json(exc, first_no, text)
             elif exc.pos >= len(text.rstrip()):
-                where = f"before line {doc.last_line + 1}" if doc.cut else "before the end of the file"
-                span = f"lines {first_no}-{doc.last_line}" if doc.last_line > first_no else f"line {first_no}"
                 yield Issue("invalid-json", first_no, 1,
-                            f"the JSON that starts here ({span}) is never closed {where}: a '}}' or ']' "
-                            "is missing, or the record was cut off; complete it or delete it")
+                            {"kind": "unclosed", "first": first_no, "last": doc.last_line, "cut": doc.cut})
             else:
                 index = exc.lineno - 1
                 broken = lines[index][0] if index < len(lines) else ""
@@ -461,13 +458,10 @@ class Reader:
                 indent = len(broken) - len(broken.lstrip())
                 if index > 0 and broken.lstrip().startswith("{") and exc.colno <= indent + 1:
                     resume = index
-                where = "" if index == 0 else f" (in the JSON that starts on line {first_no})"
                 yield Issue("invalid-json", first_no + index, exc.colno,
-                            f"invalid JSON{where}: {_describe(exc, broken)}; fix the syntax")
+                            {**_cause(exc, broken), "document_line": True if index == 0 else first_no})
         else:  # parsed, but larger than MAX_DOCUMENT_BYTES
-            yield Issue("invalid-json", first_no, 1,
-                        "a JSON document starts here and runs over more than "
-                        f"{MAX_DOCUMENT_BYTES >> 20} MiB of lines; write one record object per line")
+            yield Issue("invalid-json", first_no, 1, {"kind": "too-large", "mib": MAX_DOCUMENT_BYTES >> 20})
             resume = 1
         if resume >= len(lines):
             return
@@ -482,43 +476,27 @@ class Reader:
     # -- blank lines and end of file --------------------------------------
     def _flush_blanks_as_inner(self) -> Issue:
         lines, self._pending_blank = self._pending_blank, []
-        if self.stats.content_lines <= 1 and not self.stats.records:
-            where = "before the first record"
-        else:
-            where = "between records"
-        # No line numbers in the text: the finding's line is the first, and the count says
-        # how many follow (a chunk linted in a worker knows only its own line numbers).
-        return Issue("blank-line", lines[0], 1,
-                     f"{_plural(len(lines), 'empty or whitespace-only line')} {where}; delete "
-                     f"{'them' if len(lines) > 1 else 'it'}: every line of JSONL must be a record")
+        before = self.stats.content_lines <= 1 and not self.stats.records
+        return Issue("blank-line", lines[0], 1, {"count": len(lines), "before_records": before})
 
     def _end_of_file(self) -> Iterator[Unit]:
         stats = self.stats
         if self._multiline_first is not None:
-            yield Issue(
-                "multiline-record", self._multiline_first, 1,
-                f"{_plural(self._multiline_count, 'record')} pretty-printed over several lines "
-                f"(the first spans lines {self._multiline_first}-{self._multiline_last}); "
-                "write each record on one line (json.dumps without indent)",
-            )
+            yield Issue("multiline-record", self._multiline_first, 1,
+                        {"count": self._multiline_count, "first": self._multiline_first,
+                         "last": self._multiline_last})
             if stats.structure == "jsonl":
                 stats.structure = "multiline"
         if stats.content_lines == 0:
-            yield Issue("empty-file", 1, 1,
-                        "the file holds no records" + (" (only whitespace)" if stats.bytes else "")
-                        + "; check the script that wrote it")
+            yield Issue("empty-file", 1, 1, {"whitespace": bool(stats.bytes)})
             return
         if self._pending_blank:
             lines = self._pending_blank
-            yield Issue("trailing-blank-lines", lines[0], 1,
-                        f"{_plural(len(lines), 'empty line')} after the last record; delete "
-                        f"{'them' if len(lines) > 1 else 'it'} (one newline ending the last record is enough)")
+            yield Issue("trailing-blank-lines", lines[0], 1, {"count": len(lines)})
         if self._crlf_line:
-            yield Issue("crlf-line-endings", self._crlf_line, 1,
-                        "lines end with CRLF (\\r\\n); use LF (\\n) line endings")
+            yield Issue("crlf-line-endings", self._crlf_line, 1)
         if not stats.ends_with_newline and not self._pending_blank:
-            yield Issue("missing-final-newline", stats.lines, 1,
-                        "the last record is not followed by a newline; end the file with \\n")
+            yield Issue("missing-final-newline", stats.lines, 1)
 
 
 class _Document:
@@ -610,7 +588,17 @@ def _popped(head: deque) -> Iterator[bytes]:
 
 
 def binary_kind(sample: bytes) -> str | None:
-    """What the file is when its first bytes show it is not UTF-8 text (else None).
+    """What the file is, in words, when its first bytes show it is not UTF-8 text (else None)."""
+    code = binary_code(sample)
+    if code is None:
+        return None
+    from ..rules.structure import BINARY_FILES
+
+    return BINARY_FILES[code]
+
+
+def binary_code(sample: bytes) -> str | None:
+    """Which kind of file it is when its first bytes show it is not UTF-8 text (else None).
 
     Beyond the magic numbers, the first 8 KiB decide: C0 control bytes (NUL and
     the others no text holds; not tab, line breaks, form feed or ESC) make a file
@@ -624,7 +612,7 @@ def binary_kind(sample: bytes) -> str | None:
         if sample.startswith(magic):
             return kind
     if len(sample) >= 4 and sample[1] == 0 and sample[3] == 0 and sample[:1] in (b"{", b"["):
-        return "UTF-16 text (every other byte is 00); re-encode it as UTF-8 (iconv -f utf-16le -t utf-8)"
+        return "utf-16-le"
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if not controls:
         return None
@@ -636,8 +624,7 @@ def binary_kind(sample: bytes) -> str | None:
         binary = many or b"\0" in sample
     if not binary:
         return None
-    return ("binary data, not text (NUL or control bytes in its first 8 KiB: an executable, an image "
-            "or an archive?)" + _NOT_THIS_FILE)
+    return "binary"
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -651,16 +638,7 @@ def _is_utf8(data: bytes) -> bool:
 
 def _bad_utf8(raw: bytes, exc: UnicodeDecodeError, line_no: int) -> Issue:
     column = len(raw[: exc.start].decode("utf-8")) + 1
-    bad = raw[exc.start:exc.end]
-    shown = " ".join(f"{b:02X}" for b in bad)
-    try:
-        guess = bad.decode("cp1252")
-    except UnicodeDecodeError:
-        guess = ""
-    hint = f" ({guess} in Windows-1252)" if guess.isprintable() and guess else ""
-    return Issue("invalid-utf8", line_no, column,
-                 f"byte{'s' if len(bad) > 1 else ''} {shown}{hint} {'are' if len(bad) > 1 else 'is'} not valid UTF-8; "
-                 "re-encode the file as UTF-8 (e.g. iconv -f windows-1252 -t utf-8)")
+    return Issue("invalid-utf8", line_no, column, {"bytes": raw[exc.start:exc.end]})
 
 
 def _json_kind(value) -> str:
@@ -676,60 +654,50 @@ def _json_kind(value) -> str:
 
 
 def _not_an_object(value, line_no: int) -> Issue:
-    kind = _json_kind(value)
-    hint = "each line must be one record object"
+    found = {"kind": "line", "json": _json_kind(value)}
     if isinstance(value, str):
         try:
             inner = _loads(value)
         except (ValueError, RecursionError):
             inner = None
         if isinstance(inner, dict):
-            hint = ("it holds a record encoded as a string (double-encoded JSON, json.dumps applied twice); "
-                    "write the record itself")
+            found["holds"] = "record-string"  # double-encoded JSON
     elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
-        if all("role" in i for i in value):
-            hint = (f"it is a list of {_plural(len(value), 'message')}; write a record instead, "
-                    'e.g. {"messages": [...]} or {"input": {"messages": [...]}, ...}')
-        else:
-            hint = f"it holds {_plural(len(value), 'object')}; write each record on its own line"
-    return Issue("not-an-object", line_no, 1, f"this line is a JSON {kind}, not an object; {hint}")
+        found["holds"] = "messages" if all("role" in i for i in value) else "objects"
+        found["count"] = len(value)
+    return Issue("not-an-object", line_no, 1, found)
 
 
 _PYTHON_LITERALS = ("True", "False", "None")
 
 
-def _describe(exc: json.JSONDecodeError, text: str) -> str:
-    """The parser's reason, with the likely cause where one is clear."""
+def _cause(exc: json.JSONDecodeError, text: str) -> dict:
+    """What an invalid-json finding found: the parser's reason, and the likely cause where one is clear."""
     msg = exc.msg.removesuffix(" at")
     pos = exc.colno - 1
     char = text[pos] if 0 <= pos < len(text) else ""
+    cause = "parser"
     if char == "\0":
-        if msg.startswith("Invalid control character"):
-            return "a raw NUL byte inside a string (escape it as \\u0000 or remove it)"
-        return "NUL bytes where JSON was expected (the file may be truncated or padded with zeros)"
-    if msg.startswith("Invalid control character"):
-        return f"the raw control character {char!r} inside a string (escape it, e.g. as \\n or \\t)"
-    if char == "'":
-        return f"{msg}: JSON strings use double quotes (str() of a Python dict is not JSON; use json.dumps)"
-    if msg == "Expecting value" and text.startswith(_PYTHON_LITERALS, pos):
-        return f"{msg}: Python's True/False/None are written true/false/null in JSON"
-    if msg == "Extra data":
-        return "extra data after the first JSON value (several records on one line?)"
-    if msg == "Expecting property name enclosed in double quotes" and text[:pos].rstrip().endswith(","):
-        return "a trailing comma before '}'"
-    if msg == "Expecting value" and text[:pos].rstrip().endswith(","):
-        return "a trailing comma before ']' (or a missing value)"
-    return msg
+        cause = "nul-in-string" if msg.startswith("Invalid control character") else "nul-bytes"
+    elif msg.startswith("Invalid control character"):
+        cause = "control-character"
+    elif char == "'":
+        cause = "single-quote"
+    elif msg == "Expecting value" and text.startswith(_PYTHON_LITERALS, pos):
+        cause = "python-literal"
+    elif msg == "Extra data":
+        cause = "extra-data"
+    elif msg == "Expecting property name enclosed in double quotes" and text[:pos].rstrip().endswith(","):
+        cause = "trailing-comma-object"
+    elif msg == "Expecting value" and text[:pos].rstrip().endswith(","):
+        cause = "trailing-comma-array"
+    return {"kind": "syntax", "cause": cause, "msg": msg, "char": char}
 
 
 def _invalid_json(exc: ValueError, line_no: int, text: str) -> Issue:
     if isinstance(exc, json.JSONDecodeError):
-        return Issue("invalid-json", line_no, exc.colno,
-                     f"invalid JSON: {_describe(exc, text)}; fix the syntax of this line")
-    reason = str(exc)
-    if "integer string conversion" in reason:
-        reason = "a number with more than 4300 digits; write it as a string"
-    return Issue("invalid-json", line_no, 1, f"invalid JSON: {reason}")
+        return Issue("invalid-json", line_no, exc.colno, _cause(exc, text))
+    return Issue("invalid-json", line_no, 1, {"kind": "value", "reason": str(exc)})
 
 
 def _split_glued(text: str) -> tuple[list[tuple[int, dict, str]], int | None] | None:
@@ -773,21 +741,13 @@ def _past_separators(text: str, pos: int) -> int:
             return pos
 
 
-def _separator_at(text: str, pos: int) -> str:
-    return next(f"'{s}'" for s in _LITERAL_SEPARATORS if text.startswith(s, pos))
-
-
 def _glued_issue(text: str, glued: list[tuple[int, dict, str]], trailing: int | None, line_no: int) -> Issue:
-    how = "(written as text, e.g. by json.dumps(x) + '\\\\n')"
     if len(glued) == 1:
-        return Issue("literal-newline-separator", line_no, trailing + 1,
-                     f"the record is followed by the characters {_separator_at(text, trailing)} {how} instead "
-                     "of a line break; write a real newline after each record")
+        separator = next(s for s in _LITERAL_SEPARATORS if text.startswith(s, trailing))
+        return Issue("literal-newline-separator", line_no, trailing + 1, {"records": 1, "separator": separator})
     first_column, first_piece = glued[0][0], glued[0][2]
-    after = " and end it" if trailing is not None else ""
     return Issue("literal-newline-separator", line_no, first_column + len(first_piece) + 1,
-                 f"{len(glued)} records are glued into this one line{after} by the two characters '\\n' "
-                 f"{how}; write a real newline between records")
+                 {"records": len(glued), "trailing": trailing is not None})
 
 
 def _array_items(text: str, start: int = 0) -> Iterator[tuple[int, object, str]]:

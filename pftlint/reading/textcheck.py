@@ -40,7 +40,7 @@ class TextProblem(NamedTuple):
     rule: str
     index: int  # where in the text (0-based character index)
     json_path: str
-    message: str
+    found: dict  # what was found, for the rule's words (pftlint.rules.reader_message)
 
 
 def text_problems(value: dict, text: str) -> list[TextProblem] | None:
@@ -60,10 +60,12 @@ def text_problems(value: dict, text: str) -> list[TextProblem] | None:
 
 # -- repeated keys -------------------------------------------------------------
 
-def keys_surely_unique(text: str, encoded_quotes: int) -> bool:
-    """No key of ``text`` was dropped when it was decoded: ``encoded_quotes`` counts the quotes
-    of the decoded value written back as JSON (a C-level count on each side)."""
-    return text.count('"') == encoded_quotes and "\\u0022" not in text
+def keys_surely_unique(text: str | bytes, encoded_quotes: int) -> bool:
+    """No key of ``text`` (a str, or its UTF-8 bytes) was dropped when it was decoded: ``encoded_quotes``
+    counts the quotes of the decoded value written back as JSON (a C-level count on each side)."""
+    if type(text) is str:
+        return text.count('"') == encoded_quotes and "\\u0022" not in text
+    return text.count(b'"') == encoded_quotes and b"\\u0022" not in text
 
 
 def _encoded_quotes(value: dict) -> int:
@@ -121,11 +123,12 @@ def _key(text: str, pos: int, frame: list, found: list[TextProblem]) -> tuple[st
     parent, seen = frame[0], frame[1]
     path = f"{parent}.{_shown(key)}" if parent else _shown(key)
     if key in seen:
+        # (duplicate-key is a builtin rule of pftlint.rules.shape: worded here, where it is found)
         found.append(TextProblem(
             "duplicate-key", pos, path,
-            f"the key {json.dumps(key)} is repeated here (it appears earlier in the same object); JSON "
-            "parsers keep only one of the values (Python's json silently keeps the last) and which one a "
-            "provider keeps is undocumented: keep one"))
+            {"message": f"the key {json.dumps(key)} is repeated here (it appears earlier in the same object); "
+                        "JSON parsers keep only one of the values (Python's json silently keeps the last) and "
+                        "which one a provider keeps is undocumented: keep one"}))
     else:
         seen.add(key)
     colon = _WS.match(text, end).end() + 1
@@ -158,15 +161,9 @@ def _unpaired_surrogates(value: dict, text: str) -> list[TextProblem]:
 
 def _surrogate_problem(text: str, steps: list, string: str, in_key: bool) -> TextProblem:
     char = _SURROGATE.search(string).group()
-    escape = f"\\u{ord(char):04x}"
-    half = "first (high)" if char < "\udc00" else "second (low)"
-    where = "the key" if in_key else "this string"
     index = column_of(text, _path(steps, str)) - 1
-    return TextProblem(
-        "unpaired-surrogate", index, _path(steps, _shown),
-        f"{where} holds the escape {escape}, the {half} half of a UTF-16 surrogate pair without its "
-        "other half: the text cannot be encoded as UTF-8 for training; fix it in the source (a string "
-        "cut in the middle of an emoji's pair?)")
+    return TextProblem("unpaired-surrogate", index, _path(steps, _shown),
+                       {"escape": f"\\u{ord(char):04x}", "high": char < "\udc00", "in_key": in_key})
 
 
 def _path(steps: list, name) -> str:

@@ -14,10 +14,15 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
   process, so it must not touch ``self``'s state; return digests, not records);
   ``observe(path, line, key) -> Iterable[Problem]`` (stateful, called in file order in the main
   process; problems without ``line`` are placed on that record);
+  optionally ``observe_many(path, lines, keys) -> Iterable[tuple[line, Problem]]``: observe() over a
+  run of records at once (the engine feeds runs; without it, record by record);
   ``end_file(path) -> Iterable[Problem]``; ``end_run() -> Iterable[tuple[path, Problem]]``;
   optionally ``crosses_files() -> bool``: True when its state outlives a file (the parallel engine
   then feeds a file's keys only once all its chunks are checked, so a fallback starts clean);
-- ``builtin_rules(...)``: rules the reader or the engine detect themselves (file structure, format).
+- ``@reader_rule(name)``: a rule the streaming reader detects (file structure): the reader reports
+  what it found as an ``Issue`` holding plain data (``found``: counts, positions, a ``kind``...), and
+  the decorated ``words(found) -> str`` turns that into the finding's message;
+- ``builtin_rules(...)``: rules the reader or the engine detect and word themselves (format, repeated keys).
 """
 
 from __future__ import annotations
@@ -74,6 +79,20 @@ def dataset_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised"))
         _register(name, DATASET, methods, cls, cls.__module__)
         return cls
     return wrap
+
+
+def reader_rule(name: str) -> Callable:
+    def wrap(fn: Callable) -> Callable:
+        _register(name, READER, ("dpo", "supervised"), fn, fn.__module__)
+        return fn
+    return wrap
+
+
+def reader_message(name: str, found: dict) -> str:
+    """The message of a reader's finding: its rule's words for what was found (``found["message"]``
+    for a builtin rule that words its findings where it detects them)."""
+    words = implementations()[name].check
+    return found["message"] if words is None else words(found)
 
 
 def builtin_rules(module: str, *names: str) -> None:

@@ -39,6 +39,20 @@ class _PerFile:
     def end_run(self) -> Iterable[tuple[str, Problem]]:
         return _NONE
 
+    def observe_many(self, path: str, lines, keys: tuple) -> Iterable[tuple[int, Problem]]:
+        """observe() over a run of records (their lines and keys, in file order): (line, problem) pairs.
+
+        At C speed (a dict and a set operation) when no key repeats an earlier one, the common case;
+        otherwise record by record.
+        """
+        if None not in keys:
+            batch = dict(zip(keys, lines))
+            seen = self._seen
+            if len(batch) == len(keys) and seen.keys().isdisjoint(batch):
+                seen.update(batch)
+                return _NONE
+        return observe_each(self, path, lines, keys)
+
     def _earlier(self, digest: bytes, line: int) -> int | None:
         """The line that first had ``digest``, or None (and ``line`` becomes that line)."""
         seen = self._seen
@@ -46,6 +60,17 @@ class _PerFile:
         if first is None:
             seen[digest] = line
         return first
+
+
+def observe_each(state, path: str, lines, keys: tuple) -> list[tuple[int, Problem]]:
+    """``state.observe`` record by record over a run of records (None keys skipped)."""
+    found = []
+    observe = state.observe
+    for line, key in zip(lines, keys):
+        if key is not None:
+            for problem in observe(path, line, key):
+                found.append((line, problem))
+    return found
 
 
 def _input_digest(record) -> bytes | None:
@@ -113,6 +138,23 @@ class ConflictingPreference(_PerFile):
                         f"and non-preferred are swapped; the two cancel out in training: keep the record "
                         f"with the right label and delete the other", json_path="preferred_output"),)
 
+    def observe_many(self, path, lines, keys):
+        if None in keys:
+            return observe_each(self, path, lines, keys)
+        pairs = [key[:DIGEST_SIZE] for key in keys]
+        swapped = [key[DIGEST_SIZE:] for key in keys]
+        seen = self._seen
+        # reversed: a pair that occurs twice in the run keeps its first line
+        first = dict(zip(reversed(pairs), reversed(lines)))
+        if not (seen.keys().isdisjoint(swapped) and first.keys().isdisjoint(swapped)):
+            return observe_each(self, path, lines, keys)  # a swapped pair: some record conflicts
+        if seen.keys().isdisjoint(first):
+            seen.update(first)
+        else:  # an exact repeat of an earlier pair (duplicate-example's): the first line stays
+            for pair, line in first.items():
+                seen.setdefault(pair, line)
+        return _NONE
+
 
 
 def _reply_length(items) -> int | None:
@@ -170,6 +212,11 @@ class LengthBias:
         self._pairs += 1
         if key:
             self._longer += 1
+        return _NONE
+
+    def observe_many(self, path, lines, keys):
+        self._pairs += len(keys) - keys.count(None)
+        self._longer += keys.count(True)  # keys are True, False or None
         return _NONE
 
     def end_file(self, path):
@@ -232,6 +279,11 @@ class TrainValidationOverlap:
             return None
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
         return (b"d" if record.method == "dpo" else b"s") + whole + (_input_digest(record) or b"")
+
+    def observe_many(self, path, lines, keys):
+        if not self._validation:  # every key is None
+            return _NONE
+        return observe_each(self, path, lines, keys)
 
     def crosses_files(self) -> bool:
         """True when state outlives a file (the engine must not restart a file it has fed)."""

@@ -3,15 +3,203 @@
 from __future__ import annotations
 
 from ..engine.findings import Problem
-from . import builtin_rules, file_rule
+from . import file_rule, reader_rule
 
-# Detected while streaming, by pftlint.reading.reader.
-builtin_rules(
-    __name__,
-    "json-array", "multiline-record", "literal-newline-separator", "blank-line",
-    "trailing-blank-lines", "utf8-bom", "invalid-utf8", "invalid-json", "not-an-object",
-    "empty-file", "crlf-line-endings", "missing-final-newline", "unpaired-surrogate",
-)
+# -- detected while streaming by pftlint.reading.reader, worded here ------------------------------
+# Each function below turns what the reader found (``found``: plain data) into the finding's message.
+
+_NOT_THIS_FILE = "; check that this is the file you meant (a file renamed .jsonl?)"
+# What a file that is not UTF-8 text is (pftlint.reading.reader.binary_code names it).
+BINARY_FILES = {
+    "utf-16-le-bom": "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)",
+    "utf-16-be-bom": "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)",
+    "gzip": "gzip-compressed, not text; decompress it (gunzip) and check the .jsonl inside",
+    "zip": "a zip archive, not text; extract the .jsonl inside and check that",
+    "parquet": "a Parquet file, not JSON Lines; export it with pandas to_json(orient='records', lines=True)",
+    "elf": "an ELF executable (a program), not text" + _NOT_THIS_FILE,
+    "png": "a PNG image, not text" + _NOT_THIS_FILE,
+    "jpeg": "a JPEG image, not text" + _NOT_THIS_FILE,
+    "gif": "a GIF image, not text" + _NOT_THIS_FILE,
+    "pdf": "a PDF document, not JSON Lines; export the records as JSONL",
+    "xz": "xz-compressed, not text; decompress it (unxz) and check the .jsonl inside",
+    "zstd": "zstd-compressed, not text; decompress it (unzstd) and check the .jsonl inside",
+    "7z": "a 7-Zip archive, not text; extract the .jsonl inside and check that",
+    "sqlite": "an SQLite database, not JSON Lines; export the records as JSONL",
+    "utf-16-le": "UTF-16 text (every other byte is 00); re-encode it as UTF-8 (iconv -f utf-16le -t utf-8)",
+    "binary": "binary data, not text (NUL or control bytes in its first 8 KiB: an executable, an image "
+              "or an archive?)" + _NOT_THIS_FILE,
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@reader_rule("utf8-bom")
+def utf8_bom(found: dict) -> str:
+    return "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM"
+
+
+@reader_rule("invalid-utf8")
+def invalid_utf8(found: dict) -> str:
+    if "file" in found:  # the whole file is not text
+        return f"the file is {BINARY_FILES[found['file']]}"
+    bad = found["bytes"]
+    shown = " ".join(f"{b:02X}" for b in bad)
+    try:
+        guess = bad.decode("cp1252")
+    except UnicodeDecodeError:
+        guess = ""
+    hint = f" ({guess} in Windows-1252)" if guess.isprintable() and guess else ""
+    many = len(bad) > 1
+    return (f"byte{'s' if many else ''} {shown}{hint} {'are' if many else 'is'} not valid UTF-8; "
+            "re-encode the file as UTF-8 (e.g. iconv -f windows-1252 -t utf-8)")
+
+
+@reader_rule("not-an-object")
+def not_an_object(found: dict) -> str:
+    kind = found["kind"]
+    if kind == "too-deep":
+        return ("the JSON is nested too deeply to parse (thousands of brackets)"
+                + ("; each line must be one record object" if found["line"] else ""))
+    if kind == "element":
+        return f"this array element is a JSON {found['json']}, not a record object"
+    if kind == "document":
+        return (f"this JSON {found['json']} spans lines {found['first']}-{found['last']}; "
+                "each line must be one record object")
+    holds = found.get("holds")
+    if holds == "record-string":
+        hint = ("it holds a record encoded as a string (double-encoded JSON, json.dumps applied twice); "
+                "write the record itself")
+    elif holds == "messages":
+        hint = (f"it is a list of {_plural(found['count'], 'message')}; write a record instead, "
+                'e.g. {"messages": [...]} or {"input": {"messages": [...]}, ...}')
+    elif holds == "objects":
+        hint = f"it holds {_plural(found['count'], 'object')}; write each record on its own line"
+    else:
+        hint = "each line must be one record object"
+    return f"this line is a JSON {found['json']}, not an object; {hint}"
+
+
+@reader_rule("json-array")
+def json_array(found: dict) -> str:
+    records = _plural(found["records"], "record")
+    if "key" in found:
+        return (f"the file is one JSON document holding {records} under '{found['key']}' instead of JSONL; "
+                "write one record object per line")
+    if "elements" in found:
+        return (f"the file is one JSON array holding {_plural(found['elements'], 'element')} ({records}) "
+                "instead of JSONL; write one record object per line")
+    return (f"the file is one JSON array (lines {found['first']}-{found['last']}) holding {records} instead "
+            "of JSONL; write one record object per line")
+
+
+def _cause(found: dict) -> str:
+    """The parser's reason, with the likely cause the reader saw."""
+    cause, msg, char = found["cause"], found["msg"], found.get("char", "")
+    if cause == "nul-in-string":
+        return "a raw NUL byte inside a string (escape it as \\u0000 or remove it)"
+    if cause == "nul-bytes":
+        return "NUL bytes where JSON was expected (the file may be truncated or padded with zeros)"
+    if cause == "control-character":
+        return f"the raw control character {char!r} inside a string (escape it, e.g. as \\n or \\t)"
+    if cause == "single-quote":
+        return f"{msg}: JSON strings use double quotes (str() of a Python dict is not JSON; use json.dumps)"
+    if cause == "python-literal":
+        return f"{msg}: Python's True/False/None are written true/false/null in JSON"
+    if cause == "extra-data":
+        return "extra data after the first JSON value (several records on one line?)"
+    if cause == "trailing-comma-object":
+        return "a trailing comma before '}'"
+    if cause == "trailing-comma-array":
+        return "a trailing comma before ']' (or a missing value)"
+    return msg
+
+
+@reader_rule("invalid-json")
+def invalid_json(found: dict) -> str:
+    kind = found["kind"]
+    if kind == "syntax":
+        start = found.get("document_line")
+        if start is None:
+            return f"invalid JSON: {_cause(found)}; fix the syntax of this line"
+        where = "" if start is True else f" (in the JSON that starts on line {start})"
+        return f"invalid JSON{where}: {_cause(found)}; fix the syntax"
+    if kind == "value":
+        reason = found["reason"]
+        if "integer string conversion" in reason:
+            reason = "a number with more than 4300 digits; write it as a string"
+        return f"invalid JSON: {reason}"
+    if kind == "unclosed":
+        where = f"before line {found['last'] + 1}" if found["cut"] else "before the end of the file"
+        first, last = found["first"], found["last"]
+        span = f"lines {first}-{last}" if last > first else f"line {first}"
+        return (f"the JSON that starts here ({span}) is never closed {where}: a '}}' or ']' "
+                "is missing, or the record was cut off; complete it or delete it")
+    return (f"a JSON document starts here and runs over more than {found['mib']} MiB of lines; "
+            "write one record object per line")
+
+
+@reader_rule("literal-newline-separator")
+def literal_newline_separator(found: dict) -> str:
+    how = "(written as text, e.g. by json.dumps(x) + '\\\\n')"
+    if found["records"] == 1:
+        return (f"the record is followed by the characters '{found['separator']}' {how} instead "
+                "of a line break; write a real newline after each record")
+    after = " and end it" if found["trailing"] else ""
+    return (f"{found['records']} records are glued into this one line{after} by the two characters '\\n' "
+            f"{how}; write a real newline between records")
+
+
+@reader_rule("blank-line")
+def blank_line(found: dict) -> str:
+    n = found["count"]
+    # No line numbers in the text: the finding's line is the first, and the count says how many
+    # follow (a chunk linted in a worker knows only its own line numbers).
+    where = "before the first record" if found["before_records"] else "between records"
+    return (f"{_plural(n, 'empty or whitespace-only line')} {where}; delete {'them' if n > 1 else 'it'}: "
+            "every line of JSONL must be a record")
+
+
+@reader_rule("multiline-record")
+def multiline_record(found: dict) -> str:
+    return (f"{_plural(found['count'], 'record')} pretty-printed over several lines (the first spans lines "
+            f"{found['first']}-{found['last']}); write each record on one line (json.dumps without indent)")
+
+
+@reader_rule("empty-file")
+def empty_file(found: dict) -> str:
+    return ("the file holds no records" + (" (only whitespace)" if found["whitespace"] else "")
+            + "; check the script that wrote it")
+
+
+@reader_rule("trailing-blank-lines")
+def trailing_blank_lines(found: dict) -> str:
+    n = found["count"]
+    return (f"{_plural(n, 'empty line')} after the last record; delete {'them' if n > 1 else 'it'} "
+            "(one newline ending the last record is enough)")
+
+
+@reader_rule("crlf-line-endings")
+def crlf_line_endings(found: dict) -> str:
+    return "lines end with CRLF (\\r\\n); use LF (\\n) line endings"
+
+
+@reader_rule("missing-final-newline")
+def missing_final_newline(found: dict) -> str:
+    return "the last record is not followed by a newline; end the file with \\n"
+
+
+@reader_rule("unpaired-surrogate")
+def unpaired_surrogate(found: dict) -> str:
+    half = "first (high)" if found["high"] else "second (low)"
+    where = "the key" if found["in_key"] else "this string"
+    return (f"{where} holds the escape {found['escape']}, the {half} half of a UTF-16 surrogate pair without "
+            "its other half: the text cannot be encoded as UTF-8 for training; fix it in the source (a string "
+            "cut in the middle of an emoji's pair?)")
+
+
+# -- file rules ---------------------------------------------------------------------------------------
 
 
 def _size(n: int) -> str:
