@@ -365,3 +365,16 @@ def test_github_actions_install_line_installs_pftlint_from_a_repository_url(tmp_
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert run.stdout.startswith(str(target)), run.stdout + run.stderr  # the installed copy, not this checkout
     assert run.returncode == 1 and "PFT301 [error]" in run.stdout, run.stdout + run.stderr
+
+
+def test_gitlab_ci_job_writes_a_code_quality_report(project):
+    """The README's GitLab job: its script as written, and the report it hands to GitLab."""
+    (job,) = yaml.safe_load(readme_blocks("GitLab CI", "yaml")[0]).values()
+    assert job["artifacts"]["when"] == "always"  # the report is kept when the gate fails the job
+    report_name = job["artifacts"]["reports"]["codequality"]
+    results = [bash(command, project, cli_env()) for command in job["script"]]
+    assert [r.returncode for r in results] == [1], [r.stderr for r in results]  # findings fail the job
+    (issue,) = json.loads((project / report_name).read_text(encoding="utf-8"))
+    assert issue["check_name"] == "PFT301" and issue["severity"] == "major"
+    assert issue["location"] == {"path": "data/train.jsonl", "lines": {"begin": 3}}
+    assert isinstance(issue["fingerprint"], str) and issue["description"]
