@@ -15,7 +15,7 @@ from msgspec import UNSET
 from ..profiles.targets import Target
 from .typed import MESSAGE_TYPES, PreferenceRecord
 
-_INPUT_MESSAGES = "input.messages"
+_INPUT_MESSAGES = ("input", "messages")
 _OUTPUTS = ("preferred_output", "non_preferred_output")
 
 
@@ -71,7 +71,7 @@ class Record:
                  "preferred", "rejected", "parts", "_messages", "_roles", "_mapping")
 
     def __init__(self, method: str, target: Target, line: int, text: str, typed: bool,
-                 raw: dict | None, source: object, lists: list, tools: tuple[str, object],
+                 raw: dict | None, source: object, lists: list, tools: tuple[tuple, object],
                  preferred: list | None, rejected: list | None):
         self.method = method
         self.target = target
@@ -81,7 +81,7 @@ class Record:
         self.raw = raw
         self.source = source  # what it was decoded into: the struct, or the raw dict
         self.lists = lists  # (JSON path, items) for each message list present and of list type
-        self.tools = tools  # (JSON path, value) of the tool definitions, or ('', None)
+        self.tools = tools  # (JSON path, value) of the tool definitions, or ((), None)
         self.preferred = preferred  # the DPO output lists, when lists
         self.rejected = rejected
         self._messages: list | None = None
@@ -99,22 +99,22 @@ class Record:
     def is_dpo(self) -> bool:
         return self.method == "dpo"
 
-    def message_lists(self) -> list[tuple[str, list]]:
+    def message_lists(self) -> list[tuple[tuple, list]]:
         return self.lists
 
-    def messages(self) -> list[tuple[str, str, object]]:
+    def messages(self) -> list[tuple[tuple, tuple, object]]:
         """(JSON path of the message, path of its list, message) for every message that is an object."""
         if self._messages is None:
             if self.typed:  # every item is a message
-                self._messages = [(f"{list_path}[{i}]", list_path, msg)
+                self._messages = [((*list_path, i), list_path, msg)
                                   for list_path, items in self.lists for i, msg in enumerate(items)]
             else:
-                self._messages = [(f"{list_path}[{i}]", list_path, msg)
+                self._messages = [((*list_path, i), list_path, msg)
                                   for list_path, items in self.lists
                                   for i, msg in enumerate(items) if isinstance(msg, ANY_MESSAGE)]
         return self._messages
 
-    def roles(self) -> list[tuple[str, list, tuple]]:
+    def roles(self) -> list[tuple[tuple, list, tuple]]:
         """(JSON path, list, roles) per message list; roles[i] is message i's role if a string, else None.
 
         Lets role rules test a whole list at C speed (``"assistant" in roles``, set containment).
@@ -155,11 +155,11 @@ def typed_record(struct, method: str, target: Target, line: int = 1, text: str =
     if type(struct) is PreferenceRecord:
         inp = struct.input
         preferred, rejected = struct.preferred_output, struct.non_preferred_output
-        lists = [(_INPUT_MESSAGES, inp.messages), (_OUTPUTS[0], preferred), (_OUTPUTS[1], rejected)]
-        tools = ("input.tools", inp.tools) if inp.tools is not UNSET else ("", None)
+        lists = [(_INPUT_MESSAGES, inp.messages), ((_OUTPUTS[0],), preferred), ((_OUTPUTS[1],), rejected)]
+        tools = (("input", "tools"), inp.tools) if inp.tools is not UNSET else ((), None)
         return Record(method, target, line, text, True, None, struct, lists, tools, preferred, rejected)
-    tools = ("tools", struct.tools) if struct.tools is not UNSET else ("", None)
-    return Record(method, target, line, text, True, None, struct, [("messages", struct.messages)], tools,
+    tools = (("tools",), struct.tools) if struct.tools is not UNSET else ((), None)
+    return Record(method, target, line, text, True, None, struct, [(("messages",), struct.messages)], tools,
                   None, None)
 
 
@@ -167,7 +167,7 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
     """The view of a record read as a plain JSON object (any value may have any type)."""
     lists = []
     preferred = rejected = None
-    tools: tuple[str, object] = ("", None)
+    tools: tuple[tuple, object] = ((), None)
     if method == "dpo":
         inp = data.get("input")
         if isinstance(inp, dict):
@@ -175,12 +175,12 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
             if isinstance(msgs, list):
                 lists.append((_INPUT_MESSAGES, _loose_list(msgs)))
             if "tools" in inp:
-                tools = ("input.tools", inp["tools"])
+                tools = (("input", "tools"), inp["tools"])
         for key in _OUTPUTS:
             value = data.get(key)
             if isinstance(value, list):
                 value = _loose_list(value)
-                lists.append((key, value))
+                lists.append(((key,), value))
                 if key == "preferred_output":
                     preferred = value
                 else:
@@ -188,9 +188,9 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
     else:
         msgs = data.get("messages")
         if isinstance(msgs, list):
-            lists.append(("messages", _loose_list(msgs)))
+            lists.append((("messages",), _loose_list(msgs)))
         if "tools" in data:
-            tools = ("tools", data["tools"])
+            tools = (("tools",), data["tools"])
     return Record(method, target, line, text, False, data, data, lists, tools, preferred, rejected)
 
 

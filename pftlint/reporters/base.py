@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..engine.findings import Report
+from ..engine.findings import Finding, Report, json_path_text
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 error``, ``2 errors``, ``1,204 records``."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def path_text(finding: Finding) -> str | None:
+    """The finding's JSON path as text (``input.messages[1].role``), or None: what every reporter shows."""
+    return json_path_text(finding.json_path)
 
 
 def summary_text(report: Report) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.findings import Report
 from ..util.printable import printable, printable_path
-from .base import Reporter, summary_text
+from .base import Reporter, path_text, summary_text
 
 
 class ConciseReporter(Reporter):
@@ -13,7 +13,7 @@ class ConciseReporter(Reporter):
     def report(self, report: Report) -> None:
         write = self.stream.write
         for finding in report.findings:  # one finding, one line: keys, values and file names escaped
-            where = f" ({printable(finding.json_path)})" if finding.json_path else ""
+            where = f" ({printable(path_text(finding))})" if finding.json_path else ""
             write(f"{printable_path(finding.path)}:{finding.line}:{finding.column}: {finding.code} "
                   f"[{finding.severity.value}] {printable(finding.message)}{where}\n")
         write(f"Checked {summary_text(report)}.\n")

@@ -14,7 +14,7 @@ import os
 
 from ..engine.findings import Finding, Report
 from ..util.printable import printable
-from .base import Reporter, summary_text
+from .base import Reporter, path_text, summary_text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -43,7 +43,7 @@ def annotation_path(path: str) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    message = printable(finding.message + (f" ({finding.json_path})" if finding.json_path else ""))
+    message = printable(finding.message + (f" ({path_text(finding)})" if finding.json_path else ""))
     title = f"title={escape_property(f'{finding.code} {finding.rule}')}"
     if finding.path == "-":  # standard input: no file to annotate, the log line says it all
         properties = title

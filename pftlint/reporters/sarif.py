@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..engine.findings import Finding, Report
-from .base import Reporter
+from .base import Reporter, path_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pftlint/"
@@ -69,7 +69,7 @@ def result(finding: Finding, index: dict[str, int], cwd: Path) -> dict:
         }
     }
     if finding.json_path:
-        location["logicalLocations"] = [{"fullyQualifiedName": finding.json_path, "kind": "member"}]
+        location["logicalLocations"] = [{"fullyQualifiedName": path_text(finding), "kind": "member"}]
     out: dict = {"ruleId": finding.code}
     if finding.code in index:
         out["ruleIndex"] = index[finding.code]

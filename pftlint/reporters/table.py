@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..engine.findings import Report
 from ..util.printable import printable, printable_path
-from .base import Reporter, plural, summary_text
+from .base import Reporter, path_text, plural, summary_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Rows shown per file: a person does not read more, and Rich would take minutes
@@ -50,7 +50,7 @@ class TableReporter(Reporter):
                 message = Text() if wide else Text(f"{f.rule}: ", style="bold")
                 message.append(printable(f.message))
                 if f.json_path:
-                    message.append(f"  [{printable(f.json_path)}]", style="dim")
+                    message.append(f"  [{printable(path_text(f))}]", style="dim")
                 cells = [f"{f.line}:{f.column}", Text(f.severity.value, style=STYLE[f.severity.value]), f.code]
                 table.add_row(*cells, *([f.rule] if wide else []), message)
             console.print(table)

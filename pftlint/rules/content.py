@@ -26,7 +26,7 @@ _MEDIA_KIND = {
     "file": "file", "input_file": "file",
     "video": "video", "video_url": "video", "input_video": "video",
 }
-_OUTPUT_NAMES = {"preferred_output": "the preferred reply", "non_preferred_output": "the non-preferred reply"}
+_OUTPUT_NAMES = {("preferred_output",): "the preferred reply", ("non_preferred_output",): "the non-preferred reply"}
 
 
 def _part_type(part: object) -> str:
@@ -35,16 +35,15 @@ def _part_type(part: object) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _which(list_path: str, path: str, msg) -> str:
+def _which(list_path: tuple, path: tuple, msg) -> str:
     """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)'."""
     role = msg.role
     role = f" ({role})" if isinstance(role, str) and role else ""
     if list_path in _OUTPUT_NAMES:
         name = _OUTPUT_NAMES[list_path]
-        index = path[len(list_path) + 1:-1]
-        return name + role if index == "0" else f"message {int(index) + 1} of {name}{role}"
-    number = int(path[path.rindex("[") + 1:-1]) + 1
-    return f"{'prompt message' if list_path == 'input.messages' else 'message'} {number}{role}"
+        index = path[-1]
+        return name + role if index == 0 else f"message {index + 1} of {name}{role}"
+    return f"{'prompt message' if list_path == ('input', 'messages') else 'message'} {path[-1] + 1}{role}"
 
 
 # -- empty-content --------------------------------------------------------
@@ -68,7 +67,7 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             yield Problem(f"{_which(list_path, path, msg)} has no content, only tool calls: "
                           f"{record.target.title} needs the reply's text in each DPO output; write it in "
                           "'content' (or drop the example)",
-                          json_path=f"{path}.content" if msg.content is not UNSET else path)
+                          json_path=(*path, "content") if msg.content is not UNSET else path)
             continue
         else:
             continue  # null or absent: a tool call, or missing-key's and wrong-type's business
@@ -78,7 +77,7 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             continue  # the calls are the message
         what = "only whitespace as" if text else "empty"
         yield Problem(f"{_which(list_path, path, msg)} has {what} content; write the text it should hold, "
-                      "or drop the message (or the example)", json_path=f"{path}.content")
+                      "or drop the message (or the example)", json_path=(*path, "content"))
 
 
 def _makes_calls(msg) -> bool:
@@ -93,7 +92,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     target = record.target
     dpo = record.is_dpo
     images = 0
-    over = ""  # the JSON path of the first image past the profile's limit
+    over = ()  # the JSON path of the first image past the profile's limit
     limit = target.max_images_per_example
     parts = False  # any content written as a list of parts (only then can forms be mixed)
     for path, list_path, msg in record.messages():
@@ -105,7 +104,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
             kind = _MEDIA_KIND.get(_part_type(part))
             if kind is None:
                 continue
-            where = f"{path}.content[{i}]"
+            where = (*path, "content", i)
             if dpo:
                 yield Problem(f"{kind} part in a DPO example: preference fine-tuning is text-only; "
                               f"describe the {kind} in text, or train on it in a supervised file",
@@ -131,7 +130,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
         yield from _mixed_content(record)
 
 
-def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
+def _image_url(part: dict, where: tuple, target: Target) -> Iterator[Problem]:
     """An image_url part whose URL the profile's prefixes do not allow (Together: base64 data URLs)."""
     prefixes = target.image_url_prefixes
     holder = part.get("image_url")
@@ -145,7 +144,7 @@ def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
         shown = url if len(url) <= 40 else url[:40] + "..."
         yield Problem(f"image URL {shown!r} is not accepted by {target.title}, which takes only base64 data URLs "
                       f"({accepted}); embed the image base64-encoded as one of these types (download it first "
-                      "if it is a web address)", json_path=f"{where}.image_url.url")
+                      "if it is a web address)", json_path=(*where, "image_url", "url"))
 
 
 def _mixed_content(record: Record) -> Iterator[Problem]:
@@ -164,7 +163,7 @@ def _mixed_content(record: Record) -> Iterator[Problem]:
                           f"{_which(first[2], first[1], first[3])} has {first[0]}: "
                           f"{record.target.title} rejects an example that mixes the two; write every message "
                           "of the example as a list of parts ([{\"type\": \"text\", \"text\": \"...\"}, ...]), "
-                          "or every one as a string", json_path=f"{path}.content")
+                          "or every one as a string", json_path=(*path, "content"))
             return
 
 
@@ -223,7 +222,7 @@ def identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     if pair is not None and _identical(*pair):
         yield Problem("the non-preferred output is identical to the preferred output: the pair teaches DPO "
                       "nothing (its loss has zero gradient) and wastes tokens; write a worse reply or drop "
-                      "the example", json_path="non_preferred_output")
+                      "the example", json_path=("non_preferred_output",))
 
 
 _HEAD = 64
@@ -283,7 +282,7 @@ def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     if _equal(_folded(pair[0]), _folded(pair[1])):
         yield Problem("the non-preferred output differs from the preferred output only in case or whitespace: "
                       "DPO learns almost nothing from the pair; make the two replies differ in substance, "
-                      "or drop the example", json_path="non_preferred_output")
+                      "or drop the example", json_path=("non_preferred_output",))
 
 
 # -- special-token-in-content ---------------------------------------------
@@ -351,7 +350,7 @@ def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]
         if token is not None:
             yield Problem(f"{_which(list_path, path, msg)} contains the special token {token!r}, left over from a "
                           "chat template: the provider applies its own template; remove the token (and the "
-                          "template text around it)", json_path=f"{path}.content")
+                          "template text around it)", json_path=(*path, "content"))
 
 
 # -- literal-escape-in-content --------------------------------------------
@@ -392,4 +391,4 @@ def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem
         if count:
             yield Problem(f"{_which(list_path, path, msg)} holds {count} literal '\\n' and no line break: the text "
                           "was JSON-encoded twice; decode it once more (json.loads) before writing the record",
-                          json_path=f"{path}.content")
+                          json_path=(*path, "content"))

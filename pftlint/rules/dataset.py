@@ -56,8 +56,8 @@ def _input_digest(record) -> bytes | None:
     return canon.supervised_prompt()
 
 
-def _input_path(method: bytes) -> str:
-    return "input" if method == b"d" else "messages"
+def _input_path(method: bytes) -> tuple:
+    return ("input",) if method == b"d" else ("messages",)
 
 
 @dataset_rule("duplicate-example")
@@ -111,7 +111,7 @@ class ConflictingPreference(_PerFile):
             return _NONE
         return (Problem(f"lines {other} and {line} have the same input and the same two replies, but preferred "
                         f"and non-preferred are swapped; the two cancel out in training: keep the record "
-                        f"with the right label and delete the other", json_path="preferred_output"),)
+                        f"with the right label and delete the other", json_path=("preferred_output",)),)
 
 
 
@@ -265,7 +265,7 @@ class TrainValidationOverlap:
         if other is None:
             return _NONE
         self._hit(other, path, line, same)
-        return (_problem(self._valid_path, other, same, "the validation file", "" if same else json_path),)
+        return (_problem(self._valid_path, other, same, "the validation file", () if same else json_path),)
 
     def _observe_validation(self, line, whole, prompt, json_path):
         self._valid_records.setdefault(whole, line)
@@ -279,7 +279,7 @@ class TrainValidationOverlap:
             if other is not None:
                 self._hit(line, train_path, other, same)
                 self._late.append((train_path, _problem(self._valid_path, line, same, "the validation file",
-                                                       "" if same else json_path, line=other)))
+                                                       () if same else json_path, line=other)))
         return _NONE
 
     def _hit(self, valid_line, train_path, train_line, same):
@@ -302,14 +302,14 @@ class TrainValidationOverlap:
     def end_run(self):
         late, self._late = self._late, []
         for valid_line, (train_path, train_line, same, count) in sorted(self._valid_hits.items()):
-            problem = _problem(train_path, train_line, same, "a training file", "", line=valid_line,
+            problem = _problem(train_path, train_line, same, "a training file", (), line=valid_line,
                                more=count - 1)
             late.append((self._valid_path, problem))
         self._valid_hits = {}
         return late
 
 
-def _problem(other_path: str, other_line: int, same: bool, role: str, json_path: str, line: int | None = None,
+def _problem(other_path: str, other_line: int, same: bool, role: str, json_path: tuple, line: int | None = None,
              more: int = 0) -> Problem:
     where = f"line {other_line} of {other_path} ({role})"
     if more:

@@ -31,10 +31,10 @@ ROLE_ALIASES = {
 # The order roles are listed in messages.
 _ROLE_ORDER = ("system", "user", "assistant", "tool", "function")
 # Both output lists of a DPO record (JSON path == key).
-_OUTPUTS = ("preferred_output", "non_preferred_output")
+_OUTPUTS = (("preferred_output",), ("non_preferred_output",))
 # Lists that hold a conversation whose order matters (DPO outputs are checked by
 # output-not-single-assistant instead).
-_CONVERSATIONS = ("messages", "input.messages")
+_CONVERSATIONS = (("messages",), ("input", "messages"))
 
 
 def role_list(roles) -> str:
@@ -119,7 +119,7 @@ def _invalid_roles(record: Record) -> Iterator[Problem]:
             if in_output and role in target.dpo_output_roles:
                 continue
             yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
-                          json_path=f"{list_path}[{i}].role")
+                          json_path=(*list_path, i, "role"))
 
 
 # -- PFT302 -------------------------------------------------------------------
@@ -135,7 +135,7 @@ def _describe(items: list) -> str:
 def output_not_single_assistant(record: Record, options: dict):
     output_roles = record.target.dpo_output_roles
     for path, _, roles in record.roles():
-        if path != "input.messages" and not (len(roles) == 1 and roles[0] in output_roles):
+        if path != ("input", "messages") and not (len(roles) == 1 and roles[0] in output_roles):
             return _outputs_not_single(record)
     return ()
 
@@ -147,7 +147,7 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
     wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
         f"1 to {limit} {role_list(output_roles)} messages"
     for path, items in record.message_lists():
-        if path == "input.messages":
+        if path == ("input", "messages"):
             continue
         n = len(items)
         if n == 1:
@@ -157,7 +157,7 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
                 continue
             yield Problem(f"the output is a {role} message, not the assistant's reply; it must hold exactly "
                           f"{wanted}: move the {role} turn into input.messages and put the reply here",
-                          json_path=f"{path}[0].role")
+                          json_path=(*path, 0, "role"))
         elif n == 0:
             yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to input.messages",
                           json_path=path)
@@ -171,10 +171,10 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
 @record_rule("input-ends-with-assistant", methods=("dpo",))
 def input_ends_with_assistant(record: Record, options: dict):
     for path, items, roles in record.roles():
-        if path == "input.messages" and roles and roles[-1] == "assistant":
+        if path == ("input", "messages") and roles and roles[-1] == "assistant":
             return (Problem("the prompt ends with an assistant turn, so the outputs would answer the "
                             "assistant; end input.messages with the user turn the outputs reply to (move this "
-                            "reply into the outputs or drop it)", json_path=f"{path}[{len(items) - 1}].role"),)
+                            "reply into the outputs or drop it)", json_path=(*path, len(items) - 1, "role")),)
     return ()
 
 
@@ -209,7 +209,7 @@ def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
         if limit and lead > limit:  # one finding for the block, not one per message
             yield Problem(f"the conversation starts with {lead} system messages; {target.title} accepts "
                           f"{'one' if limit == 1 else f'at most {limit}'}: merge them into one system prompt",
-                          json_path=f"{path}[{limit}].role")
+                          json_path=(*path, limit, "role"))
         for i in range(lead, len(roles)):
             if roles[i] == "system":  # each one is a separate slip: a prompt injected mid-conversation
                 if lead:
@@ -220,7 +220,7 @@ def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
                             "of the conversation (the system prompt comes first)")
                 # where the profile makes the leading block an error, a later system message stays a
                 # warning: no provider is known to reject it
-                yield Problem(text, json_path=f"{path}[{i}].role", severity=Severity.WARNING if limit else None)
+                yield Problem(text, json_path=(*path, i, "role"), severity=Severity.WARNING if limit else None)
 
 
 # -- PFT305 -------------------------------------------------------------------
@@ -253,7 +253,7 @@ def _same_roles(record: Record) -> Iterator[Problem]:
                     else:
                         text = ("two assistant messages in a row; merge them into one reply, or add the user "
                                 "turn that belongs between them")
-                    yield Problem(text, json_path=f"{path}[{i}].role")
+                    yield Problem(text, json_path=(*path, i, "role"))
             previous = role
 
 
@@ -307,8 +307,8 @@ def _invalid_weights(record: Record) -> Iterator[Problem]:
                 only = "assistant messages" if weight_roles == {"assistant"} else \
                     f"messages of role {role_list(weight_roles)}"
                 yield Problem(f"weight is only allowed on {only} for {target.title}, not on a {role} message; "
-                              "remove it", json_path=f"{list_path}[{i}].weight")
+                              "remove it", json_path=(*list_path, i, "weight"))
                 continue
             text = _weight_problem(msg.weight)
             if text:
-                yield Problem(text, json_path=f"{list_path}[{i}].weight")
+                yield Problem(text, json_path=(*list_path, i, "weight"))

@@ -58,7 +58,7 @@ def example_too_long(record, options):
         if n > limit:
             yield Problem(f"the conversation is {_tokens(n, exact)}, over {what}: training truncates it from "
                           "the end, so its last replies are lost; shorten it or split it into several examples",
-                          json_path="messages", severity=Severity.WARNING)
+                          json_path=("messages",), severity=Severity.WARNING)
         return
     bounds = [prompt_bound + out.measure(utf8_size) for out in pieces.outputs]
     if max(bounds) <= limit:
@@ -68,7 +68,7 @@ def example_too_long(record, options):
     prompt, exact = pieces.prompt.count_until(count, limit)
     if prompt > limit:
         yield Problem(f"the input alone is {_tokens(prompt, exact)}, over {what}; shorten the prompt "
-                      "or drop this example", json_path="input")
+                      "or drop this example", json_path=("input",))
         return
     for key, out, bound in zip(_OUTPUTS, pieces.outputs, bounds):
         if bound <= limit:
@@ -76,7 +76,7 @@ def example_too_long(record, options):
         n, exact = out.count_until(count, limit, start=prompt)
         if n > limit:
             yield Problem(f"the input with {_LABELS[key]} is {_tokens(n, exact)}, over {what}; shorten the "
-                          "prompt or the reply, or drop this example", json_path=key)
+                          "prompt or the reply, or drop this example", json_path=(key,))
 
 
 def _tokens(n: int, exact: bool) -> str:
