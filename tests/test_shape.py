@@ -379,11 +379,14 @@ def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, metho
 def test_sharegpt_preference_file_gets_one_finding():
     (finding,) = lint(*SHAREGPT_RANKING, name="prefs.jsonl")
     assert finding.rule == "wrong-format" and "ShareGPT preference" in finding.message
-    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl")
+    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl --to openai")
 
 
 def test_prompt_completion_converts_to_supervised():
+    # a prompt/completion file is supervised data: read as such, it converts to supervised chat
     (finding,) = lint(*PC, name="pc.jsonl")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    (finding,) = lint(*PC, name="pc.jsonl", method="dpo")
     assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
     assert "no rejected reply" in finding.message
 

@@ -56,8 +56,16 @@ def _input_digest(record) -> bytes | None:
     return canon.supervised_prompt()
 
 
-def _input_path(method: bytes) -> tuple:
-    return ("input",) if method == b"d" else ("messages",)
+def _kind(record) -> bytes:
+    """A record's kind, the first byte of its keys: b"d"/b"s", preference or chat in OpenAI's layout;
+    b"D"/b"S" in another format (whose findings name no OpenAI path)."""
+    if record.openai_layout:
+        return b"d" if record.method == "dpo" else b"s"
+    return b"D" if record.method == "dpo" else b"S"
+
+
+def _input_path(kind: bytes) -> tuple | None:
+    return ("input",) if kind == b"d" else ("messages",) if kind == b"s" else None
 
 
 @dataset_rule("duplicate-example")
@@ -77,7 +85,7 @@ class DuplicateExample(_PerFile):
 class DuplicatePrompt(_PerFile):
     def key(self, record, unit):
         digest = _input_digest(record)
-        return None if digest is None else (b"d" if record.method == "dpo" else b"s") + digest
+        return None if digest is None else _kind(record) + digest
 
     def observe(self, path, line, key):
         first = self._earlier(key, line)
@@ -231,7 +239,7 @@ class TrainValidationOverlap:
         if whole is None:
             return None
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
-        return (b"d" if record.method == "dpo" else b"s") + whole + (_input_digest(record) or b"")
+        return _kind(record) + whole + (_input_digest(record) or b"")
 
     def crosses_files(self) -> bool:
         """True when state outlives a file (the engine must not restart a file it has fed)."""

@@ -15,11 +15,9 @@ from typing import Iterator, NamedTuple
 
 from ..engine.findings import Problem
 from ..model.formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
-from ..model.view import Record, is_message, raw_message
+from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
 from . import builtin_rules, record_rule, silent_when_typed
 
-# Detected by the engine itself (pftlint.model.formats.detect on every record).
-builtin_rules(__name__, "wrong-format")
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 builtin_rules(__name__, "duplicate-key")
 
@@ -193,8 +191,8 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
                   and type(data.get("preferred_output")) is list and type(data.get("non_preferred_output")) is list)
     else:
         top_ok = len(data) == 1 and type(data.get("messages")) is list
-    messages = [(path, list_path, raw_message(msg)) for path, list_path, msg in record.messages()]
-    items = sum([len(values) for _, values in record.message_lists()])
+    messages = [(path, part, raw_message(msg)) for path, part, _, msg in record.messages()]
+    items = sum([len(values) for _, values in record.lists])
     odd = [m for m in messages if not (len(m[2]) == 2 and type(m[2].get("content")) is str
                                        and m[2].get("role") in _PLAIN_ROLES)]
     result = (top_ok, items != len(messages), odd)
@@ -204,7 +202,7 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
 
 # -- unknown-key ----------------------------------------------------------
 
-@record_rule("unknown-key", guard=silent_when_typed)
+@record_rule("unknown-key", guard=silent_when_typed, openai_layout=True)
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
@@ -234,7 +232,7 @@ _ADD = {
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
 
 
-@record_rule("missing-key", guard=silent_when_typed)
+@record_rule("missing-key", guard=silent_when_typed, openai_layout=True)
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
@@ -249,8 +247,8 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
         yield Problem("'messages' is empty: the example has no conversation; add the turns: "
                       '[{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]',
                       json_path=("messages",))
-    for path, list_path, msg in odd:
-        yield from _missing_in_message(path, list_path, msg)
+    for path, part, msg in odd:
+        yield from _missing_in_message(path, part, msg)
 
 
 def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
@@ -279,13 +277,13 @@ def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
                           "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
 
 
-def _missing_in_message(path: tuple, list_path: tuple, msg: dict) -> Iterator[Problem]:
+def _missing_in_message(path: tuple, part: str, msg: dict) -> Iterator[Problem]:
     role = msg.get("role")
     renamed = {} if msg.keys() <= MESSAGE_KEYS else misnamed(msg, "message")
     if "role" in renamed:
         yield _renamed("message", "role", renamed["role"], path)
     elif "role" not in msg:
-        if list_path == ("input", "messages") or list_path == ("messages",):
+        if part == PROMPT or part == MESSAGES:
             hint = "\"role\": \"user\" (or system, assistant, tool)"
         else:
             hint = "\"role\": \"assistant\""
@@ -392,16 +390,16 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
              "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
 
 
-@record_rule("wrong-type", guard=silent_when_typed)
+@record_rule("wrong-type", guard=silent_when_typed, openai_layout=True)
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, not_objects, odd = _scan(record)
     if not top_ok:
         yield from _wrong_at_top(record.mapping(), record.is_dpo)
     if not_objects:
-        for list_path, items in record.message_lists():
+        for list_path, part, items in record.message_lists():
             for i, item in enumerate(items):
                 if not is_message(item):
-                    yield _message_not_object((*list_path, i), list_path, item)
+                    yield _message_not_object((*list_path, i), part, item)
     for path, _, msg in odd:
         yield from _wrong_in_message(path, msg)
 
@@ -443,9 +441,9 @@ def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
         yield from _weight(path, msg["weight"])
 
 
-def _message_not_object(path: tuple, list_path: tuple, item: object) -> Problem:
+def _message_not_object(path: tuple, part: str, item: object) -> Problem:
     if isinstance(item, str):
-        role = "user" if list_path in (("input", "messages"), ("messages",)) else "assistant"
+        role = "user" if part == PROMPT or part == MESSAGES else "assistant"
         fix = f"write {_message_json(role, item)}"
     else:
         fix = "write {\"role\": ..., \"content\": ...}"

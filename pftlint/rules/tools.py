@@ -12,7 +12,7 @@ from typing import Iterator
 from msgspec import UNSET
 
 from ..engine.findings import Problem, Severity
-from ..model.view import Record, is_message
+from ..model.view import MESSAGES, PROMPT, Record, is_message, message_path
 from . import record_rule
 from .messages import meant_role
 
@@ -132,10 +132,11 @@ def _calls(msg, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
             yield None, -1, Problem(text, json_path=(*path, "function_call", "arguments"))
 
 
-def _unanswered(path: str, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
+def _unanswered(path: tuple, items: list, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
     for call_id, (i, j) in pending.items():
         yield Problem(f"tool call {call_id!r} is never answered {why}; add a tool message with "
-                      f"tool_call_id {call_id!r} right after the call", json_path=(*path, i, "tool_calls", j, "id"))
+                      f"tool_call_id {call_id!r} right after the call",
+                      json_path=(*message_path(path, items, i), "tool_calls", j, "id"))
 
 
 def _has_tool_traffic(items: list, roles: tuple) -> bool:
@@ -147,7 +148,7 @@ def _has_tool_traffic(items: list, roles: tuple) -> bool:
     return False
 
 
-def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
+def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem]:
     """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input)."""
     pending: dict[str, tuple[int, int]] = {}  # open call id -> (message index, call index)
     answered: set[str] = set()
@@ -169,12 +170,12 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
                 answered.add(call_id)
             elif call_id in answered:
                 yield Problem(f"a second answer to tool call {call_id!r}; each call gets exactly one tool "
-                              "message: merge the answers or remove this one", json_path=(*path, i, "tool_call_id"))
+                              "message: merge the answers or remove this one", json_path=(*message_path(path, items, i), "tool_call_id"))
             elif call_id not in closed:
                 open_ids = ", ".join(repr(k) for k in pending)
                 hint = f"the open calls are {open_ids}" if open_ids else "no call is waiting for an answer"
                 yield Problem(f"tool_call_id {call_id!r} answers no earlier tool call ({hint}); use the id "
-                              "of the assistant tool call this message answers", json_path=(*path, i, "tool_call_id"))
+                              "of the assistant tool call this message answers", json_path=(*message_path(path, items, i), "tool_call_id"))
                 if pending:
                     # most likely a mistyped id: let it stand for the first open call, reported once here
                     first = next(iter(pending))
@@ -183,11 +184,11 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
             continue
         if role in _MOVES_ON or meant_role(role) in _MOVES_ON:
             if pending:
-                yield from _unanswered(path, pending, f"before the next {role} turn")
+                yield from _unanswered(path, items, pending, f"before the next {role} turn")
                 closed.update(pending)
                 pending = {}
             if role == "assistant":
-                for call_id, j, problem in _calls(msg, (*path, i)):
+                for call_id, j, problem in _calls(msg, message_path(path, items, i)):
                     if problem:
                         yield problem
                     if call_id is not None:
@@ -195,28 +196,28 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
     # A conversation may end with the assistant making calls (the training target itself). Calls left
     # open after some answers came, or before the DPO reply, were never answered.
     if pending and last_role != "assistant":
-        yield from _unanswered(path, pending, "before the reply" if continues else "before the conversation ends")
+        yield from _unanswered(path, items, pending, "before the reply" if continues else "before the conversation ends")
 
 
 @record_rule("tool-call-mismatch")
 def tool_call_mismatch(record: Record, options: dict):
-    for _, items, roles in record.roles():
+    for _, _, items, roles in record.roles():
         if _has_tool_traffic(items, roles):
             return _mismatches(record)
     return ()  # the common case: no tool use at all
 
 
 def _mismatches(record: Record) -> Iterator[Problem]:
-    for path, items, roles in record.roles():
+    for path, part, items, roles in record.roles():
         if not _has_tool_traffic(items, roles):
             continue
-        if path in (("messages",), ("input", "messages")):
+        if part == MESSAGES or part == PROMPT:
             yield from _conversation(path, items, continues=record.is_dpo)
         else:
             # a DPO output: its calls answer nothing yet (the reply is the call); only check their shape
             for i, msg in enumerate(items):
                 if is_message(msg):
-                    for _, _, problem in _calls(msg, (*path, i)):
+                    for _, _, problem in _calls(msg, message_path(path, items, i)):
                         if problem:
                             yield problem
 
