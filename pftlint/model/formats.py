@@ -123,8 +123,8 @@ def detect(record) -> str:
     if shape is not None:
         return shape
     pair = "chosen" in record and "rejected" in record
-    if pair and type(record.get("input")) is str:  # axolotl chatml.icr: the prompt under "input"
-        return AXOLOTL_CHATML
+    if pair and type(record.get("input")) is str:  # a text "input": LLaMA-Factory's alpaca, axolotl's chatml.icr
+        return ALPACA_RANKING if "instruction" in record else AXOLOTL_CHATML
     if "input" in record or "preferred_output" in record or "non_preferred_output" in record:
         return DPO
     for key in record:

@@ -46,8 +46,9 @@ class LooseMessage:
     """A message read from a JSON object that did not fit the typed shape: raw values, any type.
 
     ``path``: where the message is in the record as written, when that is not its list's path and
-    index (a message of another format); ``paths``: where its keys are, when not under ``path``
-    (a Vertex message's content is its parts' text). None for an OpenAI message.
+    index (a message of another format); ``paths``: where its keys are, when they are not under
+    ``path`` (a Vertex message's content is its parts' text; a TRL text reply is its own role and
+    content: {}). Both None for a message written as an OpenAI message object.
     """
 
     __slots__ = ("role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight", "refusal",
@@ -70,10 +71,11 @@ class LooseMessage:
 
 def made_message(role: object, content: object, path: tuple, paths: dict | None = None,
                  raw: dict | None = None) -> LooseMessage:
-    """A message of another format: ``role`` and ``content`` as the view reads them, at ``path``."""
+    """A message of another format: ``role`` and ``content`` as the view reads them, at ``path``
+    (``paths``: where its keys are written; none given: every key is the value at ``path``)."""
     msg = LooseMessage(raw if raw is not None else {"role": role, "content": content}, path)
     msg.role, msg.content = role, content
-    msg.paths = paths
+    msg.paths = paths if paths is not None else {}
     return msg
 
 
@@ -104,9 +106,8 @@ def message_path(list_path: tuple, items: list, i: int) -> tuple:
 
 def field_path(path: tuple, msg, key: str) -> tuple:
     """The JSON path of a message's ``key`` (``role``, ``content``, ...) as written; ``path`` is the message's."""
-    if type(msg) is LooseMessage and msg.path is not None:
-        paths = msg.paths
-        return paths.get(key, path) if paths else path
+    if type(msg) is LooseMessage and msg.paths is not None:
+        return msg.paths.get(key, path)
     return (*path, key)
 
 
@@ -115,7 +116,7 @@ def normal_message(msg) -> object:
     if type(msg) is not LooseMessage:
         return msg if not isinstance(msg, MESSAGE_TYPES) else _builtins(msg)
     if msg.paths is None:
-        return msg.raw  # an OpenAI message, or another format's message written as one (or made as one)
+        return msg.raw  # written as an OpenAI message object
     out = {"role": msg.role, "content": msg.content}
     for key in ("name", "tool_calls", "tool_call_id", "function_call"):
         value = getattr(msg, key)

@@ -14,7 +14,8 @@ import msgspec
 from msgspec import UNSET
 
 from ..engine.findings import Problem
-from ..model.view import CHOSEN, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, safe_equal, text_of
+from ..model.view import (CHOSEN, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, normal_message,
+                          safe_equal, text_of)
 from ..profiles.targets import Target
 from . import record_rule, silent_when_typed
 
@@ -176,8 +177,9 @@ def _output_pair(record: Record) -> tuple[list, list] | None:
 
 
 def _as_json(items: list) -> list:
-    """An output list as the JSON it was read from (typed messages compare by their fields)."""
-    return [item.raw if type(item) is LooseMessage else item for item in items]
+    """An output list as JSON in OpenAI's layout (typed messages compare by their fields; a Nova candidate
+    without its preference label)."""
+    return [normal_message(item) if type(item) is LooseMessage else item for item in items]
 
 
 def _same(a: object, b: object) -> bool:

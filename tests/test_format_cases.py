@@ -1,0 +1,59 @@
+"""Every format pftlint reads, a clean and a broken file each (tests/cases/formats, expected.toml there),
+through the console script: the findings a user needs, at paths into the record as written."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CASES = Path(__file__).parent / "cases" / "formats"
+EXPECTED = tomllib.loads((CASES / "expected.toml").read_text(encoding="utf-8"))
+# findings that do not depend on the target (the roles the profiles share, the content and dataset rules)
+SAME_EVERYWHERE = {"empty-content", "identical-outputs", "near-identical-outputs", "special-token-in-content",
+                   "literal-escape-in-content", "duplicate-example", "duplicate-prompt", "conflicting-preference",
+                   "invalid-role", "output-not-single-assistant", "input-ends-with-assistant"}
+
+
+def check(run_cli, path: Path, target: str) -> dict:
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", target, str(path))
+    assert proc.returncode in (0, 1) and proc.stderr == "", proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_every_case_file_has_its_expectations():
+    assert {p.name for p in CASES.glob("*.jsonl")} == set(EXPECTED)
+    formats = {name.rsplit("-", 1)[0] for name in EXPECTED}
+    assert all(f"{f}-clean.jsonl" in EXPECTED and f"{f}-broken.jsonl" in EXPECTED for f in formats)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_case(run_cli, name):
+    case = EXPECTED[name]
+    doc = check(run_cli, CASES / name, case["target"])
+    found = [[f["rule"], f["line"], f["json_path"] or ""] for f in doc["findings"]]
+    assert found == case["findings"]
+    for f in doc["findings"]:
+        if f["json_path"]:
+            assert f["column"] > 1, f  # located in the record, not left at its start
+        if f["rule"] == "wrong-format":
+            assert f"--to {case['target']}" in f["message"] or "--to supervised" in f["message"]
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n]["target"] != "openai"))
+def test_default_target_reports_the_format_once_and_the_same_findings(run_cli, name):
+    case = EXPECTED[name]
+    doc = check(run_cli, CASES / name, "openai")
+    wrong = [(f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "wrong-format"]
+    assert len(wrong) == 1 and wrong[0][0] == 1
+    assert "pftlint convert" in wrong[0][1]
+    expected = [f for f in case["findings"] if f[0] in SAME_EVERYWHERE]
+    assert [[f["rule"], f["line"], f["json_path"] or ""] for f in doc["findings"]
+            if f["rule"] in SAME_EVERYWHERE] == expected
