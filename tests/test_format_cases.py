@@ -4,15 +4,17 @@ through the console script: the findings a user needs, at paths into the record 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from pftlint.api import lint_records
+from pftlint.engine.catalog import tomllib
+from pftlint.model import formats
+from pftlint.model.layouts import view_of
+from pftlint.profiles.targets import load_target
 
 CASES = Path(__file__).parent / "cases" / "formats"
 EXPECTED = tomllib.loads((CASES / "expected.toml").read_text(encoding="utf-8"))
@@ -57,3 +59,34 @@ def test_default_target_reports_the_format_once_and_the_same_findings(run_cli, n
     expected = [f for f in case["findings"] if f[0] in SAME_EVERYWHERE]
     assert [[f["rule"], f["line"], f["json_path"] or ""] for f in doc["findings"]
             if f["rule"] in SAME_EVERYWHERE] == expected
+
+
+# -- any value of any type, in every format: findings, never an exception --------------------------------
+
+KEYS = ["prompt", "chosen", "rejected", "completion", "label", "contents", "completions", "system_instruction",
+        "messages", "candidates", "preferenceLabel", "system", "instruction", "input", "question", "history",
+        "chosen_response", "rejected_response", "conversations", "from", "value", "role", "content", "parts",
+        "text", "score", "tools", "images", "score_chosen", "chosen_avg_rating", "tool_calls", "x"]
+VALUES = st.recursive(
+    st.sampled_from([None, True, False, 0, 1, 0.5, "", " ", "x", "user", "model", "assistant", "human", "gpt",
+                     "preferred", "non-preferred", "\n\nHuman: q\n\nAssistant: a", "\n\nAssistant:"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=4),
+    max_leaves=12)
+RECORDS = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=5)
+TARGET = load_target("trl")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORDS)
+def test_every_reader_takes_any_record(data):
+    for fmt in formats.METHOD_OF:
+        for method in formats.METHODS:
+            record = view_of(data, fmt, method, TARGET)
+            record.messages(), record.roles(), record.normal()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RECORDS, min_size=1, max_size=4), st.sampled_from(["openai", "trl", "vertex", "nova"]))
+def test_every_rule_takes_any_record(records, target):
+    result = lint_records(records, target=target, select=["ALL"])
+    assert all(f.message for f in result.findings)

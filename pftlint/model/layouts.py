@@ -259,7 +259,9 @@ _NOVA_ROLES = {"user": "user", "assistant": "assistant"}
 
 def _nova(data: dict) -> _Parts:
     parts = _Parts()
-    messages = data["messages"]
+    messages = data.get("messages")
+    if not (isinstance(messages, list) and messages and type(messages[-1]) is dict):
+        messages = [{}]  # no turns to read: no prompt, no candidates
     prompt: list = []
     system = data.get("system")
     if isinstance(system, list):
