@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pftlint.api import lint_records
 from pftlint.engine.catalog import tomllib
 from pftlint.model import formats
+from pftlint.model.canonical import canonical_record
 from pftlint.model.layouts import view_of
 from pftlint.profiles.targets import load_target
 
@@ -90,3 +91,45 @@ def test_every_reader_takes_any_record(data):
 def test_every_rule_takes_any_record(records, target):
     result = lint_records(records, target=target, select=["ALL"])
     assert all(f.message for f in result.findings)
+
+
+# -- the typed TRL shapes see what the loose reading sees ------------------------------------------------
+
+def _trl_lines() -> list[str]:
+    lines = []
+    for path in sorted(CASES.glob("*.jsonl")):
+        lines.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def test_typed_trl_records_get_the_loose_records_findings():
+    from pftlint.api import make_linter
+    from pftlint.model.typed import DECODERS, NOT_THIS_SHAPE
+
+    linter = make_linter(target="trl", select=["ALL"])
+    checks = [(a.rule.name, a.rule.impl.check, a.options) for a in linter.rules.values()
+              if a.rule.impl.kind == "record" and "dpo" in a.rule.impl.methods and not a.rule.impl.openai_layout]
+    typed_seen = 0
+    for line in _trl_lines():
+        struct = None
+        for decode in DECODERS:
+            try:
+                struct = decode(line)
+                break
+            except NOT_THIS_SHAPE:
+                continue
+        if struct is None or struct.FORMAT != formats.TRL:
+            continue
+        typed_seen += 1
+        typed = view_of(struct, formats.TRL, "dpo", linter.target, 1, line)
+        loose = view_of(json.loads(line), formats.TRL, "dpo", linter.target, 1, line)
+        for name, check, options in checks:
+            assert [(p.message, p.json_path) for p in check(typed, options)] == \
+                [(p.message, p.json_path) for p in check(loose, options)], (name, line)
+        digests = []
+        for view in (typed, loose):
+            canon = canonical_record(view)
+            digests.append((canon.record(), canon.digest("input"), canon.digest("preferred_output"),
+                            canon.digest("non_preferred_output")))
+        assert digests[0] == digests[1] and None not in digests[0], line
+    assert typed_seen >= 10

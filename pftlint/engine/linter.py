@@ -194,6 +194,8 @@ class Linter:
         file = FileInfo(path, file_format, method)
         # a file of the other method (--method) is checked by the format rule alone
         readable = formats.METHOD_OF.get(file_format) == method
+        # the loose records of the file's format: read as written in OpenAI's layout, or through the view
+        own_loose = loose_checks if file_format == method else other_checks
         first = whole_file
         for unit in units:
             if type(unit) is RecordUnit:
@@ -204,15 +206,15 @@ class Linter:
                 own = fmt == file_format and readable
                 record = view_of(data, fmt, method if own else formats.METHOD_OF.get(fmt, method), target,
                                  unit.line, unit.text, unit.parts)
-                record.file = file
-                if own:
-                    checks = typed_checks if record.typed else loose_checks if record.openai_layout else other_checks
-                    if first:
-                        checks = format_checks + checks
-                else:
+                if own and not first:
+                    checks = typed_checks if record.typed else own_loose
+                else:  # the format rule's records: the file's first, and any in another format
+                    record.file = file
                     checks = format_checks
-                if first:
-                    record.first, first = True, False
+                    if own:
+                        checks = checks + (typed_checks if record.typed else own_loose)
+                    if first:
+                        record.first, first = True, False
                 locator = None  # built at the record's first finding, shared by all its findings
                 for check, active, guard in checks:
                     if guard is not None and guard(record, active.options):

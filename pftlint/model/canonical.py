@@ -110,7 +110,7 @@ class Canonical:
     def part(self, key: str) -> bytes | None:
         """The canonical text of the record's ``key`` (None if absent or not encodable)."""
         encoded = self._encoded
-        if encoded is not None and key in encoded:
+        if encoded is not None and key in encoded and self._normal is None:
             return encoded[key]
         value = self._value(key)
         return None if value is _ABSENT else canonical(value)
@@ -172,5 +172,5 @@ def canonical_record(record) -> Canonical:
     current = _last
     source = record.source
     if current is None or current.source is not source:
-        current = _last = Canonical(source, record.parts, None if record.openai_layout else record.normal())
+        current = _last = Canonical(source, record.parts, None if record.openai_layout else record.normal_parts())
     return current

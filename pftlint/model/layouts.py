@@ -17,7 +17,9 @@ from msgspec import UNSET
 
 from ..profiles.targets import Target
 from . import formats
-from .view import CHOSEN, MESSAGES, PROMPT, REJECTED, LooseMessage, Record, made_message, record_view, safe_equal
+from .typed import TrlTextRecord
+from .view import (CHOSEN, MESSAGES, PROMPT, REJECTED, Layout, LooseMessage, Record, made_message, record_view,
+                   safe_equal)
 
 _ABSENT = object()
 
@@ -434,28 +436,26 @@ def other_record(data: dict, fmt: str, method: str, target: Target, line: int = 
     """The view of a record written in format ``fmt`` (not OpenAI's layout)."""
     reader = _READERS.get(fmt)
     parts = reader(data) if reader is not None else _Parts()
-    lists, names = [], []
+    entries = []
     if parts.messages is not None:
-        lists.append((parts.prompt_path, parts.messages))
-        names.append(MESSAGES)
+        entries.append((parts.prompt_path, MESSAGES, parts.messages))
     for name, items, path in ((PROMPT, parts.prompt, parts.prompt_path), (CHOSEN, parts.chosen, parts.chosen_path),
                               (REJECTED, parts.rejected, parts.rejected_path)):
         if items is not None:
-            lists.append((path, items))
-            names.append(name)
-    record = Record(method, target, line, text, False, data, data, lists, parts.tools, parts.chosen,
-                    parts.rejected, parts.prompt, tuple(names), fmt)
-    record.paths = {PROMPT: parts.prompt_path, CHOSEN: parts.chosen_path, REJECTED: parts.rejected_path,
-                    MESSAGES: parts.prompt_path}
-    record.kinds = parts.kinds
-    record.scores = parts.scores
-    record.images = parts.images
+            entries.append((path, name, items))
+    record = Record(method, target, line, text, False, data, data, entries, parts.tools, parts.chosen,
+                    parts.rejected, parts.prompt, fmt)
+    record.layout = Layout({PROMPT: parts.prompt_path, CHOSEN: parts.chosen_path, REJECTED: parts.rejected_path,
+                            MESSAGES: parts.prompt_path}, parts.kinds, parts.scores, parts.images)
     return record
 
 
 def view_of(value, fmt: str, method: str, target: Target, line: int = 1, text: str = "",
             parts: dict | None = None) -> Record:
-    """The view of a decoded record in any format (a typed struct is in OpenAI's layout)."""
+    """The view of a decoded record in any format: a dict, or a typed struct (pftlint.model.typed)."""
+    if type(value) is TrlTextRecord:  # typed for the reader's speed; its texts become messages as a dict's do
+        return other_record({"prompt": value.prompt, "chosen": value.chosen, "rejected": value.rejected}, fmt,
+                            method, target, line, text)
     if type(value) is not dict or fmt == formats.DPO or fmt == formats.SUPERVISED:
         return record_view(value, method, target, line, text, parts)
     return other_record(value, fmt, method, target, line, text)

@@ -21,14 +21,13 @@ from typing import NamedTuple
 from msgspec import UNSET
 
 from ..profiles.targets import Target
-from .typed import MESSAGE_TYPES, PreferenceRecord
+from .typed import MESSAGE_TYPES, PreferenceRecord, TrlRecord
 
 _INPUT_MESSAGES = ("input", "messages")
 _OUTPUTS = ("preferred_output", "non_preferred_output")
 
 # The parts of a record a message list can be.
 PROMPT, CHOSEN, REJECTED, MESSAGES = "prompt", "chosen", "rejected", "messages"
-_OPENAI_PARTS = (PROMPT, CHOSEN, REJECTED)
 # The JSON paths of the parts of an OpenAI preference record, as written.
 OPENAI_PATHS = {PROMPT: ("input",), CHOSEN: ("preferred_output",), REJECTED: ("non_preferred_output",),
                 MESSAGES: ("messages",)}
@@ -40,6 +39,24 @@ class FileInfo(NamedTuple):
     path: str
     format: str
     method: str
+
+
+class Layout:
+    """How a record of another format than OpenAI's is written: the JSON path of each part
+    ({"prompt": ("prompt",), ...}), what each part is written as ("text", "messages", "message", or a
+    JSON type name), the scores or labels of the replies ({"chosen": 1, "rejected": 0}; None when the
+    format has none), and a vision row's images (None without)."""
+
+    __slots__ = ("paths", "kinds", "scores", "images")
+
+    def __init__(self, paths: dict, kinds: dict | None = None, scores: dict | None = None, images=None):
+        self.paths = paths
+        self.kinds = kinds
+        self.scores = scores
+        self.images = images
+
+
+OPENAI_LAYOUT = Layout(OPENAI_PATHS)
 
 
 class LooseMessage:
@@ -153,21 +170,19 @@ class Record:
     :class:`FileInfo` (set by the engine; None for a record linted alone); ``first``: the first record
     of a file read whole.
 
-    For the rules of other formats (pftlint.model.layouts fills them in): ``prompt`` is the prompt's
-    message list (None for a chat record), ``paths`` the JSON path of each part as written
-    ({"prompt": ("prompt",), ...}), ``kinds`` what each part is written as ("text", "messages",
-    "message", or a JSON type name), ``scores`` the scores or labels of the replies
-    ({"chosen": 1, "rejected": 0}, None when the format has none), ``images`` a vision row's images.
+    ``prompt`` is the prompt's message list (None for a chat record); ``paths``, ``kinds``, ``scores``
+    and ``images`` tell how the record is written (:class:`Layout`; pftlint.model.layouts fills it in
+    for other formats than OpenAI's).
     """
 
-    __slots__ = ("method", "target", "line", "text", "typed", "raw", "source", "lists", "tools",
-                 "preferred", "rejected", "parts", "prompt", "list_parts", "format", "first",
-                 "paths", "kinds", "scores", "images", "file", "_messages", "_roles", "_mapping", "_normal")
+    __slots__ = ("method", "target", "line", "text", "typed", "raw", "source", "entries", "tools",
+                 "preferred", "rejected", "parts", "prompt", "format", "openai_layout", "first",
+                 "layout", "file", "_messages", "_roles", "_mapping", "_normal")
 
     def __init__(self, method: str, target: Target, line: int, text: str, typed: bool,
-                 raw: dict | None, source: object, lists: list, tools: tuple[tuple, object],
+                 raw: dict | None, source: object, entries: list, tools: tuple[tuple, object],
                  preferred: list | None, rejected: list | None, prompt: list | None = None,
-                 list_parts: tuple = (), fmt: str | None = None):
+                 fmt: str | None = None):
         self.method = method
         self.target = target
         self.line = line
@@ -175,24 +190,41 @@ class Record:
         self.typed = typed
         self.raw = raw
         self.source = source  # what it was decoded into: the struct, or the raw dict
-        self.lists = lists  # (JSON path, items) for each message list present and of list type
-        self.list_parts = list_parts  # the part of each list in `lists`: prompt, chosen, rejected or messages
+        # (JSON path, part, items) for each message list present and of list type; the part is prompt,
+        # chosen, rejected or messages
+        self.entries = entries
         self.tools = tools  # (JSON path, value) of the tool definitions, or ((), None)
         self.prompt = prompt  # the prompt's message list of a preference record, when a list
         self.preferred = preferred  # the reply lists, when lists
         self.rejected = rejected
         self.format = fmt or method
+        # whether the record is written in OpenAI's layout (the shape rules read it as written)
+        self.openai_layout = fmt is None or fmt == "dpo" or fmt == "supervised"
         self.file: FileInfo | None = None
         self.first = False
-        self.paths = OPENAI_PATHS
-        self.kinds: dict | None = None
-        self.scores: dict | None = None
-        self.images = None
+        self.layout: Layout = OPENAI_LAYOUT
         self._messages: list | None = None
         self._roles: list | None = None
         self._mapping: dict | None = raw
         self._normal: dict | None = None
         self.parts: dict | None = None  # a typed record's top-level values as canonical JSON, if known
+
+    @property
+    def paths(self) -> dict:
+        """The JSON path of each part as written: {"prompt": ..., "chosen": ..., "rejected": ..., "messages": ...}."""
+        return self.layout.paths
+
+    @property
+    def kinds(self) -> dict | None:
+        return self.layout.kinds
+
+    @property
+    def scores(self) -> dict | None:
+        return self.layout.scores
+
+    @property
+    def images(self):
+        return self.layout.images
 
     @property
     def text_chars(self) -> int:
@@ -205,25 +237,24 @@ class Record:
         return self.method == "dpo"
 
     @property
-    def openai_layout(self) -> bool:
-        """Whether the record is written in OpenAI's layout (the shape rules read it as written)."""
-        return self.format == "dpo" or self.format == "supervised"
+    def lists(self) -> list[tuple[tuple, list]]:
+        """(JSON path, items) for each message list."""
+        return [(path, items) for path, _, items in self.entries]
 
     def message_lists(self) -> list[tuple[tuple, str, list]]:
         """(JSON path, part, items) for each message list."""
-        return list(zip([p for p, _ in self.lists], self.list_parts, [items for _, items in self.lists]))
+        return self.entries
 
     def messages(self) -> list[tuple[tuple, str, int, object]]:
         """(JSON path of the message, part of its list, index in the list, message) for every message
         that is an object."""
         if self._messages is None:
-            parts = self.list_parts
             if self.typed:  # every item is a message
-                self._messages = [((*list_path, i), parts[n], i, msg)
-                                  for n, (list_path, items) in enumerate(self.lists) for i, msg in enumerate(items)]
+                self._messages = [((*list_path, i), part, i, msg)
+                                  for list_path, part, items in self.entries for i, msg in enumerate(items)]
             else:
-                self._messages = [(message_path(list_path, items, i), parts[n], i, msg)
-                                  for n, (list_path, items) in enumerate(self.lists)
+                self._messages = [(message_path(list_path, items, i), part, i, msg)
+                                  for list_path, part, items in self.entries
                                   for i, msg in enumerate(items) if isinstance(msg, ANY_MESSAGE)]
         return self._messages
 
@@ -233,21 +264,18 @@ class Record:
         Lets role rules test a whole list at C speed (``"assistant" in roles``, set containment).
         """
         if self._roles is None and self.typed:  # every item is a message with a string role
-            parts = self.list_parts
-            self._roles = [(path, parts[n], items, tuple([m.role for m in items]))
-                           for n, (path, items) in enumerate(self.lists)]
+            self._roles = [(path, part, items, tuple([m.role for m in items])) for path, part, items in self.entries]
         if self._roles is None:
-            parts = self.list_parts
             self._roles = [
-                (path, parts[n], items,
+                (path, part, items,
                  tuple([r if isinstance(m, ANY_MESSAGE) and type(r := m.role) is str else None for m in items]))
-                for n, (path, items) in enumerate(self.lists)
+                for path, part, items in self.entries
             ]
         return self._roles
 
     def outputs(self):
         """The reply lists that are lists: (JSON path, items)."""
-        for (path, items), part in zip(self.lists, self.list_parts):
+        for path, part, items in self.entries:
             if part == CHOSEN or part == REJECTED:
                 yield path, items
 
@@ -266,20 +294,32 @@ class Record:
         return self._mapping
 
     def normal(self) -> dict:
-        """The record in OpenAI's layout (plain JSON), whatever it was written in: what token counts and
-        digests read, so that a pair gets the same ones in every format. The mapping itself for OpenAI's."""
+        """The record in OpenAI's layout (plain JSON), whatever it was written in: what token counts
+        read, so that a pair gets the same ones in every format. The mapping itself for OpenAI's."""
         if self._normal is None:
             if self.openai_layout:
                 self._normal = self.mapping()
+            elif self.typed:
+                self._normal = _builtins(self.normal_parts())
             else:
                 self._normal = _normal_of(self)
         return self._normal
 
+    def normal_parts(self) -> dict:
+        """The record in OpenAI's layout for the digests (pftlint.model.canonical): typed messages stay
+        structs (they encode to the same canonical JSON as the plain objects)."""
+        if self.typed and not self.openai_layout:
+            return _normal_of(self, typed=True)
+        return self.normal()
 
-def _normal_of(record: Record) -> dict:
+
+def _normal_of(record: Record, typed: bool = False) -> dict:
     tools = record.tools[1]
+    if typed:  # messages are structs already in OpenAI's shape
+        return {"input": {"messages": record.prompt, **({"tools": tools} if record.tools[0] else {})},
+                "preferred_output": record.preferred, "non_preferred_output": record.rejected}
     if record.method != "dpo":
-        messages = [normal_message(m) for _, items in record.lists for m in items]
+        messages = [normal_message(m) for _, _, items in record.entries for m in items]
         out: dict = {"messages": messages}
         if record.tools[0]:
             out["tools"] = tools
@@ -295,8 +335,8 @@ def _normal_of(record: Record) -> dict:
     return out
 
 
-_TYPED_DPO_PARTS = (PROMPT, CHOSEN, REJECTED)
-_CHAT_PARTS = (MESSAGES,)
+_TRL_LAYOUT = Layout({PROMPT: ("prompt",), CHOSEN: ("chosen",), REJECTED: ("rejected",), MESSAGES: ("prompt",)},
+                     {PROMPT: "messages", CHOSEN: "messages", REJECTED: "messages"})
 
 
 def typed_record(struct, method: str, target: Target, line: int = 1, text: str = "") -> Record:
@@ -304,19 +344,27 @@ def typed_record(struct, method: str, target: Target, line: int = 1, text: str =
     if type(struct) is PreferenceRecord:
         inp = struct.input
         preferred, rejected = struct.preferred_output, struct.non_preferred_output
-        lists = [(_INPUT_MESSAGES, inp.messages), ((_OUTPUTS[0],), preferred), ((_OUTPUTS[1],), rejected)]
+        entries = [(_INPUT_MESSAGES, PROMPT, inp.messages), ((_OUTPUTS[0],), CHOSEN, preferred),
+                   ((_OUTPUTS[1],), REJECTED, rejected)]
         tools = (("input", "tools"), inp.tools) if inp.tools is not UNSET else ((), None)
-        return Record(method, target, line, text, True, None, struct, lists, tools, preferred, rejected,
-                      inp.messages, _TYPED_DPO_PARTS)
+        return Record(method, target, line, text, True, None, struct, entries, tools, preferred, rejected,
+                      inp.messages)
+    if type(struct) is TrlRecord:
+        entries = [(("prompt",), PROMPT, struct.prompt), (("chosen",), CHOSEN, struct.chosen),
+                   (("rejected",), REJECTED, struct.rejected)]
+        tools = (("tools",), struct.tools) if struct.tools is not UNSET else ((), None)
+        record = Record(method, target, line, text, True, None, struct, entries, tools, struct.chosen,
+                        struct.rejected, struct.prompt, "trl")
+        record.layout = _TRL_LAYOUT
+        return record
     tools = (("tools",), struct.tools) if struct.tools is not UNSET else ((), None)
-    return Record(method, target, line, text, True, None, struct, [(("messages",), struct.messages)], tools,
-                  None, None, None, _CHAT_PARTS)
+    return Record(method, target, line, text, True, None, struct, [(("messages",), MESSAGES, struct.messages)],
+                  tools, None, None, None)
 
 
 def loose_record(data: dict, method: str, target: Target, line: int = 1, text: str = "") -> Record:
     """The view of a record in OpenAI's layout read as a plain JSON object (any value may have any type)."""
-    lists = []
-    parts = []
+    entries = []
     prompt = preferred = rejected = None
     tools: tuple[tuple, object] = ((), None)
     if method == "dpo":
@@ -325,16 +373,14 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
             msgs = inp.get("messages")
             if isinstance(msgs, list):
                 prompt = _loose_list(msgs)
-                lists.append((_INPUT_MESSAGES, prompt))
-                parts.append(PROMPT)
+                entries.append((_INPUT_MESSAGES, PROMPT, prompt))
             if "tools" in inp:
                 tools = (("input", "tools"), inp["tools"])
         for key, part in zip(_OUTPUTS, (CHOSEN, REJECTED)):
             value = data.get(key)
             if isinstance(value, list):
                 value = _loose_list(value)
-                lists.append(((key,), value))
-                parts.append(part)
+                entries.append(((key,), part, value))
                 if key == "preferred_output":
                     preferred = value
                 else:
@@ -342,12 +388,10 @@ def loose_record(data: dict, method: str, target: Target, line: int = 1, text: s
     else:
         msgs = data.get("messages")
         if isinstance(msgs, list):
-            lists.append((("messages",), _loose_list(msgs)))
-            parts.append(MESSAGES)
+            entries.append((("messages",), MESSAGES, _loose_list(msgs)))
         if "tools" in data:
             tools = (("tools",), data["tools"])
-    return Record(method, target, line, text, False, data, data, lists, tools, preferred, rejected, prompt,
-                  tuple(parts))
+    return Record(method, target, line, text, False, data, data, entries, tools, preferred, rejected, prompt)
 
 
 def record_view(value, method: str, target: Target, line: int = 1, text: str = "",
