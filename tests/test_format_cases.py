@@ -133,3 +133,24 @@ def test_typed_trl_records_get_the_loose_records_findings():
                             canon.digest("non_preferred_output")))
         assert digests[0] == digests[1] and None not in digests[0], line
     assert typed_seen >= 10
+
+
+# -- a file's format comes from its records: one odd record does not decide it, and is reported alone ----
+
+def test_one_odd_record_does_not_decide_the_format_and_is_reported_at_its_line(run_cli, tmp_path):
+    trl = [{"prompt": f"Q{i}", "chosen": f"A{i}", "rejected": f"B{i}"} for i in range(5)]
+    openai = {"input": {"messages": [{"role": "user", "content": "Q"}]},
+              "preferred_output": [{"role": "assistant", "content": "A"}],
+              "non_preferred_output": [{"role": "assistant", "content": "A"}]}
+    hh = {"chosen": "\n\nHuman: Q\n\nAssistant: A", "rejected": "\n\nHuman: Q\n\nAssistant: A"}
+    records = [openai, trl[0], trl[1], hh, trl[2], trl[2], trl[3], trl[4]]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    doc = check(run_cli, path, "trl")
+    found = [(f["rule"], f["line"]) for f in doc["findings"]]
+    # the OpenAI and HH records: the format rule alone (their identical replies are not checked)
+    assert found == [("wrong-format", 1), ("wrong-format", 4), ("duplicate-example", 6)]
+    assert "TRL preference" in doc["findings"][0]["message"] and "OpenAI preference" in doc["findings"][0]["message"]
+    doc = check(run_cli, path, "openai")
+    assert [(f["rule"], f["line"]) for f in doc["findings"] if f["rule"] == "wrong-format"] == [
+        ("wrong-format", 1), ("wrong-format", 1), ("wrong-format", 4)]  # the file's, then the odd record's

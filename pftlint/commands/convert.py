@@ -32,9 +32,9 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="the file to write (replaced only once complete; a device such as /dev/null is written "
                         "through), or - for stdout; not IN itself")
-    p.add_argument("--to", choices=(conv.DPO, conv.SUPERVISED), default=conv.DPO,
-                   help="dpo: OpenAI preference records (default); supervised: chat records of the prompt "
-                        "and the chosen reply")
+    p.add_argument("--to", choices=(conv.DPO, "openai", conv.SUPERVISED), default=conv.DPO,
+                   help="dpo or openai: OpenAI preference records (default); supervised: chat records of the "
+                        "prompt and the chosen reply")
     p.add_argument("--from", dest="source", choices=conv.SOURCES, default=None,
                    help="the source format (default: detected record by record; columns when a --*-field "
                         "option is given)")
@@ -63,6 +63,8 @@ def _options(args: argparse.Namespace) -> conv.Options:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.to == "openai":  # the name wrong-format's command uses
+        args.to = conv.DPO
     options = _options(args)
     src, out = args.input, args.output
     if not src or not out:

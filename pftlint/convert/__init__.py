@@ -72,7 +72,10 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
     }.get(source, _unknown)
 
 
-_DETECTED = {f: _handler(f, None) for f in (*formats.FOREIGN, *formats.METHODS)}
+# The formats read here; a record in another one is of no format convert knows (its keys make the hint).
+_DETECTED = {f: _handler(f, None) for f in (formats.TRL, formats.HH, formats.PROMPT_COMPLETION, formats.SHAREGPT,
+                                            formats.SHAREGPT_RANKING, *formats.METHODS)}
+_DETECTED[formats.TRL_UNPAIRED] = _DETECTED[formats.PROMPT_COMPLETION]  # prompt / completion (and a label)
 
 
 def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Iterator[tuple[int, bytes | Skip]]:
@@ -88,6 +91,8 @@ def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Ite
             record = unit.value
             if forced is None:
                 fmt = formats.detect(record)
+                if fmt not in _DETECTED:
+                    fmt = formats.UNKNOWN
                 if fmt == formats.UNKNOWN and "prompt" in record and "chosen" in record:
                     fmt = formats.TRL  # a TRL record without its rejected reply: enough for --to supervised
                 handler = _DETECTED.get(fmt, _unknown)

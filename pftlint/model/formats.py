@@ -39,7 +39,8 @@ FOREIGN = tuple(f for f in METHOD_OF if f not in METHODS)
 # Foreign formats of chat conversations without a rejected reply: a file of them is a supervised file.
 CHAT = (SHAREGPT,)
 # Foreign formats that hold no rejected reply (they convert to supervised chat only), with their records' name.
-NO_REJECTED = {PROMPT_COMPLETION: "prompt / completion pairs", SHAREGPT: "ShareGPT conversations"}
+NO_REJECTED = {PROMPT_COMPLETION: "prompt / completion pairs", SHAREGPT: "ShareGPT conversations",
+               TRL_UNPAIRED: "TRL unpaired rows (one completion each)"}
 
 DESCRIPTIONS = {
     DPO: "OpenAI preference (input / preferred_output / non_preferred_output)",
