@@ -140,8 +140,14 @@ def output_not_single_assistant(record: Record, options: dict):
     return ()
 
 
+def prompt_name(record: Record) -> str:
+    """The record's prompt, in messages: input.messages in OpenAI's layout (elsewhere it may be implicit)."""
+    return "input.messages" if record.openai_layout else "the prompt"
+
+
 def _outputs_not_single(record: Record) -> Iterator[Problem]:
     target = record.target
+    prompt = prompt_name(record)
     limit = target.dpo_output_messages
     output_roles = target.dpo_output_roles
     wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
@@ -156,14 +162,14 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
             if role is None or role in output_roles or role not in target.roles:
                 continue
             yield Problem(f"the output is a {role} message, not the assistant's reply; it must hold exactly "
-                          f"{wanted}: move the {role} turn into input.messages and put the reply here",
+                          f"{wanted}: move the {role} turn into {prompt} and put the reply here",
                           json_path=field_path(message_path(path, items, 0), items[0], "role"))
         elif n == 0:
-            yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to input.messages",
+            yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to {prompt}",
                           json_path=path)
         elif n > limit:
             yield Problem(f"the output holds {n} messages ({_describe(items)}); it must hold exactly {wanted}: "
-                          "move earlier turns into input.messages and keep only the final reply",
+                          f"move earlier turns into {prompt} and keep only the final reply",
                           json_path=path)
 
 
@@ -174,8 +180,8 @@ def input_ends_with_assistant(record: Record, options: dict):
         if part == PROMPT and roles and roles[-1] == "assistant":
             last = len(items) - 1
             return (Problem("the prompt ends with an assistant turn, so the outputs would answer the "
-                            "assistant; end input.messages with the user turn the outputs reply to (move this "
-                            "reply into the outputs or drop it)",
+                            f"assistant; end {prompt_name(record)} with the user turn the outputs reply to (move "
+                            "this reply into the outputs or drop it)",
                             json_path=field_path(message_path(path, items, last), items[last], "role")),)
     return ()
 
