@@ -154,3 +154,19 @@ def test_one_odd_record_does_not_decide_the_format_and_is_reported_at_its_line(r
     doc = check(run_cli, path, "openai")
     assert [(f["rule"], f["line"]) for f in doc["findings"] if f["rule"] == "wrong-format"] == [
         ("wrong-format", 1), ("wrong-format", 1), ("wrong-format", 4)]  # the file's, then the odd record's
+
+
+def test_train_validation_overlap_in_trl_files(run_cli, tmp_path):
+    rows = [{"prompt": f"Q{i}", "chosen": f"A{i}", "rejected": f"B{i}"} for i in range(6)]
+    train, valid = tmp_path / "train.jsonl", tmp_path / "valid.jsonl"
+    train.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    other = {"prompt": "Q4", "chosen": "another", "rejected": "reply"}
+    valid.write_text(json.dumps(rows[2]) + "\n" + json.dumps(other) + "\n", encoding="utf-8")
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "trl", "--validation", str(valid),
+                   str(train))
+    doc = json.loads(proc.stdout)
+    found = sorted((Path(f["path"]).name, f["line"], f["json_path"]) for f in doc["findings"]
+                   if f["rule"] == "train-validation-overlap")
+    # the same record, and a record with the same input: at the records (no OpenAI path in a TRL file)
+    assert found == [("train.jsonl", 3, None), ("train.jsonl", 5, None), ("valid.jsonl", 1, None),
+                     ("valid.jsonl", 2, None)]
