@@ -170,3 +170,18 @@ def test_train_validation_overlap_in_trl_files(run_cli, tmp_path):
     # the same record, and a record with the same input: at the records (no OpenAI path in a TRL file)
     assert found == [("train.jsonl", 3, None), ("train.jsonl", 5, None), ("valid.jsonl", 1, None),
                      ("valid.jsonl", 2, None)]
+
+
+def test_a_large_openai_file_under_another_target_gets_its_one_wrong_format(run_cli, tmp_path):
+    """Read in chunks on every core, the file still gets the finding once, at line 1."""
+    record = {"input": {"messages": [{"role": "user", "content": "Q " + "x" * 2000}]},
+              "preferred_output": [{"role": "assistant", "content": "A"}],
+              "non_preferred_output": [{"role": "assistant", "content": "B"}]}
+    path = tmp_path / "large.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(5000):  # about 10 MB: above the size the runner cuts into chunks
+            record["input"]["messages"][0]["content"] = f"Q{i} " + "x" * 2000
+            out.write(json.dumps(record) + "\n")
+    doc = check(run_cli, path, "trl")
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("wrong-format", 1)]
+    assert doc["findings"][0]["message"].endswith("--to trl")

@@ -74,6 +74,8 @@ class Linter:
                 if m in a.rule.impl.methods and a.rule.impl.on_foreign]
             for m in formats.METHODS
         }
+        # what they say of a file read in chunks, whose first record no chunk knows is the file's
+        self._chunked_file_checks = [(a.rule.impl.file_check, a) for a in record_rules if a.rule.impl.file_check]
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
         self._dataset_by_method: dict[str, list] = {}
@@ -128,16 +130,25 @@ class Linter:
         result = FileResult(path=path, method=method)
         self.begin_file(path, method)
         self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True, whole_file=True)
-        self.end_file(result, reader.stats, size)
+        self.end_file(result, reader.stats, size, whole_file=True)
         return result
 
     def begin_file(self, path: str, method: str) -> None:
         for state, _ in self._dataset_for(method):
             state.begin_file(path)
 
-    def end_file(self, result: FileResult, stats: FileStats, size: int | None) -> None:
-        """File rules and the dataset rules' end of file, once every record was seen."""
+    def end_file(self, result: FileResult, stats: FileStats, size: int | None, whole_file: bool = False) -> None:
+        """File rules and the dataset rules' end of file, once every record was seen. ``whole_file``: its
+        records went through one ``check_units`` call (not chunks)."""
         path, findings = result.path, result.findings
+        if not whole_file and stats.records:
+            # only files in the method's OpenAI layout are read in chunks (runner.prepare)
+            file = FileInfo(path, result.method, result.method)
+            for file_check, active in self._chunked_file_checks:
+                if result.method in active.rule.impl.methods:
+                    problem = file_check(file, self.target)
+                    if problem is not None:
+                        findings.append(self._finding(path, active, problem, 1, 1))
         result.records = stats.records
         result.lines = stats.lines
         result.bytes = stats.bytes

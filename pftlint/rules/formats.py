@@ -74,7 +74,7 @@ def record_problem(fmt: str, file: FileInfo, target: Target) -> Problem:
                    + _fix(fmt, file.method, file.path, target))
 
 
-@record_rule("wrong-format", on_foreign=True)
+@record_rule("wrong-format", on_foreign=True, file_check=file_problem)
 def wrong_format(record: Record, options: dict) -> Iterator[Problem]:
     file = record.file
     if file is None:
