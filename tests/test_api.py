@@ -10,6 +10,7 @@ import pytest
 import pftlint
 from pftlint import FileResult, Finding, Report, Severity, lint_bytes, lint_path, lint_records
 from pftlint.api import make_linter
+from pftlint.reporters.base import path_text
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -34,7 +35,7 @@ def test_lint_records_returns_findings_and_prints_nothing(capsys):
     result = lint_records(records)
     assert isinstance(result, FileResult)
     assert result.records == 12 and result.method == "dpo"
-    assert [(f.rule, f.line, f.json_path) for f in result.findings] == [("invalid-role", 4, "input.messages[0].role")]
+    assert [(f.rule, f.line, path_text(f)) for f in result.findings] == [("invalid-role", 4, "input.messages[0].role")]
     finding = result.findings[0]
     assert isinstance(finding, Finding) and finding.severity is Severity.ERROR and finding.code.startswith("PFT3")
     assert "human" in finding.message

@@ -137,7 +137,8 @@ def test_junit_escapes_markup_and_control_characters(run_cli, tmp_path):
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "a<&\"'>\\x1bb.jsonl"  # escaped for XML, control character made visible
     failure = suite.find("testcase/failure")
-    assert "<&\"'>\\x1b\\x00key" in failure.text
+    assert "unknown key '<&\"\\'>\\x1b\\x00key'" in failure.text  # the message: made visible
+    assert '["<&\\"\'>\\u001b\\u0000key"]' in failure.text  # the JSON path: a quoted key, JSON-escaped
 
 
 def test_junit_takes_a_file_name_that_is_not_utf8(run_cli, tmp_path):

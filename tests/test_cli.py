@@ -409,10 +409,13 @@ def test_rules_json_lists_every_rule(run_cli):
     assert [r["name"] for r in rules] == [d.name for d in docs]
     for r, d in zip(rules, docs):
         assert r["code"] == d.code and r["severity"] == d.severity
-        assert set(r["targets"]) == {"openai", "azure", "together", "fireworks"}
+        assert set(r["targets"]) == {"openai", "azure", "together", "fireworks", "trl", "vertex", "nova"}
         assert all(level in ("error", "warning", "info", "off") for level in r["targets"].values())
     bom = next(r for r in rules if r["name"] == "utf8-bom")
     assert bom["targets"]["azure"] == "off"
+    # under trl a JSON array, any file name, few examples and extra columns are fine (its profile's data)
+    for name in ("json-array", "wrong-extension", "too-few-examples", "unknown-key"):
+        assert next(r for r in rules if r["name"] == name)["targets"]["trl"] == "off"
 
 
 @pytest.mark.parametrize("columns", [80, 160])

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records
 from pftlint.rules.content import escaped_newlines
+from pftlint.reporters.base import path_text
 
 CONTENT_RULES = ["empty-content", "non-text-content", "identical-outputs", "near-identical-outputs",
                  "special-token-in-content", "literal-escape-in-content"]
@@ -41,7 +42,7 @@ def sft(*messages):
 def run(rule, record, method="dpo", **options):
     result = lint_records([record], name="t.jsonl", method=method, select=[rule],
                           rules={rule: options} if options else None)
-    return [(f.rule, f.json_path, f.message) for f in result.findings]
+    return [(f.rule, path_text(f), f.message) for f in result.findings]
 
 
 def paths(rule, record, method="dpo", **options):
@@ -353,8 +354,9 @@ def _strings(value):
 
 
 def test_real_corpus_has_no_content_findings(corpus):
-    """The real files hold none of these mistakes (wildfire's pretty-printed JSON content included)."""
-    files = sorted(corpus.glob("*.jsonl"))
+    """The real OpenAI-layout files hold none of these mistakes (wildfire's pretty-printed JSON content
+    included); the TRL and HH files hold real ones (tests/test_corpus.py)."""
+    files = sorted(p for p in corpus.glob("*.jsonl") if p.name.startswith(("oaipref__", "sft__")))
     assert files
     for path in files:
         result = lint_bytes(path.read_bytes(), path.name, select=CONTENT_RULES)
@@ -395,7 +397,7 @@ def text(value):
 
 def lint(rule, record, target):
     result = lint_records([record], name="t.jsonl", select=[rule], target=target)
-    return [(f.json_path, f.message) for f in result.findings]
+    return [(path_text(f), f.message) for f in result.findings]
 
 
 def pictures(first: int, second: int) -> dict:

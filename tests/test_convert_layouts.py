@@ -432,3 +432,23 @@ def test_what_vertex_and_nova_cannot_say_is_a_skip(record, reason, layout):
     written, skips, stats = convert_bytes(jsonl([record, SOURCE]), layout)
     assert len(written) == 1 and list(skips) == [1] and skips[1].reason == reason
     assert_lints_clean(written, layout)
+
+
+def test_the_formats_convert_cannot_read_are_the_ones_the_linter_says_so_for():
+    """model.formats.NO_CONVERTER (what wrong-format and the README's table say) is what convert really lacks."""
+    from pftlint.convert import Options, Stats, convert
+    from pftlint.convert.readers import Unit
+    from pftlint.model import formats
+
+    samples = {  # one record per recognised format, as the linter detects it
+        formats.AXOLOTL_CHAT_TEMPLATE: {"messages": [{"role": "user", "content": "Sky?"}],
+                                        "chosen": {"role": "assistant", "content": "Blue."},
+                                        "rejected": {"role": "assistant", "content": "Green."}},
+        formats.AXOLOTL_CHATML: {"question": "Sky?", "chosen": "Blue.", "rejected": "Green."},
+        formats.ALPACA_RANKING: {"instruction": "Sky?", "chosen": "Blue.", "rejected": "Green."},
+    }
+    for fmt, record in samples.items():
+        assert formats.detect(record) == fmt, fmt
+        stats = Stats()
+        out = list(convert([Unit(1, record)], Options(), stats))
+        assert (stats.written == 0) is (fmt in formats.NO_CONVERTER), (fmt, out)

@@ -76,15 +76,92 @@ def test_broken_files_get_the_finding_a_user_needs(corpus, run_cli, name):
     assert all(f["message"] for f in found)
 
 
-def test_foreign_formats_are_reported_once_per_file_and_nothing_else_errs(corpus, run_cli):
-    for name in sorted(BROKEN):
-        if BROKEN[name][0] != "wrong-format":
-            continue
-        status, doc = check(run_cli, corpus / name)
-        errors = [f["rule"] for f in doc["findings"] if f["severity"] == "error"]
-        assert errors == ["wrong-format"], (name, errors)
-        assert status == 1
-        assert "pftlint convert" in doc["findings"][0]["message"]
+FOREIGN = sorted(name for name in BROKEN if BROKEN[name][0] == "wrong-format")
+TRL_FILES = sorted(name for name in FOREIGN if name.startswith("trl-"))
+# what a reader of the file finds, whatever its format (the format rule aside)
+CONTENT = {"empty-content", "identical-outputs", "near-identical-outputs", "special-token-in-content",
+           "literal-escape-in-content", "duplicate-example", "duplicate-prompt", "conflicting-preference",
+           "length-bias", "consecutive-same-role", "invalid-role", "output-not-single-assistant",
+           "input-ends-with-assistant", "system-not-first"}
+
+
+def _found(doc: dict) -> list[tuple]:
+    return sorted((f["rule"], f["line"], f["json_path"], f["severity"]) for f in doc["findings"]
+                  if f["rule"] in CONTENT)
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+def test_foreign_formats_get_one_wrong_format_and_their_content_findings(corpus, run_cli, name):
+    """Under the default target: one wrong-format at line 1 with the convert command, and every other
+    rule still runs: the same findings as under --target trl, which reads TRL files as they are."""
+    status, doc = check(run_cli, corpus / name)
+    wrong = [f for f in doc["findings"] if f["rule"] == "wrong-format"]
+    assert [(f["line"], f["column"]) for f in wrong] == [(1, 1)]
+    assert f"pftlint convert {corpus / name} -o " in wrong[0]["message"] and wrong[0]["message"].endswith("--to openai")
+    assert status == 1
+    _, trl = check(run_cli, corpus / name, "--target", "trl")
+    assert _found(doc) == _found(trl)
+    errors = {f["rule"] for f in doc["findings"] if f["severity"] == "error"}
+    assert errors <= CONTENT | {"wrong-format"}, errors  # no shape finding on a recognised format
+
+
+def _records(path) -> list[tuple[int, dict]]:
+    return [(n, json.loads(line)) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if line.strip()]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@pytest.mark.parametrize("name", TRL_FILES)
+def test_trl_files_under_the_trl_target(corpus, run_cli, name):
+    """Identical and near-identical pairs where the JSON says so; no error on the clean file."""
+    path = corpus / name
+    status, doc = check(run_cli, path, "--target", "trl")
+    assert not [f for f in doc["findings"] if f["rule"] == "wrong-format"]
+    records = _records(path)
+    identical = [n for n, r in records if r["chosen"] == r["rejected"]]
+    near = [n for n, r in records if r["chosen"] != r["rejected"] and isinstance(r["chosen"], str)
+            and _fold(r["chosen"]) == _fold(r["rejected"])]
+    found = {rule: [f["line"] for f in doc["findings"] if f["rule"] == rule]
+             for rule in ("identical-outputs", "near-identical-outputs")}
+    assert found == {"identical-outputs": identical, "near-identical-outputs": near}
+    for f in doc["findings"]:
+        if f["rule"] == "identical-outputs":
+            assert f["json_path"] == "rejected" and f["column"] > 1  # the reply as written, not the view
+    errors = [f for f in doc["findings"] if f["severity"] == "error"]
+    assert len(errors) == len(identical) and status == (1 if identical else 0)
+
+
+def test_trl_string_file_has_its_identical_pair(corpus, run_cli):
+    """The corpus README: line 46 of the string TRL file has chosen == rejected."""
+    _, doc = check(run_cli, corpus / "trl-string__Vecaaa_basic-rl-feedback-workflow__dpo_data.old.jsonl",
+                   "--target", "trl")
+    assert [f["line"] for f in doc["findings"] if f["rule"] == "identical-outputs"] == [46]
+
+
+def test_hh_file_gets_its_empty_replies(corpus, run_cli):
+    """An HH transcript whose chosen side ends with an empty Assistant turn trains on nothing."""
+    path = corpus / "hh__anthropics_hh-rlhf__harmless-base_test.jsonl"
+    _, doc = check(run_cli, path)
+    marker = "\n\nAssistant:"
+    empty = [n for n, r in _records(path) if not r["chosen"][r["chosen"].rfind(marker) + len(marker):].strip()]
+    assert empty
+    found = [(f["line"], f["json_path"]) for f in doc["findings"] if f["rule"] == "empty-content"]
+    assert found == [(n, "chosen") for n in empty]
+
+
+def test_duplicates_are_found_in_every_format(tmp_path, corpus, run_cli):
+    """A TRL file with a record written twice: duplicate-example at the copy, as for OpenAI's layout."""
+    lines = (corpus / "trl-conv__Mihir-Khare429_system-design-interviewer-bot__dpo_dataset.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    path = tmp_path / "dupes.jsonl"
+    path.write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
+    _, doc = check(run_cli, path, "--target", "trl")
+    found = [(f["rule"], f["line"]) for f in doc["findings"] if f["rule"].startswith("duplicate-")]
+    assert ("duplicate-example", len(lines) + 1) in found and str(3) in [
+        f for f in doc["findings"] if f["rule"] == "duplicate-example"][0]["message"]
 
 
 def test_duplicates_point_at_both_lines(corpus, run_cli):

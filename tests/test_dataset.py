@@ -17,6 +17,7 @@ from pftlint.engine.findings import Report
 from pftlint.model.view import loose_record, record_view
 from pftlint.reading.reader import Reader, RecordUnit
 from pftlint.profiles.targets import load_target
+from pftlint.reporters.base import path_text
 
 DATASET_RULES = ["duplicate-example", "duplicate-prompt", "conflicting-preference", "length-bias",
                  "train-validation-overlap"]
@@ -113,7 +114,7 @@ def test_duplicate_prompt_is_off_by_default_and_info():
     linter = make_linter()
     assert "duplicate-prompt" not in linter.rules
     found = of(lint(data), "duplicate-prompt")
-    assert [(f.line, f.severity.value, f.json_path) for f in found] == [(2, "info", "input")]
+    assert [(f.line, f.severity.value, path_text(f)) for f in found] == [(2, "info", "input")]
     assert "line 1" in found[0].message
 
 
@@ -124,7 +125,7 @@ def test_duplicate_prompt_on_chat_records_ignores_the_reply():
     found = of(lint(jsonl(chat("Hello"), chat("Hey"), {"messages": [{"role": "user", "content": "Bye"},
                                                                       {"role": "assistant", "content": "Hey"}]})),
                "duplicate-prompt")
-    assert [(f.line, f.json_path) for f in found] == [(2, "messages")]
+    assert [(f.line, path_text(f)) for f in found] == [(2, "messages")]
 
 
 # -- conflicting-preference -----------------------------------------------------------------------

@@ -140,3 +140,35 @@ def test_locator_gives_the_columns_of_a_scan_from_the_start(value, paths, indent
         assert locator.offset(path) + 1 == old_column_of(text, path), path
         assert locator.place(path, first_column) == old_place(text, path, first_column), path
         assert locate.column_of(text, path) == old_column_of(text, path)
+
+
+# -- paths are segments, never parsed back from text (issue 11 item 4) ----------------------------
+
+def test_a_key_holding_dot_or_brackets_is_located_at_its_value():
+    text = '{"messages": [{"role": "user", "content": "q"}], "a.b": 1, "x[3]": 2, "a": {"b": 0}}'
+    locator = locate.Locator(text)
+    assert text[locator.offset(("a.b",)):].startswith("1,")
+    assert text[locator.offset(("x[3]",)):].startswith("2,")
+    assert text[locator.offset(("a", "b")):].startswith("0}")
+
+
+def test_a_finding_on_a_key_holding_a_dot_points_at_it_and_quotes_it():
+    from pftlint.reporters.base import path_text
+
+    text = '{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "a.b": 1}'
+    result = lint_bytes(text.encode() + b"\n", select=["unknown-key"])
+    [finding] = result.findings
+    assert finding.json_path == ("a.b",)
+    assert path_text(finding) == '["a.b"]'
+    assert text[finding.column - 1:].startswith("1}")
+
+
+def test_paths_render_as_before_for_ordinary_keys():
+    from pftlint.engine.findings import json_path_text
+
+    assert json_path_text(("input", "messages", 1, "role")) == "input.messages[1].role"
+    assert json_path_text(("preferred_output", 0, "tool_calls", 2, "function", "arguments")) == \
+        "preferred_output[0].tool_calls[2].function.arguments"
+    assert json_path_text(("Non Preferred Output",)) == "Non Preferred Output"
+    assert json_path_text(("meta", 'say "hi"', "x[3]", "")) == 'meta["say \\"hi\\""]["x[3]"][""]'
+    assert json_path_text(None) is None

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records, make_linter
+from pftlint.reporters.base import path_text
 
 MESSAGE_RULES = [
     "invalid-role", "output-not-single-assistant", "input-ends-with-assistant", "system-not-first",
@@ -39,7 +40,7 @@ def run(record, rule, target="openai"):
 def paths(record, rule, target="openai"):
     found = run(record, rule, target)
     assert all(f.rule == rule for f in found)
-    return [f.json_path for f in found]
+    return [path_text(f) for f in found]
 
 
 # -- invalid-role ---------------------------------------------------------------
@@ -50,27 +51,27 @@ def paths(record, rule, target="openai"):
 ])
 def test_invalid_role_suggests_the_meant_role(role, meant):
     found = run(sft(m(role), m("assistant")), "invalid-role")
-    assert [f.json_path for f in found] == ["messages[0].role"]
+    assert [path_text(f) for f in found] == ["messages[0].role"]
     assert f"use '{meant}'" in found[0].message
     assert repr(role) in found[0].message
 
 
 def test_invalid_role_unknown_lists_allowed_roles():
     (finding,) = run(sft(m("user"), m("narrator")), "invalid-role")
-    assert finding.json_path == "messages[1].role"
+    assert path_text(finding) == "messages[1].role"
     assert "system, user, assistant, tool, function" in finding.message
 
 
 def test_developer_is_explained():
     (finding,) = run(dpo([m("developer"), m("user")]), "invalid-role")
-    assert finding.json_path == "input.messages[0].role"
+    assert path_text(finding) == "input.messages[0].role"
     assert "reinforcement" in finding.message
 
 
 def test_invalid_role_in_output_suggests_assistant():
     record = dpo([m("user")], preferred=[m("bot")], non_preferred=[m("Assistant")])
     found = run(record, "invalid-role")
-    assert [f.json_path for f in found] == ["preferred_output[0].role", "non_preferred_output[0].role"]
+    assert [path_text(f) for f in found] == ["preferred_output[0].role", "non_preferred_output[0].role"]
     assert all("use 'assistant'" in f.message for f in found)
 
 
@@ -100,7 +101,7 @@ def test_valid_roles_pass():
 # -- output-not-single-assistant -------------------------------------------------
 def test_output_empty():
     found = run(dpo([m("user")], preferred=[]), "output-not-single-assistant")
-    assert [f.json_path for f in found] == ["preferred_output"]
+    assert [path_text(f) for f in found] == ["preferred_output"]
     assert "empty" in found[0].message
 
 
@@ -108,8 +109,8 @@ def test_output_two_messages_names_what_was_found():
     record = dpo([m("system")], preferred=[m("user"), m("assistant")],
                  non_preferred=[m("assistant", "A."), m("assistant", "B.")])
     found = run(record, "output-not-single-assistant")
-    assert [f.json_path for f in found] == ["preferred_output", "non_preferred_output"]
-    by_path = {f.json_path: f.message for f in found}
+    assert [path_text(f) for f in found] == ["preferred_output", "non_preferred_output"]
+    by_path = {path_text(f): f.message for f in found}
     assert "2 messages (user, assistant)" in by_path["preferred_output"]
     assert "2 messages (assistant, assistant)" in by_path["non_preferred_output"]
 
@@ -117,7 +118,7 @@ def test_output_two_messages_names_what_was_found():
 @pytest.mark.parametrize("role", ["user", "system", "tool"])
 def test_output_wrong_single_role(role):
     found = run(dpo([m("user")], non_preferred=[m(role)]), "output-not-single-assistant")
-    assert [f.json_path for f in found] == ["non_preferred_output[0].role"]
+    assert [path_text(f) for f in found] == ["non_preferred_output[0].role"]
     assert f"a {role} message" in found[0].message
 
 
@@ -147,7 +148,7 @@ def test_output_rule_is_dpo_only():
 # -- input-ends-with-assistant ---------------------------------------------------
 def test_input_ends_with_assistant():
     found = run(dpo([m("system"), m("user"), m("assistant")]), "input-ends-with-assistant")
-    assert [f.json_path for f in found] == ["input.messages[2].role"]
+    assert [path_text(f) for f in found] == ["input.messages[2].role"]
 
 
 @pytest.mark.parametrize("inp", [
@@ -168,7 +169,7 @@ def test_input_ends_with_assistant_ignores_supervised():
 # -- system-not-first ------------------------------------------------------------
 def test_system_in_the_middle():
     found = run(sft(m("user"), m("system"), m("assistant")), "system-not-first")
-    assert [f.json_path for f in found] == ["messages[1].role"]
+    assert [path_text(f) for f in found] == ["messages[1].role"]
     assert "move it to the start" in found[0].message
 
 
@@ -194,7 +195,7 @@ def test_a_system_message_after_the_start_is_one_finding_each():
                  m("assistant"))
     assert paths(record, "system-not-first") == ["messages[3].role", "messages[5].role"]
     found = run(record, "system-not-first", target="together")
-    assert [(f.json_path, f.severity.value) for f in found] == [
+    assert [(path_text(f), f.severity.value) for f in found] == [
         ("messages[1].role", "error"), ("messages[3].role", "warning"), ("messages[5].role", "warning")]
     assert "merge it into the system prompt" in found[1].message
 
@@ -217,14 +218,14 @@ def test_system_first_good(record):
 # -- consecutive-same-role -------------------------------------------------------
 def test_two_users():
     found = run(sft(m("user"), m("user"), m("assistant")), "consecutive-same-role")
-    assert [f.json_path for f in found] == ["messages[1].role"]
+    assert [path_text(f) for f in found] == ["messages[1].role"]
     assert found[0].severity.value == "warning"
 
 
 def test_two_assistants_in_dpo_input_error_on_together():
     record = dpo([m("user"), m("assistant"), m("assistant"), m("user")])
     (finding,) = run(record, "consecutive-same-role", target="together")
-    assert finding.json_path == "input.messages[2].role"
+    assert path_text(finding) == "input.messages[2].role"
     assert finding.severity.value == "error"
 
 
@@ -274,7 +275,7 @@ def test_no_assistant_good(messages):
 
 def test_an_empty_message_list_is_reported_as_empty_not_as_no_assistant():
     found = lint_records([sft()], select=["no-assistant-message", "missing-key"]).findings
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "messages")]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "messages")]
     assert "'messages' is empty" in found[0].message
 
 
@@ -286,7 +287,7 @@ def test_no_assistant_is_supervised_only():
 @pytest.mark.parametrize(("weight", "shown"), [(0.5, "0.5"), (2, "2"), (-1, "-1"), (0.25, "0.25")])
 def test_bad_weight_values(weight, shown):
     found = run(sft(m("user"), m("assistant", weight=weight)), "invalid-weight")
-    assert [f.json_path for f in found] == ["messages[1].weight"]
+    assert [path_text(f) for f in found] == ["messages[1].weight"]
     assert f"weight {shown} is not 0 or 1" in found[0].message
 
 
@@ -297,7 +298,7 @@ def test_wrong_weight_types_are_wrong_types(weight):
 
 def test_weight_on_user_message():
     found = run(sft(m("system", weight=1), m("user", weight=True), m("assistant", weight=1)), "invalid-weight")
-    assert [f.json_path for f in found] == ["messages[0].weight", "messages[1].weight"]
+    assert [path_text(f) for f in found] == ["messages[0].weight", "messages[1].weight"]
     assert "only allowed on assistant" in found[0].message
 
 
@@ -374,11 +375,11 @@ def test_weight_roles_come_from_the_profile(target, expected):
 
 def test_together_still_checks_the_weight_value_on_every_message():
     found = run(sft(m("user", weight=2), m("assistant", weight=0.5)), "invalid-weight", "together")
-    assert [f.json_path for f in found] == ["messages[0].weight", "messages[1].weight"]
+    assert [path_text(f) for f in found] == ["messages[0].weight", "messages[1].weight"]
     assert "weight 2 is not 0 or 1" in found[0].message
 
 
 def test_together_weight_on_a_role_it_does_not_weigh():
     (finding,) = run(sft(m("user"), m("assistant"), m("tool", weight=0)), "invalid-weight", "together")
-    assert finding.json_path == "messages[2].weight"
+    assert path_text(finding) == "messages[2].weight"
     assert "system, user, assistant" in finding.message and "Together AI" in finding.message

@@ -186,6 +186,36 @@ def test_readme_json_example_matches_the_output(run_cli):
     assert {k: v for k, v in example["summary"].items() if k != "seconds"}.items() <= real["summary"].items()
 
 
+def formats_table() -> str:
+    """The README's "Formats and targets" table, from the profiles and wrong-format's own choice of --to."""
+    from pftlint.model import formats
+    from pftlint.profiles.targets import load_target
+    from pftlint.rules.formats import convert_to
+
+    order = ("openai", "azure", "together", "fireworks", "trl", "vertex", "nova")
+    targets = [load_target(name) for name in order]
+    lines = ["| format | " + " | ".join(f"`{name}`" for name in order) + " |", "|---|" + "---|" * len(order)]
+    for fmt in (*formats.METHODS, *formats.FOREIGN):
+        cells = []
+        for target in targets:
+            if fmt in target.formats:
+                cells.append("✓")
+            elif fmt in formats.NO_CONVERTER:
+                cells.append("no converter yet")
+            else:
+                to = convert_to(fmt, formats.METHOD_OF[fmt], target)
+                cells.append(f"`--to {to}`" if to else "no rejected reply")
+        lines.append(f"| `{fmt}`: {formats.DESCRIPTIONS[fmt]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def test_readme_formats_and_targets_table_is_what_the_profiles_and_wrong_format_say():
+    section = README.split("\n## Formats and targets\n", 1)[1].split("\n## ", 1)[0]
+    start = section.index("| format |")
+    shown = section[start:section.index("\n\n", start) + 1]
+    assert shown == formats_table()  # regenerate with tests/test_packaging.formats_table() when a profile changes
+
+
 def test_readme_targets_table_matches_the_profiles():
     from pftlint.profiles.targets import all_targets
 

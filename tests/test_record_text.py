@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pftlint.api import lint_bytes
 from pftlint.reading.reader import Issue, Reader
 from pftlint.fix import fix_file
+from pftlint.reporters.base import path_text
 
 
 def dpo(question: str = "Translate good morning into Spanish.") -> dict:
@@ -29,7 +30,7 @@ def dpo(question: str = "Translate good morning into Spanish.") -> dict:
 
 def findings(data: bytes, rule: str) -> list[tuple[int, int, str | None]]:
     result = lint_bytes(data, "t.jsonl", ignore=["too-few-examples"])
-    return [(f.line, f.column, f.json_path) for f in result.findings if f.rule == rule]
+    return [(f.line, f.column, path_text(f)) for f in result.findings if f.rule == rule]
 
 
 def reader_issues(text: str, rule: str) -> list[Issue]:

@@ -306,7 +306,7 @@ def test_a_diff_beside_a_machine_report_needs_the_report_in_a_file(tmp_path, run
     (["--select", "invalid-rol"], "--select: 'invalid-rol' matches no rule (see `pftlint rules`); "
                                   "did you mean 'invalid-role'?"),
     (["--ignore", "INVALID_ROLE"], "did you mean 'invalid-role'?"),
-    (["--target", "opneai"], "--target: unknown target 'opneai' (choose from azure, fireworks, openai, together); "
+    (["--target", "opneai"], "--target: unknown target 'opneai' (choose from azure, fireworks, nova, openai, together, trl, vertex); "
                              "did you mean 'openai'?"),
     (["--method", "sft"], "--method: unknown method 'sft' (choose from auto, dpo, supervised); "
                           "did you mean 'supervised'?"),

@@ -12,6 +12,7 @@ from pftlint.api import lint_bytes, make_linter
 from pftlint.model.view import loose_record
 from pftlint.rules import shape
 from pftlint.profiles.targets import load_target
+from pftlint.reporters.base import path_text
 
 SHAPE = ["missing-key", "unknown-key", "wrong-type", "wrong-format"]
 
@@ -55,19 +56,19 @@ def of(findings, rule: str) -> list:
 @pytest.mark.parametrize("key", ["input", "preferred_output", "non_preferred_output"])
 def test_missing_top_level_dpo_key(key):
     found = lint(dpo(**{key: DROP}))
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", None)]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "")]
     assert f"'{key}'" in found[0].message
 
 
 def test_missing_messages_in_input():
     found = lint(dpo(input={"tools": []}))
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "input")]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "input")]
     assert "'messages'" in found[0].message
 
 
 def test_missing_messages_in_supervised_record():
     found = lint({"tools": []}, method="supervised")
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", None)]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "")]
     assert "'messages'" in found[0].message
 
 
@@ -75,14 +76,14 @@ def test_missing_role_points_at_the_message():
     record = dpo(input={"messages": [{"content": "Hi"}]})
     line = json.dumps(record)
     found = lint(record)
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "input.messages[0]")]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "input.messages[0]")]
     assert "'role'" in found[0].message and '"user"' in found[0].message
     assert found[0].column == line.index('{"content"') + 1
 
 
 def test_missing_role_in_output_suggests_assistant():
     found = lint(dpo(preferred_output=[{"content": "Paris."}]))
-    assert [f.json_path for f in found] == ["preferred_output[0]"]
+    assert [path_text(f) for f in found] == ["preferred_output[0]"]
     assert '"assistant"' in found[0].message
 
 
@@ -94,7 +95,7 @@ def test_missing_role_in_output_suggests_assistant():
 ])
 def test_missing_content(message):
     found = lint(sft(USER, message, {"role": "assistant", "content": "ok"}))
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "messages[1]")]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "messages[1]")]
     assert "'content'" in found[0].message
 
 
@@ -109,17 +110,17 @@ def test_assistant_call_may_omit_content(message):
 def test_tool_message_needs_tool_call_id_and_function_message_name():
     found = lint(sft(USER, CALL, {"role": "tool", "content": "18 C"},
                      {"role": "function", "content": "18 C"}, {"role": "assistant", "content": "18 C."}))
-    assert [(f.json_path, "tool_call_id" in f.message, "'name'" in f.message) for f in found] == [
+    assert [(path_text(f), "tool_call_id" in f.message, "'name'" in f.message) for f in found] == [
         ("messages[2]", True, False), ("messages[3]", False, True)]
 
 
 def test_misspelled_required_key_is_reported_once_by_missing_key():
     found = lint(dpo(preferred_output=DROP, prefered_output=GOOD["preferred_output"],
                      input=DROP, prompt={"messages": [USER]}))
-    assert sorted((f.rule, f.json_path) for f in found) == [
+    assert sorted((f.rule, path_text(f)) for f in found) == [
         ("missing-key", "prefered_output"), ("missing-key", "prompt")]
     found = lint(sft(USER, {"Role": "assistant", "text": "Paris."}))
-    assert sorted((f.rule, f.json_path) for f in found) == [
+    assert sorted((f.rule, path_text(f)) for f in found) == [
         ("missing-key", "messages[1].Role"), ("missing-key", "messages[1].text")]
 
 
@@ -134,7 +135,7 @@ def test_misspelled_required_key_is_reported_once_by_missing_key():
 def test_misspelled_required_key_is_missing_even_when_unknown_key_is_ignored(record, path, meant):
     found = lint_bytes((json.dumps(record) + "\n").encode(), "x.jsonl", ignore=["unknown-key", "too-few-examples"]
                        ).findings
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", path)]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", path)]
     key = path.rsplit(".", 1)[-1]
     assert found[0].message.startswith(f"required key {meant!r} is missing; ")
     assert f"{key!r}, probably a misspelling: rename it" in found[0].message
@@ -142,12 +143,12 @@ def test_misspelled_required_key_is_missing_even_when_unknown_key_is_ignored(rec
 
 def test_supervised_misspelt_messages_key_is_a_supervised_record():
     found = lint(*[{"mesages": [USER, {"role": "assistant", "content": "Paris."}]}] * 2)
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", "mesages")] * 2
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", "mesages")] * 2
 
 
 def test_a_misspelt_copy_of_a_present_key_is_unknown_not_missing():
     found = lint(dpo(prefered_output=GOOD["preferred_output"]))
-    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", "prefered_output")]
+    assert [(f.rule, path_text(f)) for f in found] == [("unknown-key", "prefered_output")]
     assert "did you mean 'preferred_output'?" in found[0].message
 
 
@@ -182,11 +183,11 @@ def test_missing_key_leaves_wrong_types_alone():
 def test_did_you_mean(old, new):
     record = dpo(**{new: DROP, old: GOOD[new]})
     found = lint(record)
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key", old)]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key", old)]
     assert f"'{new}'" in found[0].message and f"'{old}'" in found[0].message
     # a copy beside the right key is only an unknown key
     found = lint(dpo(**{old: GOOD[new]}))
-    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", old)]
+    assert [(f.rule, path_text(f)) for f in found] == [("unknown-key", old)]
     assert f"'{new}'" in found[0].message
 
 
@@ -204,13 +205,13 @@ def test_unknown_key_column_points_at_the_key_value():
 
 def test_extra_top_level_key_without_a_suggestion_lists_the_keys():
     found = lint(dpo(code_id=7))
-    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", "code_id")]
+    assert [(f.rule, path_text(f)) for f in found] == [("unknown-key", "code_id")]
     assert "non_preferred_output" in found[0].message and "did you mean" not in found[0].message
 
 
 def test_top_level_weight_is_rejected_as_openai_does():
     found = lint(sft(USER, {"role": "assistant", "content": "Paris."}, weight=1))
-    assert [(f.rule, f.json_path) for f in found] == [("unknown-key", "weight")]
+    assert [(f.rule, path_text(f)) for f in found] == [("unknown-key", "weight")]
     assert "assistant message" in found[0].message
 
 
@@ -218,14 +219,14 @@ def test_top_level_weight_is_rejected_as_openai_does():
 def test_input_keys_at_the_top_of_a_dpo_record_belong_in_input(key):
     record = dpo(tools=[]) if key == "tools" else dpo(input=DROP, messages=[USER])
     found = lint(record)
-    assert [(f.rule, f.json_path) for f in found] == [("missing-key" if key == "messages" else "unknown-key", key)]
+    assert [(f.rule, path_text(f)) for f in found] == [("missing-key" if key == "messages" else "unknown-key", key)]
     assert "inside 'input'" in found[0].message
 
 
 def test_unknown_keys_inside_input_and_messages():
     record = dpo(input={"messages": [{"role": "user", "content": "Hi", "id": 3}], "tool": []})
     found = lint(record)
-    assert sorted((f.json_path, "did you mean 'tools'" in f.message) for f in found) == [
+    assert sorted((path_text(f), "did you mean 'tools'" in f.message) for f in found) == [
         ("input.messages[0].id", False), ("input.tool", True)]
 
 
@@ -244,7 +245,7 @@ def test_every_schema_key_is_known():
                                             ("Content", "content")])
 def test_message_key_suggestions(key, meant):
     found = lint(sft(USER, {"role": "assistant", "content": "Paris.", key: "x"}), rules=["unknown-key"])
-    assert [f.json_path for f in found] == [f"messages[1].{key}"]
+    assert [path_text(f) for f in found] == [f"messages[1].{key}"]
     assert f"did you mean '{meant}'" in found[0].message
 
 
@@ -254,7 +255,7 @@ def test_danah18_strings_are_wrapped():
     record = {"input": "Capital of France?", "preferred_output": "Paris.", "non_preferred_output": "Lyon."}
     line = json.dumps(record)
     found = lint(record)
-    assert [(f.rule, f.json_path) for f in found] == [
+    assert [(f.rule, path_text(f)) for f in found] == [
         ("wrong-type", "input"), ("wrong-type", "preferred_output"), ("wrong-type", "non_preferred_output")]
     assert [f.column for f in found] == [line.index('"Capital') + 1, line.index('"Paris') + 1,
                                          line.index('"Lyon') + 1]
@@ -278,7 +279,7 @@ def test_danah18_strings_are_wrapped():
 ])
 def test_wrong_type_in_dpo_records(changes, path, words):
     found = lint(dpo(**changes), rules=["wrong-type"])
-    assert [f.json_path for f in found] == [path]
+    assert [path_text(f) for f in found] == [path]
     assert words in found[0].message
 
 
@@ -303,7 +304,7 @@ def test_wrong_type_in_dpo_records(changes, path, words):
 ])
 def test_wrong_type_in_messages(message, path, words):
     found = lint(sft(USER, message), rules=["wrong-type"])
-    assert [f.json_path for f in found] == [path]
+    assert [path_text(f) for f in found] == [path]
     assert words in found[0].message
 
 
@@ -311,7 +312,7 @@ def test_tool_content_must_be_a_string():
     parts = [{"type": "text", "text": "18 C"}]
     found = lint(sft(USER, CALL, {"role": "tool", "tool_call_id": "call_1", "content": parts}),
                  rules=["wrong-type"])
-    assert [f.json_path for f in found] == ["messages[2].content"]
+    assert [path_text(f) for f in found] == ["messages[2].content"]
     assert "tool" in found[0].message and "a list" in found[0].message
     # the same parts are fine on a user message, and a string is fine on a tool message
     assert lint(sft({"role": "user", "content": parts}, CALL,
@@ -378,11 +379,14 @@ def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, metho
 def test_sharegpt_preference_file_gets_one_finding():
     (finding,) = lint(*SHAREGPT_RANKING, name="prefs.jsonl")
     assert finding.rule == "wrong-format" and "ShareGPT preference" in finding.message
-    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl")
+    assert finding.message.endswith("pftlint convert prefs.jsonl -o prefs.openai.jsonl --to openai")
 
 
 def test_prompt_completion_converts_to_supervised():
+    # a prompt/completion file is supervised data: read as such, it converts to supervised chat
     (finding,) = lint(*PC, name="pc.jsonl")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    (finding,) = lint(*PC, name="pc.jsonl", method="dpo")
     assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
     assert "no rejected reply" in finding.message
 
@@ -418,7 +422,7 @@ def test_misspelled_dpo_file_is_linted_as_dpo_not_foreign():
                  prefered_output=GOOD["preferred_output"], **{"non-preferred_output": GOOD["non_preferred_output"]})
     result = lint_bytes((json.dumps(record) + "\n").encode() * 3, "x.jsonl", select=SHAPE)
     assert result.method == "dpo"
-    assert sorted({(f.rule, f.json_path) for f in result.findings}) == [
+    assert sorted({(f.rule, path_text(f)) for f in result.findings}) == [
         ("missing-key", "non-preferred_output"), ("missing-key", "prefered_output")]
 
 
@@ -481,7 +485,7 @@ def test_real_foreign_files_get_exactly_one_wrong_format(corpus, name, fmt):
 def test_real_string_fields_file(corpus):
     path = corpus / "oaipref__danah18_ugc-finetuning__dpo_dataset_string_fields.jsonl"
     found = [f for f in make_linter().run([str(path)]).findings if f.rule in SHAPE]
-    assert [(f.rule, f.json_path) for f in found] == [
+    assert [(f.rule, path_text(f)) for f in found] == [
         ("wrong-type", "input"), ("wrong-type", "preferred_output"), ("wrong-type", "non_preferred_output")]
     assert '{"messages": [{"role": "user", "content": "What is the capital of France?"}]}' in found[0].message
 

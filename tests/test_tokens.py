@@ -18,6 +18,7 @@ from pftlint.api import lint_records
 from pftlint.engine.findings import Severity
 from pftlint.profiles.model_limits import UnknownModel, budget, known_models, models, resolve
 from pftlint.tokens.counting import CL100K, O200K, count_messages, example_pieces, get_encoding, utf8_size
+from pftlint.reporters.base import path_text
 
 TEXTS = [
     "Hello, world!",
@@ -259,7 +260,7 @@ def test_dpo_80k_flagged_60k_passes():
     # " word" is one o200k token: the preferred side is 3+3+1+n(prompt) + 3+1+n(reply) tokens
     long, short = _dpo("Repeat after me.", "word " * 80_000), _dpo("Repeat after me.", "word " * 60_000)
     findings = _long_findings([long, short], model="gpt-4.1-2025-04-14")
-    assert [(f.line, f.json_path, f.severity) for f in findings] == [(1, "preferred_output", Severity.ERROR)]
+    assert [(f.line, path_text(f), f.severity) for f in findings] == [(1, "preferred_output", Severity.ERROR)]
     expected = 3 + 3 + _enc_len("user") + _enc_len("Repeat after me.") + 3 + _enc_len("assistant") + _enc_len("word " * 80_000)
     # counting stops once over the limit: the message gives the lower bound it reached
     reached = int(re.search(r"at least ([\d,]+) tokens", findings[0].message).group(1).replace(",", ""))
@@ -277,13 +278,13 @@ def test_limit_follows_target_and_model():
 def test_input_alone_over_the_limit_is_one_finding():
     rec = _dpo("word " * 60, "ok", "no")
     findings = _long_findings([rec], rules={"example-too-long": {"max-tokens": 50}})
-    assert [f.json_path for f in findings] == ["input"]
+    assert [path_text(f) for f in findings] == ["input"]
 
 
 def test_supervised_is_capped_at_warning():
     rec = {"messages": [{"role": "user", "content": "word " * 100}, {"role": "assistant", "content": "ok"}]}
     findings = _long_findings([rec], rules={"example-too-long": {"max-tokens": 50}})
-    assert [(f.json_path, f.severity) for f in findings] == [("messages", Severity.WARNING)]
+    assert [(path_text(f), f.severity) for f in findings] == [("messages", Severity.WARNING)]
     info = _long_findings([rec], rules={"example-too-long": {"max-tokens": 50, "severity": "info"}})
     assert [f.severity for f in info] == [Severity.INFO]  # a lower configured severity still wins
 
@@ -374,7 +375,7 @@ def test_a_long_message_is_encoded_in_pieces_and_only_until_over_the_limit(monke
     monkeypatch.setattr(rule_module, "get_encoding", spying_encoding)
     text = "Some words here. " * 60_000  # 1 MB, about 240,000 tokens
     findings = _long_findings([_dpo(text, "reply")])
-    assert [f.json_path for f in findings] == ["input"] and "at least" in findings[0].message
+    assert [path_text(f) for f in findings] == ["input"] and "at least" in findings[0].message
     sizes = [n for spy in spies for n in spy.sizes]
     assert max(sizes) <= 2 * tokens.PIECE_CHARS  # never the whole text at once
     assert sum(sizes) < len(text) // 2  # stopped soon after the limit
@@ -387,7 +388,7 @@ def test_an_unbroken_run_over_the_limit_is_bounded_not_encoded(monkeypatch):
     monkeypatch.setattr(rule_module, "get_encoding",
                         lambda name: spies.append(EncodeSpy(get_encoding(name))) or spies[-1])
     findings = _long_findings([_dpo("a" * 2_000_000, "reply")], rules={"example-too-long": {"max-tokens": 1000}})
-    assert [f.json_path for f in findings] == ["input"] and "at least" in findings[0].message
+    assert [path_text(f) for f in findings] == ["input"] and "at least" in findings[0].message
     assert max(n for spy in spies for n in spy.sizes) < 1000  # the run was never encoded
     # the bound is a true lower bound
     assert tokens.fewest_tokens("a" * 80_000, O200K) <= len(get_encoding(O200K).encode_ordinary("a" * 80_000))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records
 from pftlint.rules import implementations
+from pftlint.reporters.base import path_text
 
 
 def call(call_id="call_1", name="get_weather", arguments='{"city": "Oslo"}'):
@@ -36,7 +37,7 @@ def run(record, rule, target="openai"):
 
 
 def paths(record, rule="tool-call-mismatch"):
-    return [f.json_path for f in run(record, rule)]
+    return [path_text(f) for f in run(record, rule)]
 
 
 def tool(name="get_weather", parameters=None, **function):
@@ -82,20 +83,20 @@ def test_correct_tool_use_in_dpo():
 # -- tool-call-mismatch: answers -----------------------------------------------------
 def test_answer_to_no_call():
     found = run({"messages": [m("user"), answer("call_7"), m("assistant")]}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["messages[1].tool_call_id"]
+    assert [path_text(f) for f in found] == ["messages[1].tool_call_id"]
     assert "'call_7'" in found[0].message and "no call is waiting" in found[0].message
 
 
 def test_mistyped_answer_is_reported_once():
     found = run({"messages": [m("user"), calling(call()), answer("call_9"), m("assistant")]}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["messages[2].tool_call_id"]
+    assert [path_text(f) for f in found] == ["messages[2].tool_call_id"]
     assert "'call_1'" in found[0].message  # names the open call
 
 
 def test_answer_to_a_call_of_another_example_after_the_call_was_answered():
     messages = [m("user"), calling(call("a")), answer("a"), answer("a"), m("assistant")]
     found = run({"messages": messages}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["messages[3].tool_call_id"]
+    assert [path_text(f) for f in found] == ["messages[3].tool_call_id"]
     assert "second answer" in found[0].message
 
 
@@ -114,7 +115,7 @@ def test_answer_before_its_call():
 ])
 def test_unanswered_calls(messages, expected):
     found = run({"messages": messages}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == expected
+    assert [path_text(f) for f in found] == expected
     assert "never answered" in found[0].message
 
 
@@ -127,7 +128,7 @@ def test_dpo_prompt_with_open_calls():
     record = {"input": {"messages": [m("user"), calling(call("a"), call("b")), answer("a")]},
               "preferred_output": [m("assistant", "Done.")], "non_preferred_output": [m("assistant", "No.")]}
     found = run(record, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["input.messages[1].tool_calls[1].id"]
+    assert [path_text(f) for f in found] == ["input.messages[1].tool_calls[1].id"]
     assert "before the reply" in found[0].message
     # ending the prompt on the call itself is input-ends-with-assistant's finding
     record["input"]["messages"] = [m("user"), calling(call("a"))]
@@ -137,7 +138,7 @@ def test_dpo_prompt_with_open_calls():
 def test_duplicate_ids_in_one_message():
     messages = [m("user"), calling(call("a"), call("a")), answer("a"), m("assistant")]
     found = run({"messages": messages}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["messages[1].tool_calls[1].id"]
+    assert [path_text(f) for f in found] == ["messages[1].tool_calls[1].id"]
     assert "share the id" in found[0].message
 
 
@@ -155,7 +156,7 @@ def test_duplicate_ids_in_one_message():
 def test_bad_arguments(arguments, hint):
     messages = [m("user"), calling(call(arguments=arguments)), answer(), m("assistant")]
     found = run({"messages": messages}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == ["messages[1].tool_calls[0].function.arguments"]
+    assert [path_text(f) for f in found] == ["messages[1].tool_calls[0].function.arguments"]
     assert hint in found[0].message
 
 
@@ -180,7 +181,7 @@ def test_bad_arguments_in_dpo_output_and_legacy_call():
 def test_unreadable_tool_calls(bad_call, where, hint):
     messages = [m("user"), calling(bad_call)]
     found = run({"messages": messages}, "tool-call-mismatch")
-    assert [f.json_path for f in found] == [f"messages[1].tool_calls[0]{where}"]
+    assert [path_text(f) for f in found] == [f"messages[1].tool_calls[0]{where}"]
     assert hint in found[0].message
 
 
@@ -204,7 +205,7 @@ def test_real_tool_file_is_checked(corpus):
     first["messages"][-1]["tool_calls"][0]["function"]["arguments"] = {"symbol": "GS"}
     broken = b"\n".join([json.dumps(first).encode(), *lines[1:]])
     found = lint_bytes(broken, path.name, select=rules).findings
-    assert [(f.line, f.json_path) for f in found] == [(1, "messages[2].tool_calls[0].function.arguments")]
+    assert [(f.line, path_text(f)) for f in found] == [(1, "messages[2].tool_calls[0].function.arguments")]
 
 
 # -- invalid-tool-definition -----------------------------------------------------------
@@ -255,7 +256,7 @@ def test_bad_tool_definitions(entry, where, hint):
     if hint is None:  # draft-04 allows a boolean exclusiveMinimum: the declared $schema is used
         assert found == []
         return
-    assert [f.json_path for f in found] == [f"tools[1]{where}"]
+    assert [path_text(f) for f in found] == [f"tools[1]{where}"]
     assert hint in found[0].message
 
 
@@ -263,7 +264,7 @@ def test_duplicate_tool_names_and_dpo_paths():
     record = {"input": {"messages": [m("user")], "tools": [tool(), tool("other"), tool()]},
               "preferred_output": [m("assistant", "A.")], "non_preferred_output": [m("assistant", "B.")]}
     found = run(record, "invalid-tool-definition")
-    assert [f.json_path for f in found] == ["input.tools[2].function.name"]
+    assert [path_text(f) for f in found] == ["input.tools[2].function.name"]
     assert "two tools are named 'get_weather'" in found[0].message
 
 
@@ -290,7 +291,7 @@ def test_each_distinct_tool_is_validated_once(monkeypatch):
     records = [sft_with([tool(), bad] if i % 2 else [bad, tool()]) for i in range(50)]
     found = lint_records(records, select=["invalid-tool-definition"]).findings
     # every line is still reported, at its own index
-    assert [f.json_path for f in found] == [f"tools[{1 if i % 2 else 0}].function.parameters.required"
+    assert [path_text(f) for f in found] == [f"tools[{1 if i % 2 else 0}].function.parameters.required"
                                             for i in range(50)]
     assert calls == [{"type": "object", "required": "city"}]  # the good schema needs no metaschema run
 
@@ -341,7 +342,7 @@ def test_each_distinct_schema_gets_one_metaschema_run_whatever_its_key_order(met
 
 def test_a_schema_too_deep_to_check_gets_a_warning_not_a_hang(metaschema_runs):
     found = run(sft_with([tool(parameters=deep_schema(40))]), "invalid-tool-definition")
-    assert [(f.json_path, f.severity.value) for f in found] == [("tools[0].function.parameters", "warning")]
+    assert [(path_text(f), f.severity.value) for f in found] == [("tools[0].function.parameters", "warning")]
     assert "too large to check" in found[0].message and metaschema_runs == []
 
 

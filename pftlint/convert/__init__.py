@@ -86,7 +86,10 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
     }.get(source, _unknown)
 
 
+# A format without a reader here gets _unknown: its record's keys make the hint.
 _DETECTED = {f: _handler(f, None) for f in (*formats.FOREIGN, *formats.METHODS, *detect.FORMATS)}
+_DETECTED[formats.TRL_UNPAIRED] = _DETECTED[formats.PROMPT_COMPLETION]  # prompt / completion (and a label)
+_DETECTED[formats.AXOLOTL_CHATML] = _DETECTED[detect.AXOLOTL]  # the linter's name for the same records
 
 
 def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Iterator[tuple[int, bytes | Skip]]:

@@ -1,6 +1,6 @@
 """LLaMA-Factory's alpaca ranking records: ``instruction`` (+ ``input``), text ``chosen`` / ``rejected``.
 
-As LLaMA-Factory builds the prompt (SOURCES.md §6, §9 C6): the user turn is the instruction,
+As LLaMA-Factory builds the prompt (SOURCES.md §6, §8 C6): the user turn is the instruction,
 then a line break and the input when both are given; ``history`` pairs of [question, answer]
 come before it as earlier turns, and ``system`` is the system prompt.
 """

@@ -1,6 +1,6 @@
 """UltraFeedback as argilla publishes it: ``instruction``, ``chosen_response``, ``rejected_response``.
 
-The instruction is the user turn and the two responses the replies (SOURCES.md §9 C5);
+The instruction is the user turn and the two responses the replies (SOURCES.md §8 C5);
 the ratings and model names beside them are not part of a training record.
 """
 

@@ -3,7 +3,7 @@
 axolotl's ``chatml.default`` takes the first of ``prompt``, ``input``, ``question`` and
 ``instruction`` as the user turn (``chatml.prompt_pairs``, ``.icr`` and ``.intel`` each read
 one of them), ``chosen`` or ``chosen_response`` and ``rejected`` or ``rejected_response``
-as the replies, and an optional ``system`` text (SOURCES.md §9 C4).
+as the replies, and an optional ``system`` text (SOURCES.md §8 C4).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each reply list repeats the conversation (the user turn, then the reply), so the prompt is
 what the two share, as TRL reads an implicit prompt; the ``prompt`` text must be that
-shared conversation's last user turn, or the record says two things (SOURCES.md §9 C5).
+shared conversation's last user turn, or the record says two things (SOURCES.md §8 C5).
 """
 
 from __future__ import annotations

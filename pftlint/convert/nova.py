@@ -1,4 +1,4 @@
-"""Amazon Nova DPO records: ``messages`` whose last turn holds two ``candidates`` (SOURCES.md §9 C3).
+"""Amazon Nova DPO records: ``messages`` whose last turn holds two ``candidates`` (SOURCES.md §8 C3).
 
 ``system`` text parts become the system message; the turns before the last are the
 prompt (``content`` text parts); the candidate labelled ``preferred`` is chosen, the one

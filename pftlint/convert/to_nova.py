@@ -1,4 +1,4 @@
-"""Output layout: Amazon Nova DPO records (Bedrock conversation schema, SOURCES.md §9 C3).
+"""Output layout: Amazon Nova DPO records (Bedrock conversation schema, SOURCES.md §8 C3).
 
 ``{"schemaVersion": "bedrock-conversation-2024", "system": [{"text"}], "messages": [{"role",
 "content": [{"text"}]}, ..., {"role": "assistant", "candidates": [{"content": [...],

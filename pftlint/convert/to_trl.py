@@ -1,7 +1,7 @@
 """Output layout: TRL's conversational preference records with an explicit prompt.
 
 ``{"prompt": [...messages], "chosen": [assistant], "rejected": [assistant], "tools": [...]}``:
-the layout TRL's DPOTrainer recommends (SOURCES.md §9 C1). All three columns are message
+the layout TRL's DPOTrainer recommends (SOURCES.md §8 C1). All three columns are message
 lists, so TRL classifies every record the same way whichever key it looks at.
 """
 

@@ -1,4 +1,4 @@
-"""Output layout: Vertex AI preference tuning records for Gemini models (SOURCES.md §9 C2).
+"""Output layout: Vertex AI preference tuning records for Gemini models (SOURCES.md §8 C2).
 
 ``{"system_instruction": {"parts": [{"text"}]}, "contents": [{"role": "user"|"model",
 "parts": [{"text"}]}], "completions": [{"score": 1, "completion": {...}}, {"score": 0, ...}]}``.

@@ -1,4 +1,4 @@
-"""Vertex AI Gemini preference records: ``contents`` + ``completions`` (SOURCES.md §9 C2).
+"""Vertex AI Gemini preference records: ``contents`` + ``completions`` (SOURCES.md §8 C2).
 
 ``system_instruction.parts`` becomes the system message, ``contents`` turns the prompt
 (``user`` -> user, ``model`` -> assistant, text parts only), and of the two ``completions``

@@ -2,8 +2,38 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Union
+
+# A JSON path as segments: object keys (str) and array indexes (int), e.g. ("input", "messages", 1, "role").
+# Never parsed back from text: a key may hold '.', '[' or anything else.
+JsonPath = tuple[Union[str, int], ...]
+
+# A key written bare after '.' (or first): anything without the characters the path syntax uses.
+_BARE_KEY = re.compile(r'[^.\[\]"]+\Z')
+
+
+def json_path_text(path: "JsonPath | str | None") -> str | None:
+    """The path as people read it: ``preferred_output[0].role``; a key that needs it quoted, ``["a.b"]``.
+
+    The one renderer of paths (reporters call it through ``pftlint.reporters.base.path_text``).
+    A str is a path the reader already rendered (repeated keys, unpaired surrogates): it is kept.
+    """
+    if path is None or isinstance(path, str):
+        return path
+    pieces = []
+    for step in path:
+        if type(step) is int:
+            pieces.append(f"[{step}]")
+        elif _BARE_KEY.match(step):
+            pieces.append(f".{step}" if pieces else step)
+        else:
+            pieces.append(f"[{json.dumps(step, ensure_ascii=False)}]")
+    return "".join(pieces)
+
 
 
 class Severity(str, Enum):
@@ -49,7 +79,7 @@ class Problem:
     """
 
     message: str
-    json_path: str | None = None
+    json_path: JsonPath | None = None
     line: int | None = None
     column: int | None = None
     # At most this severity: a rule may lower its configured severity for one finding
@@ -73,7 +103,7 @@ class Finding:
     rule: str
     severity: Severity = field(compare=False)
     message: str = field(compare=False)
-    json_path: str | None = field(default=None, compare=False)
+    json_path: "JsonPath | str | None" = field(default=None, compare=False)  # str: rendered by the reader
 
     def to_dict(self) -> dict:
         return {
@@ -84,7 +114,7 @@ class Finding:
             "rule": self.rule,
             "severity": self.severity.value,
             "message": self.message,
-            "json_path": self.json_path,
+            "json_path": json_path_text(self.json_path),
         }
 
 

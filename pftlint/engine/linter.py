@@ -15,11 +15,11 @@ import os
 import time
 from dataclasses import dataclass
 from itertools import chain, islice
-from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from ..model import formats
-from ..model.view import record_view
+from ..model.layouts import view_of
+from ..model.view import FileInfo
 from ..profiles.targets import Target
 from ..reading.locate import Locator
 from ..reading.reader import FileStats, Issue, Reader, RecordUnit
@@ -54,15 +54,28 @@ class Linter:
         self.target = target
         self.rules = rules
         self.method = method
+        record_rules = [a for a in rules.values() if a.rule.impl.kind == RECORD]
         self._record_checks = {
-            m: [(a.rule.impl.check, a, a.rule.impl.guard) for a in rules.values()
-                if a.rule.impl.kind == RECORD and m in a.rule.impl.methods]
+            m: [(a.rule.impl.check, a, a.rule.impl.guard) for a in record_rules
+                if m in a.rule.impl.methods and not a.rule.impl.on_foreign]
             for m in formats.METHODS
         }
         # A typed record skips the rules whose guard is silent_when_typed (the shape rules) at no cost.
         self._typed_checks = {
             m: [c for c in checks if c[2] is not silent_when_typed] for m, checks in self._record_checks.items()
         }
+        # A record in another format than OpenAI's: the rules that read the view, not the layout as written.
+        self._other_checks = {
+            m: [c for c in checks if not c[1].rule.impl.openai_layout] for m, checks in self._record_checks.items()
+        }
+        # The format rule: on a file's first record and on each record in another format than its file's.
+        self._format_checks = {
+            m: [(a.rule.impl.check, a, a.rule.impl.guard) for a in record_rules
+                if m in a.rule.impl.methods and a.rule.impl.on_foreign]
+            for m in formats.METHODS
+        }
+        # what they say of a file read in chunks, whose first record no chunk knows is the file's
+        self._chunked_file_checks = [(a.rule.impl.file_check, a) for a in record_rules if a.rule.impl.file_check]
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
         self._dataset_by_method: dict[str, list] = {}
@@ -119,21 +132,32 @@ class Linter:
         if foreign is None and self._dataset_for(method):
             # records in runs: the dataset rules take each run's keys at once (at C speed when clean)
             width = self.dataset_width(method)
-            for run in _runs(chain(head, units), KEYED_RUN):
-                keyed = self.check_units(run, path, method, None, result.findings, observe=False)
+            for i, run in enumerate(_runs(chain(head, units), KEYED_RUN)):
+                keyed = self.check_units(run, path, method, None, result.findings, observe=False,
+                                         whole_file=i == 0)  # the first run starts with the file's first record
                 self.observe_columns(path, method, *key_columns(keyed, width), result.findings)
         else:
-            self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True)
-        self.end_file(result, reader.stats, size)
+            self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True,
+                             whole_file=True)
+        self.end_file(result, reader.stats, size, whole_file=True)
         return result
 
     def begin_file(self, path: str, method: str) -> None:
         for state, _ in self._dataset_for(method):
             state.begin_file(path)
 
-    def end_file(self, result: FileResult, stats: FileStats, size: int | None) -> None:
-        """File rules and the dataset rules' end of file, once every record was seen."""
+    def end_file(self, result: FileResult, stats: FileStats, size: int | None, whole_file: bool = False) -> None:
+        """File rules and the dataset rules' end of file, once every record was seen. ``whole_file``: its
+        records went through one ``check_units`` call (not chunks)."""
         path, findings = result.path, result.findings
+        if not whole_file and stats.records:
+            # only files in the method's OpenAI layout are read in chunks (runner.prepare)
+            file = FileInfo(path, result.method, result.method)
+            for file_check, active in self._chunked_file_checks:
+                if result.method in active.rule.impl.methods:
+                    problem = file_check(file, self.target)
+                    if problem is not None:
+                        findings.append(self._finding(path, active, problem, 1, 1))
         result.records = stats.records
         result.lines = stats.lines
         result.bytes = stats.bytes
@@ -181,52 +205,63 @@ class Linter:
                 findings.append(self._finding(path, active, problem, problem.line or line, problem.column or 1))
 
     def check_units(self, units: Iterable, path: str, method: str, foreign: str | None,
-                    findings: list[Finding], observe: bool) -> list[tuple[int, tuple]]:
+                    findings: list[Finding], observe: bool, whole_file: bool = False) -> list[tuple[int, tuple]]:
         """Run record rules over the units; dataset keys go to observe() now, or are returned.
 
+        ``foreign``: the file's format when it is not ``method``'s OpenAI layout (None: it is).
+        ``whole_file``: the units are a whole file (not a chunk), so its first record is the file's.
         Returning the keys lets a worker process check a chunk of a file while the
         main process feeds the keys to the dataset rules in file order.
         """
-        rules = self.rules
-        loose_checks = self._record_checks[method]
         typed_checks = self._typed_checks[method]
+        loose_checks = self._record_checks[method]
+        other_checks = self._other_checks[method]
+        format_checks = self._format_checks[method]
         dataset = self._dataset_for(method)
         dataset_keys = [state.key for state, _ in dataset]
         keyed: list[tuple[int, tuple]] = []
-        wrong_format = rules.get("wrong-format")
-        foreign_reported = False
         target = self.target
+        file_format = foreign or method
+        file = FileInfo(path, file_format, method)
+        # a file of the other method (--method) is checked by the format rule alone
+        readable = formats.METHOD_OF.get(file_format) == method
+        # the loose records of the file's format: read as written in OpenAI's layout, or through the view
+        own_loose = loose_checks if file_format == method else other_checks
+        first = whole_file
         for unit in units:
             if type(unit) is RecordUnit:
                 data = unit.data
                 fmt = formats.detect(data)  # a typed record's format is its shape's: no look
-                if fmt != method and fmt != formats.UNKNOWN:
-                    if foreign and fmt == foreign:
-                        if not foreign_reported and wrong_format:
-                            findings.append(self._finding(path, wrong_format, _foreign_file(foreign, method, path),
-                                                          unit.line, unit.column))
-                        foreign_reported = True
-                    elif wrong_format:
-                        findings.append(self._finding(path, wrong_format, _foreign_record(fmt, method, path),
-                                                      unit.line, unit.column))
-                    continue
-                record = record_view(data, method, target, unit.line, unit.text, unit.parts)
+                if fmt == formats.UNKNOWN:
+                    fmt = file_format  # read as the file's records are: their shape rules say what is wrong
+                own = fmt == file_format and readable
+                record = view_of(data, fmt, method if own else formats.METHOD_OF.get(fmt, method), target,
+                                 unit.line, unit.text, unit.parts)
+                if own and not first:
+                    checks = typed_checks if record.typed else own_loose
+                else:  # the format rule's records: the file's first, and any in another format
+                    record.file = file
+                    checks = format_checks
+                    if own:
+                        checks = checks + (typed_checks if record.typed else own_loose)
+                    if first:
+                        record.first, first = True, False
                 locator = None  # built at the record's first finding, shared by all its findings
-                for check, active, guard in (typed_checks if record.typed else loose_checks):
+                for check, active, guard in checks:
                     if guard is not None and guard(record, active.options):
                         continue  # the rule's own cheap test says it has nothing to report
                     for problem in check(record, active.options):
                         if locator is None:
                             locator = Locator(unit.text)
                         findings.append(self._record_finding(path, active, problem, unit, locator))
-                if dataset:
+                if dataset and own:
                     keys = tuple([key(record, unit) for key in dataset_keys])
                     if observe:
                         self.observe(path, method, unit.line, keys, findings)
                     else:
                         keyed.append((unit.line, keys))
             else:
-                active = rules.get(unit.rule)
+                active = self.rules.get(unit.rule)
                 if active is not None:
                     findings.append(Finding(path, unit.line, unit.column, active.rule.code, unit.rule,
                                             active.severity, unit.message, unit.json_path))
@@ -290,44 +325,3 @@ def _sample(units: Iterator) -> tuple[list, list[str]]:
             if len(sample) >= SAMPLE_RECORDS:
                 break
     return head, sample
-
-
-def _convert_hint(fmt: str, method: str, path: str) -> str:
-    """The ``pftlint convert`` command that rewrites the file in the provider's format."""
-    import shlex
-
-    to = " --to supervised" if method == formats.SUPERVISED or fmt in formats.NO_REJECTED else ""
-    if path == "-":
-        src, out = "-", "out.jsonl"
-    elif path.startswith("<"):
-        src, out = "IN.jsonl", "OUT.jsonl"
-    else:
-        p = Path(path)
-        src, out = path, str(p.with_name(p.stem + ".openai.jsonl"))
-    return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)}{to}"
-
-
-def _foreign_fix(fmt: str, method: str, path: str) -> str:
-    if fmt in formats.NO_REJECTED and method == formats.DPO:
-        return (f"{formats.NO_REJECTED[fmt]} have no rejected reply, so they cannot train DPO; "
-                f"convert them to supervised chat: {_convert_hint(fmt, method, path)}")
-    return f"convert it: {_convert_hint(fmt, method, path)}"
-
-
-def _foreign_file(fmt: str, method: str, path: str) -> Problem:
-    if fmt in formats.METHODS:  # --method asked for the other method
-        return Problem(
-            f"the file is {formats.DESCRIPTIONS[fmt]}, but --method {method} was asked for, and a "
-            f"{'DPO' if method == formats.DPO else method} job rejects it; check it with --method {fmt}, "
-            f"or write {formats.DESCRIPTIONS[method]} records")
-    return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
-                   + _foreign_fix(fmt, method, path))
-
-
-def _foreign_record(fmt: str, method: str, path: str) -> Problem:
-    if fmt in formats.METHODS:
-        return Problem(
-            f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[method]}; "
-            "a job reads a whole file as one format: keep supervised and preference records in separate files")
-    return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
-                   + _foreign_fix(fmt, method, path))

@@ -76,17 +76,21 @@ def combine(*digests: bytes) -> bytes:
 class Canonical:
     """The canonical parts of one record (a typed struct or a plain dict), with digests on demand.
 
-    ``encoded``: the parts' canonical texts by key, when the reader already has them.
+    ``encoded``: the parts' canonical texts by key, when the reader already has them. ``normal``: for a
+    record in another format than OpenAI's, the record in OpenAI's layout (pftlint.model.view
+    Record.normal): its parts are digested from there, so a pair has the same digests in every
+    format, and the whole record from the record as written (every column).
     """
 
-    __slots__ = ("source", "_encoded", "_digests", "_record", "_prompt")
+    __slots__ = ("source", "_encoded", "_normal", "_digests", "_record", "_prompt")
 
-    def __init__(self, source, encoded: dict[str, bytes] | None = None):
+    def __init__(self, source, encoded: dict[str, bytes] | None = None, normal: dict | None = None):
         self.source = source
         self._encoded = encoded
+        self._normal = normal
         self._record: bytes | None | bool = False  # False: not computed yet
         self._prompt: bytes | None | bool = False
-        if encoded is not None and type(source) is not dict:
+        if encoded is not None and normal is None and type(source) is not dict:
             # a typed record whose parts the reader encoded (every present key): all digests at once
             keys = sorted(encoded)
             digests = self._digests = {
@@ -96,6 +100,8 @@ class Canonical:
             self._digests = {}
 
     def _value(self, key: str):
+        if self._normal is not None:
+            return self._normal.get(key, _ABSENT)
         source = self.source
         if type(source) is dict:
             return source.get(key, _ABSENT)
@@ -111,7 +117,7 @@ class Canonical:
     def part(self, key: str) -> bytes | None:
         """The canonical text of the record's ``key`` (None if absent or not encodable)."""
         encoded = self._encoded
-        if encoded is not None and key in encoded:
+        if encoded is not None and key in encoded and self._normal is None:
             return encoded[key]
         value = self._value(key)
         return None if value is _ABSENT else canonical(value)
@@ -128,6 +134,9 @@ class Canonical:
 
     def record(self) -> bytes | None:
         """The digest of the whole record: its sorted keys, each with its value's digest."""
+        if self._record is False and self._normal is not None:
+            text = canonical(self.source)
+            self._record = None if text is None else digest_of(text)
         if self._record is False:
             keys = self._keys()
             digests = [self.digest(key) for key in keys]
@@ -146,7 +155,7 @@ class Canonical:
         if type(messages) is not list:
             return None
         last = len(messages)
-        typed = type(self.source) is not dict
+        typed = type(self.source) is not dict and self._normal is None
         for i in range(len(messages) - 1, -1, -1):
             msg = messages[i]
             role = msg.role if typed else (msg.get("role") if type(msg) is dict else None)
@@ -171,5 +180,5 @@ def canonical_record(record) -> Canonical:
     current = _last
     source = record.source
     if current is None or current.source is not source:
-        current = _last = Canonical(source, record.parts)
+        current = _last = Canonical(source, record.parts, None if record.openai_layout else record.normal_parts())
     return current

@@ -1,4 +1,4 @@
-"""The typed shapes of the two OpenAI record formats, decoded and validated in C by msgspec.
+"""The typed shapes of the two OpenAI record formats and of TRL's commonest, decoded and validated in C by msgspec.
 
 A decode that succeeds proves what the shape rules (``missing-key``, ``unknown-key``,
 ``wrong-type``) check: every key known, every required key present, every value of its
@@ -99,7 +99,31 @@ class ChatRecord(Struct, forbid_unknown_fields=True, kw_only=True, gc=False):
     functions: Union[list[Any], UnsetType] = UNSET
 
 
-RECORD_TYPES = (PreferenceRecord, ChatRecord)
+# TRL's replies: lists of messages (a reply that repeats the prompt is output-not-single-assistant's business).
+Replies = Annotated[list[Message], Meta(min_length=1)]
+
+
+class TrlRecord(Struct, forbid_unknown_fields=True, kw_only=True):
+    """``{"prompt": [...], "chosen": [...], "rejected": [...], "tools"?: [...]}``: TRL conversational,
+    explicit prompt, no other column (a file with extra columns takes the precise path)."""
+
+    FORMAT: ClassVar[str] = "trl"
+    prompt: Messages
+    chosen: Replies
+    rejected: Replies
+    tools: Union[list[Any], UnsetType] = UNSET
+
+
+class TrlTextRecord(Struct, forbid_unknown_fields=True):
+    """``{"prompt": "...", "chosen": "...", "rejected": "..."}``: TRL standard, explicit prompt."""
+
+    FORMAT: ClassVar[str] = "trl"
+    prompt: str
+    chosen: str
+    rejected: str
+
+
+RECORD_TYPES = (PreferenceRecord, ChatRecord, TrlRecord, TrlTextRecord)
 # Built once for the whole run: one C decoder per shape.
 DECODERS = tuple(msgspec.json.Decoder(shape).decode for shape in RECORD_TYPES)
 # (UnicodeEncodeError: a str holding a lone surrogate, which no UTF-8 line decodes to; RecursionError:

@@ -12,9 +12,12 @@ from functools import lru_cache
 from typing import Any
 
 from ..engine import catalog
+from ..model import formats
 from .strict import boolean, build, integer, list_of, one_of, string, table_of
 
 SEVERITY_OR_OFF = ("error", "warning", "info", "off")
+# The formats `pftlint convert --to` writes.
+CONVERT_TO = ("openai", "trl", "vertex", "nova", "supervised")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,13 @@ class Target:
     dpo_output_requires_text: bool = False
     # How many system messages a conversation may start with; 0: any number (system-not-first).
     leading_system_messages: int = 0
+    # The dataset formats the target reads (pftlint.model.formats names; wrong-format reports a file in
+    # any other), and the `pftlint convert --to` name of the one to convert a file to.
+    formats: tuple[str, ...] = ("dpo", "supervised")
+    convert_to: str = "openai"
+    # The most tokens one example may hold, input and output together, when no model is named
+    # (example-too-long counts them with o200k_base: an estimate for other tokenizers); None: no limit.
+    max_example_tokens: int | None = None
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -69,6 +79,8 @@ _CHECKS = {
     "weight_roles": _ROLES, "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
     "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean,
     "dpo_output_requires_text": boolean, "leading_system_messages": integer,
+    "formats": list_of(one_of(*formats.METHOD_OF)),
+    "convert_to": one_of(*CONVERT_TO), "max_example_tokens": integer,
 }
 
 

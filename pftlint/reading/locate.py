@@ -1,4 +1,4 @@
-"""Turn a JSON path such as ``preferred_output[0].role`` into a position in a record's text.
+"""Turn a JSON path such as ``("preferred_output", 0, "role")`` into a position in a record's text.
 
 Only used when a record rule reports a problem, so the hot path never pays for it.
 A :class:`Locator` serves every finding of one record: it remembers, for each array
@@ -20,10 +20,11 @@ _TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
 def parse_path(path: str) -> list[str | int]:
+    """Segments of a path the reader rendered as text (its keys hold no '.' or '['; rules give tuples)."""
     return [int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _TOKEN.finditer(path)]
 
 
-def column_of(text: str, path: str | None) -> int:
+def column_of(text: str, path: "tuple | str | None") -> int:
     """1-based character column of the value at ``path`` in ``text`` (or of its deepest existing parent)."""
     return Locator(text).offset(path) + 1
 
@@ -48,16 +49,17 @@ class Locator:
         self._scans: dict[int, _Scan] = {}
         self._newlines: list[int] | None = None
 
-    def offset(self, path: str | None) -> int:
-        """0-based index of the value at ``path`` (or of its deepest existing parent; 0 if unreadable)."""
+    def offset(self, path: "tuple | str | None") -> int:
+        """0-based index of the value at ``path`` (segments, or text from the reader), or of its deepest
+        existing parent; 0 if unreadable."""
         if not path:
             return 0
         try:
-            return self._walk(parse_path(path))
+            return self._walk(path if type(path) is tuple else parse_path(path))
         except (ValueError, IndexError, RecursionError):
             return 0
 
-    def place(self, path: str | None, first_column: int) -> tuple[int, int]:
+    def place(self, path: "tuple | str | None", first_column: int) -> tuple[int, int]:
         """(physical lines after the record's first line, column there) of ``path``.
 
         ``first_column`` is the column the record's text starts at on its first line.
@@ -71,14 +73,14 @@ class Locator:
             return 0, first_column + offset
         return lines, offset - self._newlines[lines - 1]
 
-    def _walk(self, steps: list[str | int]) -> int:
+    def _walk(self, steps) -> int:
         text = self.text
         pos = _WS.match(text, 0).end()
         for step in steps:
             opener = text[pos:pos + 1]
-            if isinstance(step, int) and opener == "[":
+            if type(step) is int and opener == "[":
                 found = self._element(pos, step)
-            elif isinstance(step, str) and opener == "{":
+            elif type(step) is str and opener == "{":
                 found = self._value(pos, step)
             else:
                 return pos

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
+from ..model import formats
 from ..model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .locate import column_of
 from .textcheck import TextProblem, keys_surely_unique, text_problems
@@ -770,8 +771,9 @@ _RECORD_KEYS = frozenset({"input", "messages", "preferred_output", "non_preferre
 
 def _records_under_key(value: dict) -> tuple[str, list] | None:
     """A document like {"data": [{...}, ...]}: the key and its list of records."""
-    if _RECORD_KEYS.intersection(value):
-        return None  # a record itself, pretty-printed
+    if _RECORD_KEYS.intersection(value) or formats.detect(value) != formats.UNKNOWN:
+        return None  # a record itself (of any format pftlint reads: a Vertex record's completions hold
+        # "completion" objects), perhaps pretty-printed
     for key, inner in value.items():
         if (isinstance(inner, list) and inner and all(isinstance(i, dict) for i in inner)
                 and any(_RECORD_KEYS.intersection(i) for i in inner)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, TextIO
 
-from ..engine.findings import FileResult, Finding, Report
+from ..engine.findings import FileResult, Finding, Report, json_path_text
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -16,10 +16,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def path_text(finding: Finding) -> str:
     """The finding's JSON path as text (``input.messages[1].role``; empty when it has none).
 
-    Every reporter prints a JSON path through here, so that a change of how paths are held
-    (a tuple of keys and indexes) changes one function.
+    Every reporter prints a JSON path through here: paths are tuples of keys and indexes,
+    rendered by the one renderer (a key holding ``.`` or ``[`` is quoted: ``["a.b"]``).
     """
-    return finding.json_path or ""
+    return json_path_text(finding.json_path) or ""
 
 
 def relative_path(path: str) -> str:

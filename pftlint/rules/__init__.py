@@ -4,7 +4,8 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
 ``rules/``; this package holds only the code, registered by name:
 
 - ``@record_rule(name, guard=...)``: ``check(record, options) -> Iterable[Problem]`` for each record
-  (a :class:`pftlint.model.view.Record`); the optional ``guard(record, options) -> bool`` is a cheap
+  (a :class:`pftlint.model.view.Record`, whatever format the record is in; ``openai_layout=True``: only
+  records written in OpenAI's layout, for the rules that read the record as written); the optional ``guard(record, options) -> bool`` is a cheap
   test beside the rule: True means the rule surely reports nothing, and the engine skips it
   (``silent_when_typed``: a record that passed the typed decode; tests/test_guards.py proves each guard);
 - ``@file_rule(name)``: ``check(file, options) -> Iterable[Problem]`` once per file, at its end;
@@ -22,7 +23,7 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
 - ``@reader_rule(name)``: a rule the streaming reader detects (file structure): the reader reports
   what it found as an ``Issue`` holding plain data (``found``: counts, positions, a ``kind``...), and
   the decorated ``words(found) -> str`` turns that into the finding's message;
-- ``builtin_rules(...)``: rules the reader or the engine detect and word themselves (format, repeated keys).
+- ``builtin_rules(...)``: rules the reader detects and words itself (repeated keys).
 """
 
 from __future__ import annotations
@@ -43,15 +44,25 @@ class Implementation:
     check: Any  # function (record/file), class (dataset) or None (reader)
     module: str
     guard: Any = None  # record rules: guard(record, options) -> True when the rule is surely silent
+    # record rules: reads the record as OpenAI's layout writes it (the shape rules), so it runs on
+    # records in that layout only; every other rule reads the view, whatever the format
+    openai_layout: bool = False
+    # record rules: also runs on a record in another format than its file's (the format rule itself)
+    on_foreign: bool = False
+    # record rules: file_check(file_info, target) -> Problem | None, for a file whose first record the rule
+    # did not see as the file's (a large file checked in chunks); its finding goes on line 1
+    file_check: Any = None
 
 
 _REGISTRY: dict[str, Implementation] = {}
 
 
-def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str, guard: Any = None) -> None:
+def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str, guard: Any = None,
+              openai_layout: bool = False, on_foreign: bool = False, file_check: Any = None) -> None:
     if name in _REGISTRY:
         raise RuntimeError(f"rule {name!r} is implemented twice ({module}, {_REGISTRY[name].module})")
-    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module, guard)
+    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module, guard, openai_layout, on_foreign,
+                                     file_check)
 
 
 def silent_when_typed(record, options: dict) -> bool:
@@ -60,9 +71,10 @@ def silent_when_typed(record, options: dict) -> bool:
 
 
 def record_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised"),
-                guard: Callable | None = None) -> Callable:
+                guard: Callable | None = None, openai_layout: bool = False, on_foreign: bool = False,
+                file_check: Callable | None = None) -> Callable:
     def wrap(fn: Callable) -> Callable:
-        _register(name, RECORD, methods, fn, fn.__module__, guard)
+        _register(name, RECORD, methods, fn, fn.__module__, guard, openai_layout, on_foreign, file_check)
         return fn
     return wrap
 

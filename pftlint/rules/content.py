@@ -14,7 +14,8 @@ import msgspec
 from msgspec import UNSET
 
 from ..engine.findings import Problem
-from ..model.view import LooseMessage, Record, is_message, text_of
+from ..model.view import (CHOSEN, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, normal_message,
+                          safe_equal, text_of)
 from ..profiles.targets import Target
 from . import record_rule, silent_when_typed
 
@@ -26,7 +27,7 @@ _MEDIA_KIND = {
     "file": "file", "input_file": "file",
     "video": "video", "video_url": "video", "input_video": "video",
 }
-_OUTPUT_NAMES = {"preferred_output": "the preferred reply", "non_preferred_output": "the non-preferred reply"}
+_OUTPUT_NAMES = {CHOSEN: "the preferred reply", REJECTED: "the non-preferred reply"}
 
 
 def _part_type(part: object) -> str:
@@ -35,16 +36,14 @@ def _part_type(part: object) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _which(list_path: str, path: str, msg) -> str:
+def _which(part: str, index: int, msg) -> str:
     """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)'."""
     role = msg.role
     role = f" ({role})" if isinstance(role, str) and role else ""
-    if list_path in _OUTPUT_NAMES:
-        name = _OUTPUT_NAMES[list_path]
-        index = path[len(list_path) + 1:-1]
-        return name + role if index == "0" else f"message {int(index) + 1} of {name}{role}"
-    number = int(path[path.rindex("[") + 1:-1]) + 1
-    return f"{'prompt message' if list_path == 'input.messages' else 'message'} {number}{role}"
+    if part in _OUTPUT_NAMES:
+        name = _OUTPUT_NAMES[part]
+        return name + role if index == 0 else f"message {index + 1} of {name}{role}"
+    return f"{'prompt message' if part == PROMPT else 'message'} {index + 1}{role}"
 
 
 # -- empty-content --------------------------------------------------------
@@ -53,9 +52,9 @@ def _which(list_path: str, path: str, msg) -> str:
 def empty_content(record: Record, options: dict) -> Iterator[Problem]:
     # Where the profile wants text in every DPO output, tool calls do not stand in for it.
     outputs_need_text = record.is_dpo and record.target.dpo_output_requires_text
-    for path, list_path, msg in record.messages():
+    for path, part, index, msg in record.messages():
         content = msg.content
-        needs_text = outputs_need_text and list_path in _OUTPUT_NAMES
+        needs_text = outputs_need_text and part in _OUTPUT_NAMES
         if isinstance(content, str):
             text = content
         elif isinstance(content, list):
@@ -65,10 +64,10 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             text = text_of(content) or ""
         elif (content is None or content is UNSET) and needs_text and _makes_calls(msg):
             # null or absent without calls is wrong-type's and missing-key's business
-            yield Problem(f"{_which(list_path, path, msg)} has no content, only tool calls: "
+            yield Problem(f"{_which(part, index, msg)} has no content, only tool calls: "
                           f"{record.target.title} needs the reply's text in each DPO output; write it in "
                           "'content' (or drop the example)",
-                          json_path=f"{path}.content" if msg.content is not UNSET else path)
+                          json_path=field_path(path, msg, "content") if msg.content is not UNSET else path)
             continue
         else:
             continue  # null or absent: a tool call, or missing-key's and wrong-type's business
@@ -77,8 +76,8 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
         if not needs_text and _makes_calls(msg):
             continue  # the calls are the message
         what = "only whitespace as" if text else "empty"
-        yield Problem(f"{_which(list_path, path, msg)} has {what} content; write the text it should hold, "
-                      "or drop the message (or the example)", json_path=f"{path}.content")
+        yield Problem(f"{_which(part, index, msg)} has {what} content; write the text it should hold, "
+                      "or drop the message (or the example)", json_path=field_path(path, msg, "content"))
 
 
 def _makes_calls(msg) -> bool:
@@ -88,15 +87,15 @@ def _makes_calls(msg) -> bool:
 # -- non-text-content -----------------------------------------------------
 
 # Typed contents are strings: no part, no medium, no mix of forms.
-@record_rule("non-text-content", guard=silent_when_typed)
+@record_rule("non-text-content", guard=silent_when_typed, openai_layout=True)
 def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
     target = record.target
     dpo = record.is_dpo
     images = 0
-    over = ""  # the JSON path of the first image past the profile's limit
+    over = ()  # the JSON path of the first image past the profile's limit
     limit = target.max_images_per_example
     parts = False  # any content written as a list of parts (only then can forms be mixed)
-    for path, list_path, msg in record.messages():
+    for path, which, index, msg in record.messages():
         content = msg.content
         if not isinstance(content, list):
             continue
@@ -105,7 +104,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
             kind = _MEDIA_KIND.get(_part_type(part))
             if kind is None:
                 continue
-            where = f"{path}.content[{i}]"
+            where = (*path, "content", i)
             if dpo:
                 yield Problem(f"{kind} part in a DPO example: preference fine-tuning is text-only; "
                               f"describe the {kind} in text, or train on it in a supervised file",
@@ -119,7 +118,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
             if limit is not None and images == limit + 1:
                 over = where
             if msg.role != "user":
-                yield Problem(f"image part in {_which(list_path, path, msg)}: images are allowed in user "
+                yield Problem(f"image part in {_which(which, index, msg)}: images are allowed in user "
                               "messages only; move the image to the user turn or describe it in text",
                               json_path=where)
             elif target.image_url_prefixes and _part_type(part) == "image_url":
@@ -131,7 +130,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
         yield from _mixed_content(record)
 
 
-def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
+def _image_url(part: dict, where: tuple, target: Target) -> Iterator[Problem]:
     """An image_url part whose URL the profile's prefixes do not allow (Together: base64 data URLs)."""
     prefixes = target.image_url_prefixes
     holder = part.get("image_url")
@@ -145,26 +144,26 @@ def _image_url(part: dict, where: str, target: Target) -> Iterator[Problem]:
         shown = url if len(url) <= 40 else url[:40] + "..."
         yield Problem(f"image URL {shown!r} is not accepted by {target.title}, which takes only base64 data URLs "
                       f"({accepted}); embed the image base64-encoded as one of these types (download it first "
-                      "if it is a web address)", json_path=f"{where}.image_url.url")
+                      "if it is a web address)", json_path=(*where, "image_url", "url"))
 
 
 def _mixed_content(record: Record) -> Iterator[Problem]:
     """One finding when an example writes some contents as strings and others as part lists."""
-    first = None  # (form, message path, list path, message) of the first string or list content
-    for path, list_path, msg in record.messages():
+    first = None  # (form, part, index, message) of the first string or list content
+    for path, part, index, msg in record.messages():
         content = msg.content
         form = "string content" if isinstance(content, str) else "a list of parts" \
             if isinstance(content, list) else None
         if form is None:
             continue  # null or another type: a tool call, or wrong-type's business
         if first is None:
-            first = (form, path, list_path, msg)
+            first = (form, part, index, msg)
         elif form != first[0]:
-            yield Problem(f"{_which(list_path, path, msg)} has {form}, but "
-                          f"{_which(first[2], first[1], first[3])} has {first[0]}: "
+            yield Problem(f"{_which(part, index, msg)} has {form}, but "
+                          f"{_which(first[1], first[2], first[3])} has {first[0]}: "
                           f"{record.target.title} rejects an example that mixes the two; write every message "
                           "of the example as a list of parts ([{\"type\": \"text\", \"text\": \"...\"}, ...]), "
-                          "or every one as a string", json_path=f"{path}.content")
+                          "or every one as a string", json_path=field_path(path, msg, "content"))
             return
 
 
@@ -178,8 +177,9 @@ def _output_pair(record: Record) -> tuple[list, list] | None:
 
 
 def _as_json(items: list) -> list:
-    """An output list as the JSON it was read from (typed messages compare by their fields)."""
-    return [item.raw if type(item) is LooseMessage else item for item in items]
+    """An output list as JSON in OpenAI's layout (typed messages compare by their fields; a Nova candidate
+    without its preference label)."""
+    return [normal_message(item) if type(item) is LooseMessage else item for item in items]
 
 
 def _same(a: object, b: object) -> bool:
@@ -202,19 +202,11 @@ def _same(a: object, b: object) -> bool:
     return True
 
 
-def _equal(a: object, b: object) -> bool:
-    """Python's == (the C-level fast path), False where nesting is too deep to compare."""
-    try:
-        return a == b
-    except RecursionError:
-        return False
-
-
 def _identical(preferred: list, rejected: list) -> bool:
     # == rules out almost every pair at C speed (a struct's == is looser than JSON's, never stricter);
     # _same only confirms a rare match, on the plain JSON values.
     preferred, rejected = _as_json(preferred), _as_json(rejected)
-    return _equal(preferred, rejected) and _same(msgspec.to_builtins(preferred), msgspec.to_builtins(rejected))
+    return safe_equal(preferred, rejected) and _same(msgspec.to_builtins(preferred), msgspec.to_builtins(rejected))
 
 
 @record_rule("identical-outputs", methods=("dpo",))
@@ -223,7 +215,7 @@ def identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     if pair is not None and _identical(*pair):
         yield Problem("the non-preferred output is identical to the preferred output: the pair teaches DPO "
                       "nothing (its loss has zero gradient) and wastes tokens; write a worse reply or drop "
-                      "the example", json_path="non_preferred_output")
+                      "the example", json_path=record.paths[REJECTED] or None)
 
 
 _HEAD = 64
@@ -280,10 +272,10 @@ def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     pair = _output_pair(record)
     if pair is None or len(pair[0]) != len(pair[1]) or not _heads_agree(*pair) or _identical(*pair):
         return  # different, or identical-outputs' case
-    if _equal(_folded(pair[0]), _folded(pair[1])):
+    if safe_equal(_folded(pair[0]), _folded(pair[1])):
         yield Problem("the non-preferred output differs from the preferred output only in case or whitespace: "
                       "DPO learns almost nothing from the pair; make the two replies differ in substance, "
-                      "or drop the example", json_path="non_preferred_output")
+                      "or drop the example", json_path=record.paths[REJECTED] or None)
 
 
 # -- special-token-in-content ---------------------------------------------
@@ -345,13 +337,13 @@ def _leaked_token(text: str) -> str | None:
 
 @record_rule("special-token-in-content")
 def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]:
-    for path, list_path, msg in record.messages():
+    for path, part, index, msg in record.messages():
         text = text_of(msg.content)
         token = _leaked_token(text) if text else None
         if token is not None:
-            yield Problem(f"{_which(list_path, path, msg)} contains the special token {token!r}, left over from a "
+            yield Problem(f"{_which(part, index, msg)} contains the special token {token!r}, left over from a "
                           "chat template: the provider applies its own template; remove the token (and the "
-                          "template text around it)", json_path=f"{path}.content")
+                          "template text around it)", json_path=field_path(path, msg, "content"))
 
 
 # -- literal-escape-in-content --------------------------------------------
@@ -386,10 +378,10 @@ def escaped_newlines(text: str, minimum: int = 3) -> int:
 @record_rule("literal-escape-in-content")
 def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem]:
     minimum = max(options["min-escapes"], 1)  # the engine fills in the documented default (an int)
-    for path, list_path, msg in record.messages():
+    for path, part, index, msg in record.messages():
         text = text_of(msg.content)
         count = escaped_newlines(text, minimum) if text else 0
         if count:
-            yield Problem(f"{_which(list_path, path, msg)} holds {count} literal '\\n' and no line break: the text "
+            yield Problem(f"{_which(part, index, msg)} holds {count} literal '\\n' and no line break: the text "
                           "was JSON-encoded twice; decode it once more (json.loads) before writing the record",
-                          json_path=f"{path}.content")
+                          json_path=field_path(path, msg, "content"))

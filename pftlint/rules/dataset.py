@@ -81,8 +81,16 @@ def _input_digest(record) -> bytes | None:
     return canon.supervised_prompt()
 
 
-def _input_path(method: bytes) -> str:
-    return "input" if method == b"d" else "messages"
+def _kind(record) -> bytes:
+    """A record's kind, the first byte of its keys: b"d"/b"s", preference or chat in OpenAI's layout;
+    b"D"/b"S" in another format (whose findings name no OpenAI path)."""
+    if record.openai_layout:
+        return b"d" if record.method == "dpo" else b"s"
+    return b"D" if record.method == "dpo" else b"S"
+
+
+def _input_path(kind: bytes) -> tuple | None:
+    return ("input",) if kind == b"d" else ("messages",) if kind == b"s" else None
 
 
 @dataset_rule("duplicate-example")
@@ -102,7 +110,7 @@ class DuplicateExample(_PerFile):
 class DuplicatePrompt(_PerFile):
     def key(self, record, unit):
         digest = _input_digest(record)
-        return None if digest is None else (b"d" if record.method == "dpo" else b"s") + digest
+        return None if digest is None else _kind(record) + digest
 
     def observe(self, path, line, key):
         first = self._earlier(key, line)
@@ -136,7 +144,7 @@ class ConflictingPreference(_PerFile):
             return _NONE
         return (Problem(f"lines {other} and {line} have the same input and the same two replies, but preferred "
                         f"and non-preferred are swapped; the two cancel out in training: keep the record "
-                        f"with the right label and delete the other", json_path="preferred_output"),)
+                        f"with the right label and delete the other", json_path=("preferred_output",)),)
 
     def observe_many(self, path, lines, keys):
         if None in keys:
@@ -278,7 +286,7 @@ class TrainValidationOverlap:
         if whole is None:
             return None
         # one bytes object: b"d" or b"s" (preference or chat record), the record's digest, its input's
-        return (b"d" if record.method == "dpo" else b"s") + whole + (_input_digest(record) or b"")
+        return _kind(record) + whole + (_input_digest(record) or b"")
 
     def observe_many(self, path, lines, keys):
         if not self._validation:  # every key is None
@@ -317,7 +325,7 @@ class TrainValidationOverlap:
         if other is None:
             return _NONE
         self._hit(other, path, line, same)
-        return (_problem(self._valid_path, other, same, "the validation file", "" if same else json_path),)
+        return (_problem(self._valid_path, other, same, "the validation file", () if same else json_path),)
 
     def _observe_validation(self, line, whole, prompt, json_path):
         self._valid_records.setdefault(whole, line)
@@ -331,7 +339,7 @@ class TrainValidationOverlap:
             if other is not None:
                 self._hit(line, train_path, other, same)
                 self._late.append((train_path, _problem(self._valid_path, line, same, "the validation file",
-                                                       "" if same else json_path, line=other)))
+                                                       () if same else json_path, line=other)))
         return _NONE
 
     def _hit(self, valid_line, train_path, train_line, same):
@@ -354,14 +362,14 @@ class TrainValidationOverlap:
     def end_run(self):
         late, self._late = self._late, []
         for valid_line, (train_path, train_line, same, count) in sorted(self._valid_hits.items()):
-            problem = _problem(train_path, train_line, same, "a training file", "", line=valid_line,
+            problem = _problem(train_path, train_line, same, "a training file", (), line=valid_line,
                                more=count - 1)
             late.append((self._valid_path, problem))
         self._valid_hits = {}
         return late
 
 
-def _problem(other_path: str, other_line: int, same: bool, role: str, json_path: str, line: int | None = None,
+def _problem(other_path: str, other_line: int, same: bool, role: str, json_path: tuple, line: int | None = None,
              more: int = 0) -> Problem:
     where = f"line {other_line} of {other_path} ({role})"
     if more:

@@ -13,7 +13,7 @@ from typing import Iterator
 from msgspec import UNSET
 
 from ..engine.findings import Problem, Severity
-from ..model.view import Record, is_message
+from ..model.view import CHOSEN, MESSAGES, PROMPT, REJECTED, Record, field_path, is_message, message_path
 from . import record_rule
 
 # What people write instead of a chat role (ShareGPT, Gemini, LangChain, OpenAssistant,
@@ -30,11 +30,11 @@ ROLE_ALIASES = {
 }
 # The order roles are listed in messages.
 _ROLE_ORDER = ("system", "user", "assistant", "tool", "function")
-# Both output lists of a DPO record (JSON path == key).
-_OUTPUTS = ("preferred_output", "non_preferred_output")
-# Lists that hold a conversation whose order matters (DPO outputs are checked by
-# output-not-single-assistant instead).
-_CONVERSATIONS = ("messages", "input.messages")
+# The replies of a preference record.
+_OUTPUTS = (CHOSEN, REJECTED)
+# Lists that hold a conversation whose order matters: a chat record's messages, a preference
+# record's prompt (its replies are checked by output-not-single-assistant instead).
+_CONVERSATIONS = (MESSAGES, PROMPT)
 
 
 def role_list(roles) -> str:
@@ -50,9 +50,9 @@ def meant_role(role: str) -> str | None:
 
 
 def conversations(record: Record) -> Iterator[tuple[str, list]]:
-    """The message lists whose turn order matters: supervised ``messages``, DPO ``input.messages``."""
-    for path, items in record.message_lists():
-        if path in _CONVERSATIONS:
+    """The message lists whose turn order matters: a chat record's messages, a preference record's prompt."""
+    for path, part, items in record.message_lists():
+        if part in _CONVERSATIONS:
             yield path, items
 
 
@@ -101,7 +101,7 @@ def invalid_role(record: Record, options: dict):
     known = _KNOWN.get(allowed)
     if known is None:
         known = _KNOWN[allowed] = allowed | {None}  # None: not a string role, wrong-type's
-    for _, _, roles in record.roles():
+    for _, _, _, roles in record.roles():
         if not known.issuperset(roles):
             return _invalid_roles(record)
     return ()
@@ -110,16 +110,16 @@ def invalid_role(record: Record, options: dict):
 def _invalid_roles(record: Record) -> Iterator[Problem]:
     target = record.target
     allowed = target.roles
-    for list_path, items in record.message_lists():
+    for list_path, part, items in record.message_lists():
         for i, msg in enumerate(items):
             role = msg.role if is_message(msg) else None  # non-string roles are wrong-type's
             if type(role) is not str or role in allowed:
                 continue
-            in_output = list_path in _OUTPUTS
+            in_output = part in _OUTPUTS
             if in_output and role in target.dpo_output_roles:
                 continue
             yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
-                          json_path=f"{list_path}[{i}].role")
+                          json_path=field_path(message_path(list_path, items, i), msg, "role"))
 
 
 # -- PFT302 -------------------------------------------------------------------
@@ -134,20 +134,26 @@ def _describe(items: list) -> str:
 @record_rule("output-not-single-assistant", methods=("dpo",))
 def output_not_single_assistant(record: Record, options: dict):
     output_roles = record.target.dpo_output_roles
-    for path, _, roles in record.roles():
-        if path != "input.messages" and not (len(roles) == 1 and roles[0] in output_roles):
+    for _, part, _, roles in record.roles():
+        if part in _OUTPUTS and not (len(roles) == 1 and roles[0] in output_roles):
             return _outputs_not_single(record)
     return ()
 
 
+def prompt_name(record: Record) -> str:
+    """The record's prompt, in messages: input.messages in OpenAI's layout (elsewhere it may be implicit)."""
+    return "input.messages" if record.openai_layout else "the prompt"
+
+
 def _outputs_not_single(record: Record) -> Iterator[Problem]:
     target = record.target
+    prompt = prompt_name(record)
     limit = target.dpo_output_messages
     output_roles = target.dpo_output_roles
     wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
         f"1 to {limit} {role_list(output_roles)} messages"
-    for path, items in record.message_lists():
-        if path == "input.messages":
+    for path, part, items in record.message_lists():
+        if part not in _OUTPUTS:
             continue
         n = len(items)
         if n == 1:
@@ -156,25 +162,27 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
             if role is None or role in output_roles or role not in target.roles:
                 continue
             yield Problem(f"the output is a {role} message, not the assistant's reply; it must hold exactly "
-                          f"{wanted}: move the {role} turn into input.messages and put the reply here",
-                          json_path=f"{path}[0].role")
+                          f"{wanted}: move the {role} turn into {prompt} and put the reply here",
+                          json_path=field_path(message_path(path, items, 0), items[0], "role"))
         elif n == 0:
-            yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to input.messages",
+            yield Problem(f"the output is empty; it must hold exactly {wanted}: the reply to {prompt}",
                           json_path=path)
         elif n > limit:
             yield Problem(f"the output holds {n} messages ({_describe(items)}); it must hold exactly {wanted}: "
-                          "move earlier turns into input.messages and keep only the final reply",
+                          f"move earlier turns into {prompt} and keep only the final reply",
                           json_path=path)
 
 
 # -- PFT303 -------------------------------------------------------------------
 @record_rule("input-ends-with-assistant", methods=("dpo",))
 def input_ends_with_assistant(record: Record, options: dict):
-    for path, items, roles in record.roles():
-        if path == "input.messages" and roles and roles[-1] == "assistant":
+    for path, part, items, roles in record.roles():
+        if part == PROMPT and roles and roles[-1] == "assistant":
+            last = len(items) - 1
             return (Problem("the prompt ends with an assistant turn, so the outputs would answer the "
-                            "assistant; end input.messages with the user turn the outputs reply to (move this "
-                            "reply into the outputs or drop it)", json_path=f"{path}[{len(items) - 1}].role"),)
+                            f"assistant; end {prompt_name(record)} with the user turn the outputs reply to (move "
+                            "this reply into the outputs or drop it)",
+                            json_path=field_path(message_path(path, items, last), items[last], "role")),)
     return ()
 
 
@@ -192,8 +200,8 @@ def leading_systems(roles: tuple) -> int:
 @record_rule("system-not-first")
 def system_not_first(record: Record, options: dict):
     limit = record.target.leading_system_messages
-    for path, _, roles in record.roles():
-        if path in _CONVERSATIONS and "system" in roles[1:]:
+    for _, part, _, roles in record.roles():
+        if part in _CONVERSATIONS and "system" in roles[1:]:
             lead = leading_systems(roles)
             if (limit and lead > limit) or "system" in roles[lead:]:
                 return _systems_not_first(record, limit)
@@ -202,14 +210,14 @@ def system_not_first(record: Record, options: dict):
 
 def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
     target = record.target
-    for path, _, roles in record.roles():
-        if path not in _CONVERSATIONS:
+    for path, part, items, roles in record.roles():
+        if part not in _CONVERSATIONS:
             continue
         lead = leading_systems(roles)
         if limit and lead > limit:  # one finding for the block, not one per message
             yield Problem(f"the conversation starts with {lead} system messages; {target.title} accepts "
                           f"{'one' if limit == 1 else f'at most {limit}'}: merge them into one system prompt",
-                          json_path=f"{path}[{limit}].role")
+                          json_path=field_path(message_path(path, items, limit), items[limit], "role"))
         for i in range(lead, len(roles)):
             if roles[i] == "system":  # each one is a separate slip: a prompt injected mid-conversation
                 if lead:
@@ -220,7 +228,8 @@ def _systems_not_first(record: Record, limit: int) -> Iterator[Problem]:
                             "of the conversation (the system prompt comes first)")
                 # where the profile makes the leading block an error, a later system message stays a
                 # warning: no provider is known to reject it
-                yield Problem(text, json_path=f"{path}[{i}].role", severity=Severity.WARNING if limit else None)
+                yield Problem(text, json_path=field_path(message_path(path, items, i), items[i], "role"),
+                              severity=Severity.WARNING if limit else None)
 
 
 # -- PFT305 -------------------------------------------------------------------
@@ -232,15 +241,15 @@ def makes_calls(msg) -> bool:
 
 @record_rule("consecutive-same-role")
 def consecutive_same_role(record: Record, options: dict):
-    for path, _, roles in record.roles():
-        if path in _CONVERSATIONS and any(map(eq, roles, roles[1:])):
+    for _, part, _, roles in record.roles():
+        if part in _CONVERSATIONS and any(map(eq, roles, roles[1:])):
             return _same_roles(record)
     return ()
 
 
 def _same_roles(record: Record) -> Iterator[Problem]:
-    for path, items, roles in record.roles():
-        if path not in _CONVERSATIONS:
+    for path, part, items, roles in record.roles():
+        if part not in _CONVERSATIONS:
             continue
         previous = None
         for i, role in enumerate(roles):
@@ -253,14 +262,14 @@ def _same_roles(record: Record) -> Iterator[Problem]:
                     else:
                         text = ("two assistant messages in a row; merge them into one reply, or add the user "
                                 "turn that belongs between them")
-                    yield Problem(text, json_path=f"{path}[{i}].role")
+                    yield Problem(text, json_path=field_path(message_path(path, items, i), items[i], "role"))
             previous = role
 
 
 # -- PFT306 -------------------------------------------------------------------
 @record_rule("no-assistant-message", methods=("supervised",))
 def no_assistant_message(record: Record, options: dict):
-    for path, _, roles in record.roles():
+    for path, _, _, roles in record.roles():
         if "assistant" in roles or None in roles or not roles:
             continue  # None: a message without a readable role; no roles: an empty list (missing-key's)
         if not any(meant_role(role) == "assistant" for role in roles):
@@ -307,8 +316,8 @@ def _invalid_weights(record: Record) -> Iterator[Problem]:
                 only = "assistant messages" if weight_roles == {"assistant"} else \
                     f"messages of role {role_list(weight_roles)}"
                 yield Problem(f"weight is only allowed on {only} for {target.title}, not on a {role} message; "
-                              "remove it", json_path=f"{list_path}[{i}].weight")
+                              "remove it", json_path=field_path(message_path(list_path, items, i), msg, "weight"))
                 continue
             text = _weight_problem(msg.weight)
             if text:
-                yield Problem(text, json_path=f"{list_path}[{i}].weight")
+                yield Problem(text, json_path=field_path(message_path(list_path, items, i), msg, "weight"))

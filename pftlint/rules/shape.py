@@ -15,11 +15,9 @@ from typing import Iterator, NamedTuple
 
 from ..engine.findings import Problem
 from ..model.formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
-from ..model.view import Record, is_message, raw_message
+from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
 from . import builtin_rules, record_rule, silent_when_typed
 
-# Detected by the engine itself (pftlint.model.formats.detect on every record).
-builtin_rules(__name__, "wrong-format")
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 builtin_rules(__name__, "duplicate-key")
 
@@ -142,7 +140,7 @@ def misnamed(obj: dict, schema: str) -> dict[str, str]:
     return found
 
 
-def _unknown(obj: dict, schema: str, prefix: str) -> Iterator[Problem]:
+def _unknown(obj: dict, schema: str, prefix: tuple) -> Iterator[Problem]:
     allowed = _SCHEMAS[schema]
     renamed = misnamed(obj, schema).values()
     for key in obj:
@@ -154,13 +152,13 @@ def _unknown(obj: dict, schema: str, prefix: str) -> Iterator[Problem]:
                 advice = f"did you mean {miss.meant!r}?"
             else:
                 advice = f"{_WHERE[schema]} holds only {_ALLOWED[schema]}: remove it"
-            yield Problem(f"unknown key {key!r} in {_WHERE[schema]}; {advice}", json_path=f"{prefix}{key}")
+            yield Problem(f"unknown key {key!r} in {_WHERE[schema]}; {advice}", json_path=(*prefix, key))
 
 
 _HOLDER = {"dpo": "the record", "supervised": "the record", "input": "'input'", "message": "the message"}
 
 
-def _renamed(schema: str, meant: str, key: str, prefix: str) -> Problem:
+def _renamed(schema: str, meant: str, key: str, prefix: tuple) -> Problem:
     """missing-key's finding for a required key that is present under another name (at that key)."""
     miss = near_miss(schema, key)
     if miss.advice is not None:
@@ -169,7 +167,7 @@ def _renamed(schema: str, meant: str, key: str, prefix: str) -> Problem:
         why = f"{_HOLDER[schema]} has {key!r}, probably a misspelling: rename it"
     else:
         why = f"{_HOLDER[schema]} has {key!r}, another name for it: rename it to {meant!r}"
-    return Problem(f"required key {meant!r} is missing; {why}", json_path=f"{prefix}{key}")
+    return Problem(f"required key {meant!r} is missing; {why}", json_path=(*prefix, key))
 
 
 # -- the shared scan ------------------------------------------------------
@@ -193,8 +191,8 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
                   and type(data.get("preferred_output")) is list and type(data.get("non_preferred_output")) is list)
     else:
         top_ok = len(data) == 1 and type(data.get("messages")) is list
-    messages = [(path, list_path, raw_message(msg)) for path, list_path, msg in record.messages()]
-    items = sum([len(values) for _, values in record.message_lists()])
+    messages = [(path, part, raw_message(msg)) for path, part, _, msg in record.messages()]
+    items = sum([len(values) for _, values in record.lists])
     odd = [m for m in messages if not (len(m[2]) == 2 and type(m[2].get("content")) is str
                                        and m[2].get("role") in _PLAIN_ROLES)]
     result = (top_ok, items != len(messages), odd)
@@ -204,22 +202,22 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
 
 # -- unknown-key ----------------------------------------------------------
 
-@record_rule("unknown-key", guard=silent_when_typed)
+@record_rule("unknown-key", guard=silent_when_typed, openai_layout=True)
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
         data = record.mapping()
         if record.is_dpo:
             if not data.keys() <= DPO_KEYS:
-                yield from _unknown(data, "dpo", "")
+                yield from _unknown(data, "dpo", ())
             inp = data.get("input")
             if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
-                yield from _unknown(inp, "input", "input.")
+                yield from _unknown(inp, "input", ("input",))
         elif not data.keys() <= SUPERVISED_KEYS:
-            yield from _unknown(data, "supervised", "")
+            yield from _unknown(data, "supervised", ())
     for path, _, msg in odd:
         if not msg.keys() <= MESSAGE_KEYS:
-            yield from _unknown(msg, "message", f"{path}.")
+            yield from _unknown(msg, "message", path)
 
 
 # -- missing-key ----------------------------------------------------------
@@ -234,7 +232,7 @@ _ADD = {
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
 
 
-@record_rule("missing-key", guard=silent_when_typed)
+@record_rule("missing-key", guard=silent_when_typed, openai_layout=True)
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
     if not top_ok:
@@ -244,13 +242,13 @@ def missing_key(record: Record, options: dict) -> Iterator[Problem]:
         inp = data.get("input")
         if type(inp) is dict and inp.get("messages") == []:  # the spec's minItems: 1
             yield Problem("'input.messages' is empty: the example has no prompt; add the user turn: "
-                          '[{"role": "user", "content": "..."}]', json_path="input.messages")
+                          '[{"role": "user", "content": "..."}]', json_path=("input", "messages"))
     elif data.get("messages") == []:  # the spec's minItems: 1
         yield Problem("'messages' is empty: the example has no conversation; add the turns: "
                       '[{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]',
-                      json_path="messages")
-    for path, list_path, msg in odd:
-        yield from _missing_in_message(path, list_path, msg)
+                      json_path=("messages",))
+    for path, part, msg in odd:
+        yield from _missing_in_message(path, part, msg)
 
 
 def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
@@ -259,39 +257,39 @@ def _missing_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
             renamed = misnamed(data, "dpo")
             for key in _DPO_ORDER:
                 if key in renamed:
-                    yield _renamed("dpo", key, renamed[key], "")
+                    yield _renamed("dpo", key, renamed[key], ())
                 elif key not in data:
                     yield Problem(f"the record has no {key!r}; {_ADD[key]}")
         inp = data.get("input")
         if isinstance(inp, dict) and "messages" not in inp:
             renamed = misnamed(inp, "input")
             if "messages" in renamed:
-                yield _renamed("input", "messages", renamed["messages"], "input.")
+                yield _renamed("input", "messages", renamed["messages"], ("input",))
             else:
                 yield Problem("'input' has no 'messages'; add the prompt: "
-                              "\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]", json_path="input")
+                              "\"messages\": [{\"role\": \"user\", \"content\": \"...\"}]", json_path=("input",))
     elif "messages" not in data:
         renamed = misnamed(data, "supervised")
         if "messages" in renamed:
-            yield _renamed("supervised", "messages", renamed["messages"], "")
+            yield _renamed("supervised", "messages", renamed["messages"], ())
         else:
             yield Problem("the record has no 'messages'; a supervised example is "
                           "{\"messages\": [{\"role\": \"user\", ...}, {\"role\": \"assistant\", ...}]}")
 
 
-def _missing_in_message(path: str, list_path: str, msg: dict) -> Iterator[Problem]:
+def _missing_in_message(path: tuple, part: str, msg: dict) -> Iterator[Problem]:
     role = msg.get("role")
     renamed = {} if msg.keys() <= MESSAGE_KEYS else misnamed(msg, "message")
     if "role" in renamed:
-        yield _renamed("message", "role", renamed["role"], f"{path}.")
+        yield _renamed("message", "role", renamed["role"], path)
     elif "role" not in msg:
-        if list_path == "input.messages" or list_path == "messages":
+        if part == PROMPT or part == MESSAGES:
             hint = "\"role\": \"user\" (or system, assistant, tool)"
         else:
             hint = "\"role\": \"assistant\""
         yield Problem(f"the message has no 'role'; add one: {hint}", json_path=path)
     if "content" in renamed:
-        yield _renamed("message", "content", renamed["content"], f"{path}.")
+        yield _renamed("message", "content", renamed["content"], path)
     elif "content" not in msg:
         if role == "assistant":
             if "tool_calls" not in msg and "function_call" not in msg:
@@ -336,8 +334,8 @@ _OUTPUT_FIX = {dict: "put the message in a list: [{...}]"}
 _LIST_FIX = {dict: "put it in a list: [{...}]"}
 
 
-def _wrong(path: str, value: object, expected: str, fix: str) -> Problem:
-    name = path.rsplit(".", 1)[-1]
+def _wrong(path: tuple, value: object, expected: str, fix: str) -> Problem:
+    name = path[-1]
     return Problem(f"{name!r} is {type_name(value)}, but it must be {expected}; {fix}", json_path=path)
 
 
@@ -346,7 +344,7 @@ def _input_problem(value: object) -> Problem:
         fix = f"wrap the string: {{\"messages\": [{_message_json('user', value)}]}}"
     else:
         fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{_message_json('user', None)}]}}")
-    return _wrong("input", value, "an object holding the prompt messages", fix)
+    return _wrong(("input",), value, "an object holding the prompt messages", fix)
 
 
 def _output_problem(key: str, value: object) -> Problem:
@@ -354,10 +352,10 @@ def _output_problem(key: str, value: object) -> Problem:
         fix = f"wrap the string: [{_message_json('assistant', value)}]"
     else:
         fix = _OUTPUT_FIX.get(type(value), f"write [{_message_json('assistant', None)}]")
-    return _wrong(key, value, "a list holding one assistant message", fix)
+    return _wrong((key,), value, "a list holding one assistant message", fix)
 
 
-def _list_problem(path: str, value: object, what: str) -> Problem:
+def _list_problem(path: tuple, value: object, what: str) -> Problem:
     if isinstance(value, str) and what == "messages":
         fix = f"wrap the string: [{_message_json('user', value)}]"
     else:
@@ -365,19 +363,19 @@ def _list_problem(path: str, value: object, what: str) -> Problem:
     return _wrong(path, value, f"a list of {what}", fix)
 
 
-def _bool_problem(path: str, value: object) -> Problem:
+def _bool_problem(path: tuple, value: object) -> Problem:
     fix = f"write {str(value).lower()}, without quotes" if value in ("true", "false") else "write true or false"
     return Problem(f"'parallel_tool_calls' is {type_name(value)}, but it must be a boolean; {fix}", json_path=path)
 
 
-def _container(obj: dict, prefix: str) -> Iterator[Problem]:
+def _container(obj: dict, prefix: tuple) -> Iterator[Problem]:
     """The optional tool keys shared by 'input' and a supervised record."""
     if "tools" in obj and type(obj["tools"]) is not list:
-        yield _list_problem(f"{prefix}tools", obj["tools"], "tool definitions")
+        yield _list_problem((*prefix, "tools"), obj["tools"], "tool definitions")
     if "functions" in obj and type(obj["functions"]) is not list:
-        yield _list_problem(f"{prefix}functions", obj["functions"], "function definitions")
+        yield _list_problem((*prefix, "functions"), obj["functions"], "function definitions")
     if "parallel_tool_calls" in obj and type(obj["parallel_tool_calls"]) is not bool:
-        yield _bool_problem(f"{prefix}parallel_tool_calls", obj["parallel_tool_calls"])
+        yield _bool_problem((*prefix, "parallel_tool_calls"), obj["parallel_tool_calls"])
 
 
 # Optional message keys and the JSON types they take (SOURCES.md §1b per-role fields).
@@ -392,16 +390,16 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
              "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
 
 
-@record_rule("wrong-type", guard=silent_when_typed)
+@record_rule("wrong-type", guard=silent_when_typed, openai_layout=True)
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, not_objects, odd = _scan(record)
     if not top_ok:
         yield from _wrong_at_top(record.mapping(), record.is_dpo)
     if not_objects:
-        for list_path, items in record.message_lists():
+        for list_path, part, items in record.message_lists():
             for i, item in enumerate(items):
                 if not is_message(item):
-                    yield _message_not_object(f"{list_path}[{i}]", list_path, item)
+                    yield _message_not_object((*list_path, i), part, item)
     for path, _, msg in odd:
         yield from _wrong_in_message(path, msg)
 
@@ -414,22 +412,22 @@ def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
                 yield _input_problem(inp)
             else:
                 if "messages" in inp and type(inp["messages"]) is not list:
-                    yield _list_problem("input.messages", inp["messages"], "messages")
-                yield from _container(inp, "input.")
+                    yield _list_problem(("input", "messages"), inp["messages"], "messages")
+                yield from _container(inp, ("input",))
         for key in ("preferred_output", "non_preferred_output"):
             if key in data and type(data[key]) is not list:
                 yield _output_problem(key, data[key])
     else:
         if "messages" in data and type(data["messages"]) is not list:
-            yield _list_problem("messages", data["messages"], "messages")
-        yield from _container(data, "")
+            yield _list_problem(("messages",), data["messages"], "messages")
+        yield from _container(data, ())
 
 
-def _wrong_in_message(path: str, msg: dict) -> Iterator[Problem]:
+def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
     role = msg.get("role")
     if role is not None and type(role) is not str:
         yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
-                      json_path=f"{path}.role")
+                      json_path=(*path, "role"))
     if "content" in msg:
         content = msg["content"]
         if type(content) is not str or role == "tool":
@@ -438,22 +436,22 @@ def _wrong_in_message(path: str, msg: dict) -> Iterator[Problem]:
         expected = _FIELD_TYPES.get(key)
         if expected is not None and type(value) not in expected:
             yield Problem(f"{key!r} is {type_name(value)}, but it must be {_EXPECTED[key]}",
-                          json_path=f"{path}.{key}")
+                          json_path=(*path, key))
     if "weight" in msg:
         yield from _weight(path, msg["weight"])
 
 
-def _message_not_object(path: str, list_path: str, item: object) -> Problem:
+def _message_not_object(path: tuple, part: str, item: object) -> Problem:
     if isinstance(item, str):
-        role = "user" if list_path in ("input.messages", "messages") else "assistant"
+        role = "user" if part == PROMPT or part == MESSAGES else "assistant"
         fix = f"write {_message_json(role, item)}"
     else:
         fix = "write {\"role\": ..., \"content\": ...}"
     return Problem(f"the message is {type_name(item)}, but it must be an object; {fix}", json_path=path)
 
 
-def _content(path: str, msg: dict, role: object, content: object) -> Iterator[Problem]:
-    where = f"{path}.content"
+def _content(path: tuple, msg: dict, role: object, content: object) -> Iterator[Problem]:
+    where = (*path, "content")
     if role == "tool":
         if type(content) is not str:
             yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string (OpenAI "
@@ -468,7 +466,7 @@ def _content(path: str, msg: dict, role: object, content: object) -> Iterator[Pr
         return
     if type(content) is list:
         for i, part in enumerate(content):
-            yield from _part(f"{where}[{i}]", part)
+            yield from _part((*where, i), part)
         return
     if isinstance(content, dict) and "type" in content:
         fix = "put the part in a list: [{...}]"
@@ -480,7 +478,7 @@ def _content(path: str, msg: dict, role: object, content: object) -> Iterator[Pr
                   json_path=where)
 
 
-def _part(path: str, part: object) -> Iterator[Problem]:
+def _part(path: tuple, part: object) -> Iterator[Problem]:
     if type(part) is not dict:
         fix = f"write {{\"type\": \"text\", \"text\": {_quote(part)}}}" if isinstance(part, str) else \
             "write {\"type\": \"text\", \"text\": \"...\"}"
@@ -492,14 +490,14 @@ def _part(path: str, part: object) -> Iterator[Problem]:
             yield Problem(f"the content part has no 'type'; set it to {_PART_TYPES_SHOWN}", json_path=path)
         else:
             yield Problem(f"the content part's type {kind!r} is not one of {_PART_TYPES_SHOWN}",
-                          json_path=f"{path}.type")
+                          json_path=(*path, "type"))
     elif kind in ("text", "refusal") and type(part.get(kind)) is not str:
         value = part.get(kind)
         what = "has no" if kind not in part else f"has {type_name(value)} as"
-        yield Problem(f"the {kind} part {what} {kind!r}; it must be a string", json_path=f"{path}.{kind}")
+        yield Problem(f"the {kind} part {what} {kind!r}; it must be a string", json_path=(*path, kind))
 
 
-def _weight(path: str, weight: object) -> Iterator[Problem]:
+def _weight(path: tuple, weight: object) -> Iterator[Problem]:
     # Values other than 0 and 1 are invalid-weight's business; the type is ours.
     if type(weight) is int:
         return
@@ -514,4 +512,4 @@ def _weight(path: str, weight: object) -> Iterator[Problem]:
     else:
         fix = "write 0 or 1"
     yield Problem(f"'weight' is {type_name(weight)}, but it must be the integer 0 or 1; {fix}",
-                  json_path=f"{path}.weight")
+                  json_path=(*path, "weight"))

@@ -7,11 +7,12 @@ from functools import lru_cache
 from ..engine.findings import Problem, Severity
 from ..profiles.model_limits import budget
 from ..tokens.counting import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
+from ..model.view import CHOSEN, MESSAGES, PROMPT, REJECTED
 from . import record_rule
 
-_OUTPUTS = ("preferred_output", "non_preferred_output")
 SLACK = 64  # reply priming and the fixed tool-definition tokens
-_LABELS = {"preferred_output": "the preferred output", "non_preferred_output": "the non-preferred output"}
+_REPLIES = (CHOSEN, REJECTED)
+_LABELS = {CHOSEN: "the preferred output", REJECTED: "the non-preferred output"}
 
 
 @lru_cache(maxsize=64)
@@ -28,7 +29,12 @@ def _limit(model: str | None, target: str, max_tokens: int) -> tuple[int, str, s
 
 
 def _found(target, options):
-    return _limit(target.default_model, target.name, options["max-tokens"])
+    found = _limit(target.default_model, target.name, options["max-tokens"])
+    if found is None and target.max_example_tokens and not target.default_model:
+        # a platform limit without a shipped tokenizer (Vertex: SOURCES.md §7 V2): o200k_base estimates it
+        n = target.max_example_tokens
+        return n, "o200k_base", f"{target.title}'s limit of {n:,} tokens per example (counted with o200k_base, an estimate)"
+    return found
 
 
 def surely_short(record, options) -> bool:
@@ -48,7 +54,8 @@ def example_too_long(record, options):
     if found is None:
         return
     limit, encoding, what = found
-    pieces = example_pieces(record.mapping(), record.method, TOOL_COSTS[encoding])
+    # counted on OpenAI's layout of the record, whatever format it is written in
+    pieces = example_pieces(record.normal(), record.method, TOOL_COSTS[encoding])
     # No token is shorter than one byte: an example whose text fits in `limit` bytes fits in `limit` tokens.
     prompt_bound = pieces.prompt.measure(utf8_size)
     if not pieces.outputs:  # supervised: the whole conversation, truncated by the provider
@@ -58,7 +65,7 @@ def example_too_long(record, options):
         if n > limit:
             yield Problem(f"the conversation is {_tokens(n, exact)}, over {what}: training truncates it from "
                           "the end, so its last replies are lost; shorten it or split it into several examples",
-                          json_path="messages", severity=Severity.WARNING)
+                          json_path=record.paths[MESSAGES] or None, severity=Severity.WARNING)
         return
     bounds = [prompt_bound + out.measure(utf8_size) for out in pieces.outputs]
     if max(bounds) <= limit:
@@ -68,15 +75,15 @@ def example_too_long(record, options):
     prompt, exact = pieces.prompt.count_until(count, limit)
     if prompt > limit:
         yield Problem(f"the input alone is {_tokens(prompt, exact)}, over {what}; shorten the prompt "
-                      "or drop this example", json_path="input")
+                      "or drop this example", json_path=record.paths[PROMPT] or None)
         return
-    for key, out, bound in zip(_OUTPUTS, pieces.outputs, bounds):
+    for key, out, bound in zip(_REPLIES, pieces.outputs, bounds):
         if bound <= limit:
             continue
         n, exact = out.count_until(count, limit, start=prompt)
         if n > limit:
             yield Problem(f"the input with {_LABELS[key]} is {_tokens(n, exact)}, over {what}; shorten the "
-                          "prompt or the reply, or drop this example", json_path=key)
+                          "prompt or the reply, or drop this example", json_path=record.paths[key] or None)
 
 
 def _tokens(n: int, exact: bool) -> str:

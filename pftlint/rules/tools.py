@@ -12,7 +12,7 @@ from typing import Iterator
 from msgspec import UNSET
 
 from ..engine.findings import Problem, Severity
-from ..model.view import Record, is_message
+from ..model.view import MESSAGES, PROMPT, Record, is_message, message_path
 from . import record_rule
 from .messages import meant_role
 
@@ -83,18 +83,18 @@ def _call_shape_problem(call, call_path: str) -> Problem | None:
     if not isinstance(call_id, str):
         what = "has no 'id'" if "id" not in call else f"id must be a string, not a {_json_type(call_id)}"
         return Problem(f"the tool call {what}; give it one (e.g. \"call_1\") and answer it with a tool message "
-                       "whose tool_call_id is that id", json_path=call_path if "id" not in call else f"{call_path}.id")
+                       "whose tool_call_id is that id", json_path=call_path if "id" not in call else (*call_path, "id"))
     if call.get("type") != "function":
         what = "has no 'type'" if "type" not in call else f"type {json.dumps(call.get('type'))} is not \"function\""
         return Problem(f"the tool call {what}; add \"type\": \"function\"",
-                       json_path=call_path if "type" not in call else f"{call_path}.type")
+                       json_path=call_path if "type" not in call else (*call_path, "type"))
     function = call.get("function")
     if not isinstance(function, dict) or not isinstance(function.get("name"), str):
         return Problem(f"the tool call needs a function with a name and arguments: {_CALL_SHAPE}",
-                       json_path=f"{call_path}.function" if "function" in call else call_path)
+                       json_path=(*call_path, "function") if "function" in call else call_path)
     if "arguments" not in function:
         return Problem("the tool call has no arguments; a call without arguments passes \"arguments\": \"{}\"",
-                       json_path=f"{call_path}.function")
+                       json_path=(*call_path, "function"))
     return None
 
 
@@ -111,7 +111,7 @@ def _calls(msg, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
             function = call.get("function") if type(call) is dict else None
             if not (type(call_id) is str and call.get("type") == "function" and type(function) is dict
                     and type(function.get("name")) is str and "arguments" in function):
-                problem = _call_shape_problem(call, f"{path}.tool_calls[{j}]")
+                problem = _call_shape_problem(call, (*path, "tool_calls", j))
                 yield (call_id if type(call_id) is str and call_id not in seen else None), j, problem
                 if type(call_id) is str:
                     seen.add(call_id)
@@ -119,23 +119,24 @@ def _calls(msg, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
             if call_id in seen:
                 yield None, j, Problem(
                     f"two tool calls in this message share the id {call_id!r}, so their answers cannot be told "
-                    "apart; give each call its own id", json_path=f"{path}.tool_calls[{j}].id")
+                    "apart; give each call its own id", json_path=(*path, "tool_calls", j, "id"))
                 continue
             seen.add(call_id)
             text = _arguments_problem(function["arguments"])
-            yield call_id, j, (Problem(text, json_path=f"{path}.tool_calls[{j}].function.arguments")
+            yield call_id, j, (Problem(text, json_path=(*path, "tool_calls", j, "function", "arguments"))
                                if text else None)
     legacy = msg.function_call
     if type(legacy) is dict and "arguments" in legacy:
         text = _arguments_problem(legacy["arguments"])
         if text:
-            yield None, -1, Problem(text, json_path=f"{path}.function_call.arguments")
+            yield None, -1, Problem(text, json_path=(*path, "function_call", "arguments"))
 
 
-def _unanswered(path: str, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
+def _unanswered(path: tuple, items: list, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
     for call_id, (i, j) in pending.items():
         yield Problem(f"tool call {call_id!r} is never answered {why}; add a tool message with "
-                      f"tool_call_id {call_id!r} right after the call", json_path=f"{path}[{i}].tool_calls[{j}].id")
+                      f"tool_call_id {call_id!r} right after the call",
+                      json_path=(*message_path(path, items, i), "tool_calls", j, "id"))
 
 
 def _has_tool_traffic(items: list, roles: tuple) -> bool:
@@ -147,7 +148,7 @@ def _has_tool_traffic(items: list, roles: tuple) -> bool:
     return False
 
 
-def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
+def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem]:
     """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input)."""
     pending: dict[str, tuple[int, int]] = {}  # open call id -> (message index, call index)
     answered: set[str] = set()
@@ -169,12 +170,12 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
                 answered.add(call_id)
             elif call_id in answered:
                 yield Problem(f"a second answer to tool call {call_id!r}; each call gets exactly one tool "
-                              "message: merge the answers or remove this one", json_path=f"{path}[{i}].tool_call_id")
+                              "message: merge the answers or remove this one", json_path=(*message_path(path, items, i), "tool_call_id"))
             elif call_id not in closed:
                 open_ids = ", ".join(repr(k) for k in pending)
                 hint = f"the open calls are {open_ids}" if open_ids else "no call is waiting for an answer"
                 yield Problem(f"tool_call_id {call_id!r} answers no earlier tool call ({hint}); use the id "
-                              "of the assistant tool call this message answers", json_path=f"{path}[{i}].tool_call_id")
+                              "of the assistant tool call this message answers", json_path=(*message_path(path, items, i), "tool_call_id"))
                 if pending:
                     # most likely a mistyped id: let it stand for the first open call, reported once here
                     first = next(iter(pending))
@@ -183,11 +184,11 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
             continue
         if role in _MOVES_ON or meant_role(role) in _MOVES_ON:
             if pending:
-                yield from _unanswered(path, pending, f"before the next {role} turn")
+                yield from _unanswered(path, items, pending, f"before the next {role} turn")
                 closed.update(pending)
                 pending = {}
             if role == "assistant":
-                for call_id, j, problem in _calls(msg, f"{path}[{i}]"):
+                for call_id, j, problem in _calls(msg, message_path(path, items, i)):
                     if problem:
                         yield problem
                     if call_id is not None:
@@ -195,28 +196,28 @@ def _conversation(path: str, items: list, continues: bool) -> Iterator[Problem]:
     # A conversation may end with the assistant making calls (the training target itself). Calls left
     # open after some answers came, or before the DPO reply, were never answered.
     if pending and last_role != "assistant":
-        yield from _unanswered(path, pending, "before the reply" if continues else "before the conversation ends")
+        yield from _unanswered(path, items, pending, "before the reply" if continues else "before the conversation ends")
 
 
 @record_rule("tool-call-mismatch")
 def tool_call_mismatch(record: Record, options: dict):
-    for _, items, roles in record.roles():
+    for _, _, items, roles in record.roles():
         if _has_tool_traffic(items, roles):
             return _mismatches(record)
     return ()  # the common case: no tool use at all
 
 
 def _mismatches(record: Record) -> Iterator[Problem]:
-    for path, items, roles in record.roles():
+    for path, part, items, roles in record.roles():
         if not _has_tool_traffic(items, roles):
             continue
-        if path in ("messages", "input.messages"):
+        if part == MESSAGES or part == PROMPT:
             yield from _conversation(path, items, continues=record.is_dpo)
         else:
             # a DPO output: its calls answer nothing yet (the reply is the call); only check their shape
             for i, msg in enumerate(items):
                 if is_message(msg):
-                    for _, _, problem in _calls(msg, f"{path}[{i}]"):
+                    for _, _, problem in _calls(msg, message_path(path, items, i)):
                         if problem:
                             yield problem
 
@@ -276,11 +277,11 @@ def _schema_digest(schema: dict) -> bytes:
 def _schema_problems(schema: dict, budget: _Budget) -> tuple[tuple[str, str, Severity | None], ...]:
     declared = schema.get("$schema")
     if "$schema" in schema and not isinstance(declared, str):
-        return ((".$schema", "$schema must be a URI string naming a JSON Schema draft; remove it or use a string",
+        return ((("$schema",), "$schema must be a URI string naming a JSON Schema draft; remove it or use a string",
                  None),)
     size = _size(schema)
     if size is None:
-        return (("", f"parameters is too large to check as a JSON Schema (more than {MAX_SCHEMA_DEPTH} levels "
+        return (((), f"parameters is too large to check as a JSON Schema (more than {MAX_SCHEMA_DEPTH} levels "
                      f"deep or {MAX_SCHEMA_VALUES:,} values; no provider documents a limit, pftlint stops "
                      "there); simplify the schema or check it with a JSON Schema validator", Severity.WARNING),)
     key = _schema_digest(schema)
@@ -290,7 +291,7 @@ def _schema_problems(schema: dict, budget: _Budget) -> tuple[tuple[str, str, Sev
             found = ()
         elif size[0] > budget.left:
             budget.ran_out = True
-            return (("", f"parameters was not checked as a JSON Schema: with it this record's tool schemas "
+            return (((), f"parameters was not checked as a JSON Schema: with it this record's tool schemas "
                          f"need the full metaschema check for more than {RECORD_CHECK_VALUES:,} values, "
                          "pftlint's limit per record; check it with a JSON Schema validator", Severity.WARNING),)
         else:
@@ -301,7 +302,7 @@ def _schema_problems(schema: dict, budget: _Budget) -> tuple[tuple[str, str, Sev
         _SCHEMAS[key] = found
     kind = schema.get("type")
     if "type" in schema and kind != "object" and not found:
-        return ((".type", f"parameters describes a {kind if isinstance(kind, str) else 'value'}, but function "
+        return ((("type",), f"parameters describes a {kind if isinstance(kind, str) else 'value'}, but function "
                           'arguments are an object; use {"type": "object", "properties": {...}}', None),)
     return found
 
@@ -317,13 +318,13 @@ def _metaschema_problems(schema: dict) -> Iterator[tuple[str, str]]:
             validator = validator_for(schema, default=Draft202012Validator)
             validator.check_schema(schema)
     except SchemaError as exc:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.absolute_path)
+        where = tuple(exc.absolute_path)
         yield where, (f"parameters is not a valid JSON Schema: {_short(exc.message)}; fix the schema so it "
                       "validates against the JSON Schema metaschema")
     except RecursionError:
-        yield "", "parameters is nested too deeply to check; simplify the schema"
+        yield (), "parameters is nested too deeply to check; simplify the schema"
     except Exception as exc:  # noqa: BLE001 - a rule must never raise on any input
-        yield "", f"parameters could not be checked as a JSON Schema ({type(exc).__name__}); fix the schema"
+        yield (), f"parameters could not be checked as a JSON Schema ({type(exc).__name__}); fix the schema"
 
 
 # -- schemas that need no metaschema check --------------------------------------
@@ -430,53 +431,53 @@ def _short(text: str, limit: int = 120) -> str:
 def _tool_problems(entry, budget: _Budget) -> tuple[tuple[str, str, Severity | None], ...]:
     """(JSON path suffix, message, severity cap) for each problem of one entry of ``tools``."""
     if not isinstance(entry, dict):
-        return (("", f"a tool definition must be an object, not a {_json_type(entry)}; write "
+        return (((), f"a tool definition must be an object, not a {_json_type(entry)}; write "
                      '{"type": "function", "function": {"name": ..., "parameters": {...}}}', None),)
     out = []
     if "type" not in entry:
-        out.append(("", 'the tool has no "type"; add "type": "function"'))
+        out.append(((), 'the tool has no "type"; add "type": "function"'))
     elif entry["type"] != "function":
-        out.append((".type", f"tool type {json.dumps(entry['type'])} is not \"function\", the only tool type "
+        out.append((("type",), f"tool type {json.dumps(entry['type'])} is not \"function\", the only tool type "
                              'fine-tuning files accept; use "type": "function"'))
     function = entry.get("function")
     if not isinstance(function, dict):
         if "function" in entry:
-            out.append((".function", "function must be an object holding name, description and parameters"))
+            out.append((("function",), "function must be an object holding name, description and parameters"))
         elif "name" in entry or "parameters" in entry:
-            out.append(("", "name and parameters sit at the top of the tool (the Responses API shape); "
+            out.append(((), "name and parameters sit at the top of the tool (the Responses API shape); "
                             'fine-tuning files nest them: {"type": "function", "function": {"name": ..., ...}}'))
         else:
-            out.append(("", 'the tool has no "function"; add "function": {"name": ..., "parameters": {...}}'))
+            out.append(((), 'the tool has no "function"; add "function": {"name": ..., "parameters": {...}}'))
         return _uncapped(out)
     name = function.get("name")
     if "name" not in function:
-        out.append((".function", 'the function has no "name"; add one (letters, digits, _ and -, at most 64)'))
+        out.append((("function",), 'the function has no "name"; add one (letters, digits, _ and -, at most 64)'))
     elif not isinstance(name, str):
-        out.append((".function.name", f"the function name must be a string, not a {_json_type(name)}"))
+        out.append((("function", "name"), f"the function name must be a string, not a {_json_type(name)}"))
     elif not _NAME.fullmatch(name):
         fixed = _NAME_BAD_CHARS.sub("_", name).strip("_")[:64]
         if not name:
-            out.append((".function.name", "the function name is empty; give it a name of letters, digits, _ "
+            out.append((("function", "name"), "the function name is empty; give it a name of letters, digits, _ "
                                           "and -"))
         elif len(name) > 64 and fixed == name[:64]:
-            out.append((".function.name", f"the function name is {len(name)} characters long, over the limit "
+            out.append((("function", "name"), f"the function name is {len(name)} characters long, over the limit "
                                           f"of 64; shorten it, e.g. to {fixed!r}"))
         else:
-            out.append((".function.name", f"the function name {name!r} may only hold letters, digits, _ and - "
+            out.append((("function", "name"), f"the function name {name!r} may only hold letters, digits, _ and - "
                                           f"(at most 64); rename it, e.g. to {fixed or 'my_function'!r}"))
     if "description" in function and not isinstance(function["description"], str):
-        out.append((".function.description", "description must be a string; write the description as text "
+        out.append((("function", "description"), "description must be a string; write the description as text "
                                               "or remove the key"))
     if "strict" in function and not isinstance(function["strict"], bool):
-        out.append((".function.strict", f"strict must be true or false, not {json.dumps(function['strict'])}"))
+        out.append((("function", "strict"), f"strict must be true or false, not {json.dumps(function['strict'])}"))
     if "parameters" in function:
         params = function["parameters"]
         if not isinstance(params, dict):
-            out.append((".function.parameters", f"parameters must be a JSON Schema object, not a "
+            out.append((("function", "parameters"), f"parameters must be a JSON Schema object, not a "
                                                 f"{_json_type(params)}; e.g. "
                                                 '{"type": "object", "properties": {...}}'))
         else:
-            return (*_uncapped(out), *((".function.parameters" + where, text, cap)
+            return (*_uncapped(out), *((("function", "parameters", *where), text, cap)
                                        for where, text, cap in _schema_problems(params, budget)))
     return _uncapped(out)
 
@@ -524,7 +525,7 @@ def _list_problems(tools: list, budget: _Budget) -> tuple[tuple[int, str, str, S
             name = function.get("name") if isinstance(function, dict) else None
             if isinstance(name, str):
                 if name in names:
-                    out.append((i, ".function.name",
+                    out.append((i, ("function", "name"),
                                 f"two tools are named {name!r}; the model could not tell them apart: give "
                                 "each function its own name or remove the duplicate", None))
                 names.add(name)
@@ -547,4 +548,4 @@ def invalid_tool_definition(record: Record, options: dict):
             found = _list_problems(tools, budget)
             if not budget.ran_out:
                 _remember(_LISTS, key, found)
-    return [Problem(text, json_path=f"{path}[{i}]{where}", severity=cap) for i, where, text, cap in found]
+    return [Problem(text, json_path=(*path, i, *where), severity=cap) for i, where, text, cap in found]

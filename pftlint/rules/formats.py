@@ -1,0 +1,107 @@
+"""The dataset format: a file in a format its target does not read, a record in another format than its file's.
+
+The engine reads every record into the one view whatever its format (pftlint.model.layouts), so
+every other rule runs on a file in any recognised format; this rule says, once per file, when the
+target reads another format and which ``pftlint convert`` command writes it, and marks each record
+written in another format than the rest of its file (those records are checked by this rule alone).
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Iterator
+
+from ..engine.findings import Problem
+from ..model import formats
+from ..model.view import FileInfo, Record
+from ..profiles.targets import Target
+from . import record_rule
+
+
+def convert_to(fmt: str, method: str, target: Target) -> str | None:
+    """The ``--to`` layout that makes ``fmt``'s records (read as ``method``) a format the target reads, or
+    None: records without a rejected reply for a target that reads preference pairs only, or a format
+    convert does not read."""
+    if fmt in formats.NO_CONVERTER:
+        return None
+    no_rejected = method == formats.SUPERVISED or fmt in formats.NO_REJECTED
+    if not no_rejected:
+        return target.convert_to
+    takes_chat = any(formats.METHOD_OF[f] == formats.SUPERVISED for f in target.formats)
+    return "supervised" if takes_chat else None
+
+
+def convert_command(fmt: str, method: str, path: str, target: Target) -> str:
+    """The ``pftlint convert`` command that rewrites the file in a format the target reads (``convert_to``
+    is not None)."""
+    to = convert_to(fmt, method, target)
+    suffix = "openai" if to == "supervised" else to
+    if path == "-":
+        src, out = "-", "out.jsonl"
+    elif path.startswith("<"):
+        src, out = "IN.jsonl", "OUT.jsonl"
+    else:
+        p = Path(path)
+        src, out = path, str(p.with_name(f"{p.stem}.{suffix}.jsonl"))
+    return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)} --to {to}"
+
+
+def _fix(fmt: str, method: str, path: str, target: Target) -> str:
+    if fmt in formats.NO_CONVERTER:
+        return (f"pftlint convert does not read {formats.DESCRIPTIONS[fmt]} records yet: write them as "
+                f"{_wanted(method, target)} records")
+    if convert_to(fmt, method, target) is None:
+        return (f"{target.title} tunes on preference pairs only, and these records have no rejected reply: "
+                "write pairs (a prompt, a chosen and a rejected reply), then pftlint convert can write them for it")
+    if fmt in formats.NO_REJECTED and method == formats.DPO:
+        return (f"{formats.NO_REJECTED[fmt]} have no rejected reply, so they cannot train DPO; "
+                f"convert them to supervised chat: {convert_command(fmt, method, path, target)}")
+    return f"convert it: {convert_command(fmt, method, path, target)}"
+
+
+def _wanted(method: str, target: Target) -> str:
+    """The format of ``method`` the target reads, in words."""
+    accepted = [f for f in target.formats if formats.METHOD_OF[f] == method] or list(target.formats)
+    return formats.DESCRIPTIONS[method if method in accepted else accepted[0]]
+
+
+def file_problem(file: FileInfo, target: Target) -> Problem | None:
+    """The one finding of a file in a format its method or its target does not take, or None."""
+    fmt, method = file.format, file.method
+    if formats.METHOD_OF.get(fmt, method) != method:
+        if fmt in formats.METHODS:  # --method asked for the other method
+            return Problem(
+                f"the file is {formats.DESCRIPTIONS[fmt]}, but --method {method} was asked for, and a "
+                f"{'DPO' if method == formats.DPO else method} job rejects it; check it with --method {fmt}, "
+                f"or write {formats.DESCRIPTIONS[method]} records")
+        return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[method]}; "
+                       + _fix(fmt, method, file.path, target))
+    if fmt not in target.formats:
+        return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {_wanted(method, target)}, "
+                       f"which {target.title} reads; " + _fix(fmt, method, file.path, target))
+    return None
+
+
+def record_problem(fmt: str, file: FileInfo, target: Target) -> Problem:
+    """The finding of a record written in another format than its file's."""
+    file_fmt = file.format
+    if fmt in formats.METHODS and file_fmt in formats.METHODS:
+        return Problem(
+            f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[file_fmt]}; "
+            "a job reads a whole file as one format: keep supervised and preference records in separate files")
+    return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[file_fmt]}; "
+                   + _fix(fmt, file.method, file.path, target))
+
+
+@record_rule("wrong-format", on_foreign=True, file_check=file_problem)
+def wrong_format(record: Record, options: dict) -> Iterator[Problem]:
+    file = record.file
+    if file is None:
+        return
+    if record.first:
+        problem = file_problem(file, record.target)
+        if problem is not None:
+            yield problem
+    if record.format != file.format:
+        yield record_problem(record.format, file, record.target)
