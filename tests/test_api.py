@@ -11,15 +11,15 @@ import pftlint
 from pftlint import FileResult, Finding, Report, Severity, lint_bytes, lint_path, lint_records
 from pftlint.api import make_linter
 from pftlint.reporters.base import path_text
+import builders
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
 
 def pair(i: int, role: str = "user") -> dict:
-    return {"input": {"messages": [{"role": role, "content": f"Name a prime number above {i * 10}."}]},
-            "preferred_output": [{"role": "assistant", "content": f"{_prime_above(i * 10)} is prime."}],
-            "non_preferred_output": [{"role": "assistant", "content": f"{i * 10 + 1}, probably."}]}
+    return builders.dpo(f"Name a prime number above {i * 10}.", f"{_prime_above(i * 10)} is prime.",
+                        f"{i * 10 + 1}, probably.", role=role)
 
 
 def _prime_above(n: int) -> int:

@@ -21,6 +21,7 @@ from pftlint.engine import parallel
 from pftlint.cli import main
 from pftlint.engine.catalog import rule_docs
 from pftlint.reporters import REPORTERS, format_names, resolve_format, use_color
+import builders
 
 EXAMPLES = REPO / "examples"
 CLEAN = EXAMPLES / "clean-dpo.jsonl"
@@ -30,9 +31,7 @@ CONCISE_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>P
 
 
 def record(role: str = "user", good: str = "Paris is the capital of France.", bad: str = "Lyon.") -> dict:
-    return {"input": {"messages": [{"role": role, "content": "What is the capital of France?"}]},
-            "preferred_output": [{"role": "assistant", "content": good}],
-            "non_preferred_output": [{"role": "assistant", "content": bad}]}
+    return builders.dpo("What is the capital of France?", good, bad, role=role)
 
 
 def write_jsonl(path: Path, records: list[dict], n: int = 12, prefix: bytes = b"") -> Path:

@@ -11,32 +11,16 @@ from hypothesis import strategies as st
 from pftlint.api import lint_bytes, lint_records
 from pftlint.rules.content import escaped_newlines
 from pftlint.reporters.base import path_text
+import builders
+from builders import assistant, sft, user
 
 CONTENT_RULES = ["empty-content", "non-text-content", "identical-outputs", "near-identical-outputs",
                  "special-token-in-content", "literal-escape-in-content"]
 
 
-def user(content):
-    return {"role": "user", "content": content}
-
-
-def assistant(content, **extra):
-    return {"role": "assistant", "content": content, **extra}
-
-
 def dpo(prompt="What is 2 + 2?", preferred="4.", rejected="5.", *, messages=None):
     """A DPO record; prompt/preferred/rejected are contents (or whole messages when dicts)."""
-    def msg(value, make):
-        return value if isinstance(value, dict) else make(value)
-    return {
-        "input": {"messages": messages if messages is not None else [msg(prompt, user)]},
-        "preferred_output": [msg(preferred, assistant)],
-        "non_preferred_output": [msg(rejected, assistant)],
-    }
-
-
-def sft(*messages):
-    return {"messages": list(messages)}
+    return builders.dpo(prompt, preferred, rejected, messages=messages)
 
 
 def run(rule, record, method="dpo", **options):

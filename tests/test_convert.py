@@ -20,6 +20,8 @@ from pftlint.engine.catalog import rule_docs
 from pftlint.cli import main
 from pftlint.convert import Options, Stats, convert, units
 from pftlint.convert.common import IDENTICAL
+import builders
+from builders import user
 
 TRL_STRING = "trl-string__Vecaaa_basic-rl-feedback-workflow__dpo_data.old.jsonl"
 TRL_CONV = "trl-conv__Mihir-Khare429_system-design-interviewer-bot__dpo_dataset.jsonl"
@@ -33,16 +35,11 @@ SOURCE_TEXT_RULES = {"near-identical-outputs", "special-token-in-content", "lite
 SKIP_LINE = re.compile(r"^(.*):(\d+): skipped: (.+)$")
 
 
-def user(text):
-    return {"role": "user", "content": text}
-
-
-def bot(text):
-    return {"role": "assistant", "content": text}
+bot = builders.assistant
 
 
 def dpo(prompt, chosen, rejected):
-    return {"input": {"messages": prompt}, "preferred_output": [bot(chosen)], "non_preferred_output": [bot(rejected)]}
+    return builders.dpo(chosen=chosen, rejected=rejected, messages=prompt)
 
 
 def write_jsonl(path: Path, records) -> Path:

@@ -22,6 +22,8 @@ from pftlint.convert import detect
 from pftlint.convert.common import NOT_IN_LAYOUT, PREFERENCE, TOOLS, TURN_ORDER
 from pftlint.engine.catalog import rule_docs
 from pftlint.profiles.targets import all_targets
+import builders
+from builders import jsonl, user
 
 # What the data itself says, which convert keeps as it is (the README: "apart from what the data itself says"):
 # the dataset rules, too few examples, and replies that differ only in case or whitespace.
@@ -31,27 +33,18 @@ SKIP_LINE = re.compile(r"^(.*):(\d+): skipped: (.+)$")
 CHAIN = ("trl", "vertex", "nova", "openai")
 
 
-def user(text):
-    return {"role": "user", "content": text}
-
-
-def bot(text):
-    return {"role": "assistant", "content": text}
-
-
-SYSTEM = {"role": "system", "content": "Be brief."}
+bot = builders.assistant
+SYSTEM = builders.system("Be brief.")
 TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
                                          "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
                                                         "required": ["city"]}}}
 
 
 def openai(prompt, chosen, rejected, tools=None):
-    given = {"messages": prompt, **({"tools": tools} if tools else {})}
-    return {"input": given, "preferred_output": [bot(chosen)], "non_preferred_output": [bot(rejected)]}
-
-
-def jsonl(records) -> bytes:
-    return b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
+    record = builders.dpo(chosen=chosen, rejected=rejected, messages=prompt)
+    if tools:
+        record["input"]["tools"] = tools
+    return record
 
 
 def convert_bytes(data: bytes, to: str, source: str | None = None):

@@ -18,15 +18,14 @@ from pftlint.model.view import loose_record, record_view
 from pftlint.reading.reader import Reader, RecordUnit
 from pftlint.profiles.targets import load_target
 from pftlint.reporters.base import path_text
+import builders
 
 DATASET_RULES = ["duplicate-example", "duplicate-prompt", "conflicting-preference", "length-bias",
                  "train-validation-overlap"]
 
 
 def pair(question: str, good: str, bad: str, **extra) -> dict:
-    return {"input": {"messages": [{"role": "user", "content": question}]},
-            "preferred_output": [{"role": "assistant", "content": good}],
-            "non_preferred_output": [{"role": "assistant", "content": bad}], **extra}
+    return builders.dpo(question, good, bad, **extra)
 
 
 def jsonl(*records, raw: tuple[str, ...] = ()) -> bytes:

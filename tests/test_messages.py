@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records, make_linter
 from pftlint.reporters.base import path_text
+import builders
+from builders import message as m, sft
 
 MESSAGE_RULES = [
     "invalid-role", "output-not-single-assistant", "input-ends-with-assistant", "system-not-first",
@@ -18,18 +20,15 @@ MESSAGE_RULES = [
 ALL_MINE = MESSAGE_RULES + ["tool-call-mismatch", "invalid-tool-definition"]
 
 
-def m(role, content="Some text.", **extra):
-    return {"role": role, "content": content, **extra}
-
-
-def sft(*messages, **extra):
-    return {"messages": list(messages), **extra}
-
-
 def dpo(inp, preferred=None, non_preferred=None, **extra):
-    return {"input": {"messages": list(inp), **extra},
-            "preferred_output": [m("assistant", "Good answer.")] if preferred is None else preferred,
-            "non_preferred_output": [m("assistant", "Bad answer.")] if non_preferred is None else non_preferred}
+    """A DPO record of these input messages (``extra``: keys of ``input``); the outputs are whole lists."""
+    record = builders.dpo(chosen="Good answer.", rejected="Bad answer.", messages=list(inp))
+    record["input"].update(extra)
+    if preferred is not None:
+        record["preferred_output"] = preferred
+    if non_preferred is not None:
+        record["non_preferred_output"] = non_preferred
+    return record
 
 
 def run(record, rule, target="openai"):

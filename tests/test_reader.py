@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes
 from pftlint.reading.reader import Issue, Reader, RecordUnit
+import builders
 
 STRUCTURE = ["json-array", "multiline-record", "literal-newline-separator", "blank-line",
              "trailing-blank-lines", "utf8-bom", "invalid-utf8", "invalid-json", "not-an-object",
@@ -28,9 +29,7 @@ STRUCTURE = ["json-array", "multiline-record", "literal-newline-separator", "bla
 
 def dpo(question: str = "Translate good morning into Spanish.", good: str = "Buenos dias.",
         bad: str = "Buenas noches.") -> dict:
-    return {"input": {"messages": [{"role": "user", "content": question}]},
-            "preferred_output": [{"role": "assistant", "content": good}],
-            "non_preferred_output": [{"role": "assistant", "content": bad}]}
+    return builders.dpo(question, good, bad)
 
 
 R1 = json.dumps(dpo()).encode()

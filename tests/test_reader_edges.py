@@ -14,12 +14,11 @@ import pytest
 from pftlint.api import lint_bytes
 from pftlint.fix import fix_file
 from pftlint.reading.reader import Issue, Reader
+import builders
 
 
 def dpo(question: str = "Translate good morning into Spanish.", role: str = "user") -> dict:
-    return {"input": {"messages": [{"role": role, "content": question}]},
-            "preferred_output": [{"role": "assistant", "content": "Buenos dias."}],
-            "non_preferred_output": [{"role": "assistant", "content": "Buenas noches."}]}
+    return builders.dpo(question, "Buenos dias.", "Buenas noches.", role=role)
 
 
 R1 = json.dumps(dpo())

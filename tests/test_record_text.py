@@ -20,12 +20,11 @@ from pftlint.api import lint_bytes
 from pftlint.reading.reader import Issue, Reader
 from pftlint.fix import fix_file
 from pftlint.reporters.base import path_text
+import builders
 
 
 def dpo(question: str = "Translate good morning into Spanish.") -> dict:
-    return {"input": {"messages": [{"role": "user", "content": question}]},
-            "preferred_output": [{"role": "assistant", "content": "Buenos dias."}],
-            "non_preferred_output": [{"role": "assistant", "content": "Buenas noches."}]}
+    return builders.dpo(question, "Buenos dias.", "Buenas noches.")
 
 
 def findings(data: bytes, rule: str) -> list[tuple[int, int, str | None]]:

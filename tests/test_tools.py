@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pftlint.api import lint_bytes, lint_records
 from pftlint.rules import implementations
 from pftlint.reporters.base import path_text
+import builders
 
 
 def call(call_id="call_1", name="get_weather", arguments='{"city": "Oslo"}'):
@@ -26,8 +27,7 @@ def answer(call_id="call_1", content="4 degrees"):
     return {"role": "tool", "tool_call_id": call_id, "content": content}
 
 
-def m(role, content="Some text."):
-    return {"role": role, "content": content}
+m = builders.message
 
 
 def run(record, rule, target="openai"):
