@@ -408,3 +408,7 @@ def test_check_help_groups_the_flags(run_cli):
     assert {"--exclude", "--extend-exclude", "--force-exclude", "--stdin-filename", "--show-files",
             "--validation"} <= set(sections["files"])
     assert sections["configuration"] == ["--config", "--isolated", "--show-settings"]
+    from pftlint.profiles.targets import all_targets
+
+    flat = " ".join(proc.stdout.split())
+    assert all(f" {t.name}" in flat.split("--target NAME", 1)[1].split("--model", 1)[0] for t in all_targets())

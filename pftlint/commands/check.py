@@ -31,7 +31,8 @@ HUMAN_FORMATS = ("auto", "table", "concise")
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="lint JSONL files", description="Lint preference and supervised JSONL files.")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
+                   help="files, directories (every *.jsonl, *.jsonl.gz, *.json.gz and *.parquet inside) or - "
+                   "for stdin (default: .)")
     add_selection_flags(p.add_argument_group("rule selection", "which rules run, and how strictly"))
     add_output_flags(p.add_argument_group("output", "what is printed, and where"))
     add_baseline_flags(p.add_argument_group("baseline", "accept the findings a legacy dataset has today; "
@@ -49,7 +50,8 @@ def add_selection_flags(group) -> None:
                        help="rules to run on top of the configured ones")
     group.add_argument("--ignore", metavar="RULES", type=_codes, action="extend", default=None,
                        help="rules to skip, on top of the configured ones")
-    group.add_argument("--target", metavar="NAME", help="provider profile: openai (default), azure, together, fireworks")
+    group.add_argument("--target", metavar="NAME", help="provider or trainer profile: openai (default), azure, together, fireworks, trl, "
+                       "vertex, nova")
     group.add_argument("--model", metavar="NAME", help="model whose per-example token limit applies: a snapshot, an alias "
                        "(gpt-4.1-mini) or a fine-tuned name (default: the target's default-model)")
     group.add_argument("--method", metavar="METHOD", help="training method: auto (default: decided per file), dpo, supervised")
