@@ -411,4 +411,4 @@ def test_check_help_groups_the_flags(run_cli):
     from pftlint.profiles.targets import all_targets
 
     flat = " ".join(proc.stdout.split())
-    assert all(f" {t.name}" in flat.split("--target NAME", 1)[1].split("--model", 1)[0] for t in all_targets())
+    assert all(f" {t.name}" in flat.rsplit("--target NAME", 1)[1].split("--model", 1)[0] for t in all_targets())
