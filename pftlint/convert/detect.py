@@ -1,16 +1,13 @@
 """Which source format a record is in, for ``pftlint convert``: the linter's detection, refined.
 
 ``pftlint.model.formats.detect`` knows the formats the linter reports on (OpenAI, TRL, HH,
-ShareGPT...). Convert reads more: Vertex AI and Amazon Nova preference records, the two
-UltraFeedback layouts, LLaMA-Factory's alpaca ranking and axolotl's key aliases. This
-module tells those apart first, from top-level keys and the types of a few values (cheap:
-it runs on every record), and hands every other record to the linter's detection.
+ShareGPT, Vertex, Nova, UltraFeedback, LLaMA-Factory, axolotl...); convert names two of them its
+own way (axolotl's chatml keys, and H4's UltraFeedback, which it reads apart from TRL).
 """
 
 from __future__ import annotations
 
 from ..model import formats
-from .axolotl import CHOSEN_KEYS, PROMPT_KEYS, REJECTED_KEYS
 
 VERTEX = "vertex"
 NOVA = "nova"
@@ -29,44 +26,15 @@ DESCRIPTIONS = {
     AXOLOTL: "axolotl chatml (prompt, input, question or instruction / chosen / rejected)",
 }
 
-_OPENAI_OUTPUTS = ("preferred_output", "non_preferred_output", *formats.OLD_DPO_KEYS)
-
-
-def _is_nova(record: dict) -> bool:
-    messages = record.get("messages")
-    return type(messages) is list and bool(messages) and type(messages[-1]) is dict and "candidates" in messages[-1]
-
-
-def _flat(record: dict) -> str | None:
-    """argilla, alpaca or axolotl: a prompt key and two reply keys, none of OpenAI's output keys."""
-    chosen = next((k for k in CHOSEN_KEYS if k in record), None)
-    rejected = next((k for k in REJECTED_KEYS if k in record), None)
-    prompt = next((k for k in PROMPT_KEYS if k in record), None)
-    if chosen is None or rejected is None or prompt is None or any(k in record for k in _OPENAI_OUTPUTS):
-        return None
-    if (prompt, chosen, rejected) == ("prompt", "chosen", "rejected"):
-        return None  # TRL's own keys (or H4's)
-    if chosen == "chosen_response" and rejected == "rejected_response" and "instruction" in record \
-            and prompt == "instruction":
-        return ULTRAFEEDBACK_ARGILLA
-    if prompt == "input" and not isinstance(record["input"], str):
-        return None  # an OpenAI input object or message list, whatever sits beside it
-    if "instruction" in record and chosen == "chosen" and rejected == "rejected" and "prompt" not in record \
-            and "question" not in record:
-        return ALPACA_RANKING
-    return AXOLOTL
+# The linter's names of formats convert reads under another name.
+_READ_AS = {formats.AXOLOTL_CHATML: AXOLOTL}
 
 
 def detect(record: dict) -> str:
-    """The source format of one record: one of FORMATS, or a ``pftlint.model.formats`` name."""
-    if "contents" in record and "completions" in record:
-        return VERTEX
-    if _is_nova(record):
-        return NOVA
-    flat = _flat(record)
-    if flat is not None:
-        return flat
+    """The source format of one record: the linter's detection (pftlint.model.formats, the one place
+    that tells formats apart), with H4's UltraFeedback told apart from TRL (convert reads it its own way)."""
     fmt = formats.detect(record)
+    fmt = _READ_AS.get(fmt, fmt)
     if fmt == formats.TRL and isinstance(record.get("prompt"), str) and _repeats_user(record.get("chosen")) \
             and isinstance(record.get("rejected"), list):
         return ULTRAFEEDBACK_H4

@@ -144,7 +144,9 @@ def detect(record) -> str:
     if "messages" in record and _nova_turns(record["messages"]):
         return NOVA
     if "chosen_response" in record and "rejected_response" in record:
-        return ULTRAFEEDBACK_ARGILLA
+        # argilla's UltraFeedback names the prompt "instruction"; axolotl's chatml takes these reply keys
+        # under any of its prompt keys
+        return ULTRAFEEDBACK_ARGILLA if "instruction" in record else AXOLOTL_CHATML
     if pair:
         if "prompt" in record:
             return TRL
