@@ -123,12 +123,7 @@ def _key(text: str, pos: int, frame: list, found: list[TextProblem]) -> tuple[st
     parent, seen = frame[0], frame[1]
     path = f"{parent}.{_shown(key)}" if parent else _shown(key)
     if key in seen:
-        # (duplicate-key is a builtin rule of pftlint.rules.shape: worded here, where it is found)
-        found.append(TextProblem(
-            "duplicate-key", pos, path,
-            {"message": f"the key {json.dumps(key)} is repeated here (it appears earlier in the same object); "
-                        "JSON parsers keep only one of the values (Python's json silently keeps the last) and "
-                        "which one a provider keeps is undocumented: keep one"}))
+        found.append(TextProblem("duplicate-key", pos, path, {"key": key}))  # worded by pftlint.rules.shape
     else:
         seen.add(key)
     colon = _WS.match(text, end).end() + 1

@@ -20,10 +20,9 @@ A rule's metadata (code, severity, scope, rationale) lives in its document in
   ``end_file(path) -> Iterable[Problem]``; ``end_run() -> Iterable[tuple[path, Problem]]``;
   optionally ``crosses_files() -> bool``: True when its state outlives a file (the parallel engine
   then feeds a file's keys only once all its chunks are checked, so a fallback starts clean);
-- ``@reader_rule(name)``: a rule the streaming reader detects (file structure): the reader reports
-  what it found as an ``Issue`` holding plain data (``found``: counts, positions, a ``kind``...), and
-  the decorated ``words(found) -> str`` turns that into the finding's message;
-- ``builtin_rules(...)``: rules the reader detects and words itself (repeated keys).
+- ``@reader_rule(name)``: a rule the streaming reader detects (file structure, repeated keys): the
+  reader reports what it found as an ``Issue`` holding plain data (``found``: counts, positions, a
+  ``kind``, a key...), and the decorated ``words(found) -> str`` turns that into the finding's message.
 """
 
 from __future__ import annotations
@@ -101,16 +100,8 @@ def reader_rule(name: str) -> Callable:
 
 
 def reader_message(name: str, found: dict) -> str:
-    """The message of a reader's finding: its rule's words for what was found (``found["message"]``
-    for a builtin rule that words its findings where it detects them)."""
-    words = implementations()[name].check
-    return found["message"] if words is None else words(found)
-
-
-def builtin_rules(module: str, *names: str) -> None:
-    """Rules detected by the streaming reader or the engine itself, not by a check function."""
-    for name in names:
-        _register(name, READER, ("dpo", "supervised"), None, module)
+    """The message of a reader's finding: its rule's words for what was found."""
+    return implementations()[name].check(found)
 
 
 _LOADED: list[bool] = []

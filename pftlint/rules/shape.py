@@ -16,10 +16,15 @@ from typing import Iterator, NamedTuple
 from ..engine.findings import Problem
 from ..model.formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
 from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
-from . import builtin_rules, record_rule, silent_when_typed
+from . import reader_rule, record_rule, silent_when_typed
 
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
-builtin_rules(__name__, "duplicate-key")
+@reader_rule("duplicate-key")
+def duplicate_key(found: dict) -> str:
+    """Detected in the record's text by pftlint.reading.textcheck (a decoded object keeps one value)."""
+    return (f"the key {json.dumps(found['key'])} is repeated here (it appears earlier in the "
+            "same object); JSON parsers keep only one of the values (Python's json silently keeps the last) and "
+            "which one a provider keeps is undocumented: keep one")
 
 INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
 MESSAGE_KEYS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight",
