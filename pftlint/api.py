@@ -118,7 +118,6 @@ def lint_shard(rows: Any, *, offset: int | None = None, index: Sequence[int] | N
     ValueError for a missing, doubled or inconsistent position, else what lint_dataset raises.
     """
     from .engine import shards
-    from .reading.streams import LineStream
 
     start = _shard_start(offset, index)
     if isinstance(rows, Mapping):
@@ -126,7 +125,7 @@ def lint_shard(rows: Any, *, offset: int | None = None, index: Sequence[int] | N
             raise TypeError(_splits_message("lint_shard", rows) + ", or a batch of columns (lists)")
         rows = _batch_rows(rows)
     linter = make_linter(**settings)
-    result = shards.lint_shard(linter, LineStream(_row_lines(_Counted(rows), start)), name, start + 1, settings)
+    result = shards.lint_shard(linter, _row_lines(_Counted(rows), start), name, start + 1, settings)
     if index is not None and len(index) != result.rows:
         raise ValueError(f"index has {len(index)} entries for a shard of {result.rows} rows; give one index per row")
     return result
