@@ -145,6 +145,31 @@ def merge_shards(results: Iterable[ShardResult], **settings: Any) -> FileResult:
     from .engine import shards
 
     results = list(results)
+    linter = _merge_linter(results, settings)
+    result = shards.merge(linter, results)
+    linter.finish(Report(files=[result]))
+    return result
+
+
+def merge_run(results: Iterable[ShardResult], **settings: Any) -> Report:
+    """The Report of one run over several datasets (a training set and its validation set), from the
+    ShardResults of all their shards, each dataset known by the ``name`` its shards were linted with.
+
+    What lint_path gives for the same rows as files of those names, train-validation-overlap
+    included (``rules={"train-validation-overlap": {"validation": "<name of the validation set>"}}``):
+    the validation set comes first, then the others by name. Raises what merge_shards raises, per dataset.
+    """
+    from .engine import shards
+
+    results = list(results)
+    linter = _merge_linter(results, settings)
+    report = Report(files=shards.merge_run(linter, results))
+    linter.finish(report)
+    return report
+
+
+def _merge_linter(results: list, settings: dict[str, Any]) -> Linter:
+    """A fresh Linter with the shards' settings; ValueError when the shards (or ``settings``) disagree."""
     known = _settings_text(settings) if settings else None
     for shard in results:
         if isinstance(shard, ShardResult):
@@ -154,11 +179,9 @@ def merge_shards(results: Iterable[ShardResult], **settings: Any) -> FileResult:
             elif text != known:
                 raise ValueError(f"the shards were linted with different settings ({known} and {text}); "
                                  "lint every shard, and merge them, with the same keywords")
-    linter = make_linter(**(settings or (results[0].settings if results and isinstance(results[0], ShardResult)
-                                         else {})))
-    result = shards.merge(linter, results)
-    linter.finish(Report(files=[result]))
-    return result
+    if not settings:
+        settings = next((shard.settings for shard in results if isinstance(shard, ShardResult)), {})
+    return make_linter(**settings)
 
 
 def _splits_message(caller: str, rows: Mapping) -> str:

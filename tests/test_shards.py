@@ -198,3 +198,45 @@ def test_a_row_alone_or_among_others_is_read_as_in_one_pass(row):
     among = merge_shards([lint_shard(rows[:1], offset=0), lint_shard(rows[1:], offset=1)])
     assert as_seen(among) == as_seen(lint_dataset(rows))
     assert as_seen(among) != as_seen(alone)
+
+
+# -- a run of several datasets: a training set and its validation set (train-validation-overlap) -----------
+@settings(max_examples=40, deadline=None)
+@given(train=dataset(), valid=dataset(), data=st.data())
+def test_merged_shards_of_a_run_are_lint_path_over_its_files(tmp_path_factory, train, valid, data):
+    from pftlint import lint_path
+    from pftlint.api import merge_run
+    from pftlint.reading.sources import row_lines
+
+    folder = tmp_path_factory.mktemp("run")
+    paths = {"train": str(folder / "train.jsonl"), "valid": str(folder / "valid.jsonl")}
+    rows = {"train": train, "valid": valid}
+    settings_ = dict(extend_select=["duplicate-prompt"], rules={"train-validation-overlap": {"validation": paths["valid"]}})
+    results = []
+    for key, path in paths.items():
+        with open(path, "wb") as out:
+            out.writelines(row_lines(rows[key]))  # the rows as the lines lint_shard reads
+        cuts = sorted(data.draw(st.lists(st.integers(0, len(rows[key])), max_size=3), label=f"{key} cuts"))
+        for start, end in zip([0] + cuts, cuts + [len(rows[key])]):
+            shard = lint_shard(rows[key][start:end], offset=start, name=path, method="dpo", **settings_)
+            results.append(pickle.loads(pickle.dumps(shard)))
+    report = merge_run(data.draw(st.permutations(results), label="order of completion"), method="dpo", **settings_)
+    expected = lint_path(paths["valid"], paths["train"], method="dpo", **settings_)
+    assert [file.path for file in report.files] == [paths["valid"], paths["train"]]
+    assert [as_seen(file) for file in report.files] == [as_seen(file) for file in expected.files]
+
+
+def test_an_overlap_across_a_run_is_reported_on_both_sides():
+    from pftlint.api import merge_run
+
+    overlap = {"rules": {"train-validation-overlap": {"validation": "valid.jsonl"}}}
+    train = [pair(f"q{i}", "a", "b") for i in range(6)]
+    valid = [pair("q4", "a", "b"), pair("other", "a", "b")]
+    shards = [lint_shard(train[:3], offset=0, name="train.jsonl", **overlap),
+              lint_shard(train[3:], offset=3, name="train.jsonl", **overlap),
+              lint_shard(valid, offset=0, name="valid.jsonl", **overlap)]
+    report = merge_run(shards[::-1], **overlap)
+    found = {(f.path, f.line) for f in report.findings if f.rule == "train-validation-overlap"}
+    assert found == {("train.jsonl", 5), ("valid.jsonl", 1)}
+    with pytest.raises(ValueError, match="merge_run"):
+        merge_shards(shards, **overlap)

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 from ..model import formats
 from ..reading.reader import FileStats, Reader, RecordUnit
 from ..reading.streams import LineStream
+from ..rules.dataset import OVERLAP, same_file
 from .findings import FileResult, Finding
 from .linter import SAMPLE_RECORDS, Linter, key_columns, sample_method
 
@@ -147,7 +148,7 @@ def in_order(shards: list[ShardResult]) -> list[ShardResult]:
     names = sorted({shard.name for shard in shards})
     if len(names) > 1:
         raise ValueError(f"the shards belong to different datasets (names {', '.join(map(repr, names[:3]))}); "
-                         "merge each dataset's shards apart")
+                         "merge each dataset's shards apart, or all of them with merge_run")
     ordered = sorted((shard for shard in shards if shard.rows), key=lambda shard: shard.first)
     expected = 1
     for shard in ordered:
@@ -200,3 +201,20 @@ def merge(linter: Linter, shards: list[ShardResult]) -> FileResult:
         total.ends_with_newline = stats.ends_with_newline
     linter.end_file(result, total, None)
     return result
+
+
+def merge_run(linter: Linter, shards: list[ShardResult]) -> list[FileResult]:
+    """The files of one run, each put together from its shards (by name), as one pass over the files gives
+    them: the validation file of train-validation-overlap first (its digests are kept for the others),
+    then the others by name. ``linter`` must be fresh; its dataset rules see every file in turn."""
+    by_name: dict[str, list[ShardResult]] = {}
+    for shard in shards:
+        if not isinstance(shard, ShardResult):
+            raise ValueError(f"merge_run takes what lint_shard returns, not {type(shard).__name__}")
+        by_name.setdefault(shard.name, []).append(shard)
+    if not by_name:
+        raise ValueError("merge_run needs the ShardResults of every dataset of the run; it was given none")
+    overlap = linter.rules.get(OVERLAP)
+    validation = overlap.options.get("validation") if overlap is not None else None
+    names = sorted(by_name, key=lambda name: (not (validation and same_file(name, validation)), name))
+    return [merge(linter, by_name[name]) for name in names]
