@@ -24,7 +24,7 @@ from __future__ import annotations
 import operator
 import os
 from collections.abc import Mapping
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from .engine.findings import FileResult, Report
 from .engine.linter import Linter
@@ -104,7 +104,7 @@ def lint_bytes(data: bytes, name: str = "<bytes>", **settings: Any) -> FileResul
     return result
 
 
-def lint_shard(rows: Any, *, offset: int | None = None, index: Sequence[int] | None = None,
+def lint_shard(rows: Any, *, offset: int | None = None, index: Iterable[int] | None = None,
                name: str = "<dataset>", **settings: Any) -> ShardResult:
     """Lint one shard of a dataset: consecutive rows that say where they start in the whole dataset.
 
@@ -119,15 +119,15 @@ def lint_shard(rows: Any, *, offset: int | None = None, index: Sequence[int] | N
     """
     from .engine import shards
 
-    start = _shard_start(offset, index)
+    start, count = _shard_start(offset, index)
     if isinstance(rows, Mapping):
         if not all(isinstance(column, (list, tuple)) for column in rows.values()):
             raise TypeError(_splits_message("lint_shard", rows) + ", or a batch of columns (lists)")
         rows = _batch_rows(rows)
     linter = make_linter(**settings)
     result = shards.lint_shard(linter, _row_lines(_Counted(rows), start), name, start + 1, settings)
-    if index is not None and len(index) != result.rows:
-        raise ValueError(f"index has {len(index)} entries for a shard of {result.rows} rows; give one index per row")
+    if count is not None and count != result.rows:
+        raise ValueError(f"index has {count} entries for a shard of {result.rows} rows; give one index per row")
     return result
 
 
@@ -190,8 +190,9 @@ def _splits_message(caller: str, rows: Mapping) -> str:
             "for a DatasetDict pass one split: dataset['train']")
 
 
-def _shard_start(offset: Any, index: Sequence[int] | None) -> int:
-    """The 0-based row of the shard's first row, from exactly one of ``offset`` and ``index``."""
+def _shard_start(offset: Any, index: Iterable[int] | None) -> tuple[int, int | None]:
+    """The 0-based row of the shard's first row, from exactly one of ``offset`` and ``index``, and how
+    many rows ``index`` names (None for ``offset``)."""
     if (offset is None) == (index is None):
         raise ValueError("lint_shard needs where its rows are in the whole dataset, once: offset= (the 0-based row "
                          "of its first row) or index= (the 0-based row of each row), not "
@@ -203,7 +204,7 @@ def _shard_start(offset: Any, index: Sequence[int] | None) -> int:
             start = None
         if start is None or start < 0:
             raise ValueError(f"offset must be a row number (an int >= 0), not {offset!r}")
-        return start
+        return start, None
     try:
         rows = [int(i) for i in index] if not isinstance(index, (str, bytes)) else None
     except (TypeError, ValueError):
@@ -211,11 +212,11 @@ def _shard_start(offset: Any, index: Sequence[int] | None) -> int:
     if rows is None:
         raise ValueError(f"index must be a sequence of row numbers, not {type(index).__name__}")
     if not rows:
-        return 0
+        return 0, 0
     if rows[0] < 0 or rows != list(range(rows[0], rows[0] + len(rows))):
         raise ValueError(f"index must be consecutive rows from a row >= 0 (a shard is a run of rows: "
                          f"Dataset.shard(..., contiguous=True)); it starts {rows[:4]}")
-    return rows[0]
+    return rows[0], len(rows)
 
 
 def _batch_rows(batch: Mapping) -> Iterator[dict]:

@@ -134,6 +134,10 @@ def test_ambiguous_or_inconsistent_positions_are_refused():
         lint_shard(rows, index=[0, 2, 4])
     with pytest.raises(ValueError, match="index has 2 entries for a shard of 3 rows"):
         lint_shard(rows, index=[5, 6])
+    with pytest.raises(ValueError, match="index has 4 entries for a shard of 3 rows"):
+        lint_shard(rows, index=(i for i in range(5, 9)))  # any iterable of indices
+    with pytest.raises(ValueError, match="index must be a sequence of row numbers"):
+        lint_shard(rows, index="012")
     with pytest.raises(ValueError, match="different lengths"):
         lint_shard({"input": [1, 2], "preferred_output": [1]}, offset=0)
 

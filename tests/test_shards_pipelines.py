@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 from pathlib import Path
 
@@ -34,6 +35,9 @@ def dataset(monkeypatch):
         raise AssertionError("the example tried to reach the network")
 
     monkeypatch.setattr(socket, "create_connection", refuse)
+    # map(num_proc=...) puts a copy in place of os.environ (datasets' arrow_dataset.py); a module that holds
+    # the original (rich's Console) would miss the later tests' monkeypatch.setenv: the original comes back
+    monkeypatch.setattr(os, "environ", os.environ)
     rows = [pair(i) for i in range(ROWS)]
     rows[2400] = pair(5)                                      # duplicate-example of row 5
     rows[1500] = pair(10, "a poor one", "a fine answer")      # conflicting-preference with row 10
