@@ -8,7 +8,8 @@
 
 ``lint_dataset`` does the same for a ``datasets.Dataset`` (rows streamed, ``line`` = the 1-based row).
 ``lint_shard`` and ``merge_shards`` lint a dataset in shards (other processes or machines) with the
-findings of one ``lint_dataset`` pass over the whole, duplicates and conflicts across shards included.
+findings of one ``lint_dataset`` pass over the whole, duplicates and conflicts across shards included;
+``merge_run`` merges the shards of several datasets of one run (a training and a validation set).
 
 Settings are keyword arguments with the config file's names in snake_case:
 ``target``, ``method``, ``select``, ``extend_select``, ``ignore``, ``model`` and ``rules``
