@@ -93,12 +93,7 @@ class _Stitcher:
                 lines = [line + offset for line in lines]
             self.linter.observe_columns(self.path, self.method, lines, columns, findings)
         self.offset += stats.lines
-        total = self.total
-        total.lines += stats.lines
-        total.bytes += stats.bytes
-        total.records += stats.records
-        total.content_lines += stats.content_lines
-        total.ends_with_newline = stats.ends_with_newline
+        self.total.add(stats)
 
     def finish(self, size: int) -> FileResult:
         self.linter.end_file(self.result, self.total, size)

@@ -193,12 +193,7 @@ def merge(linter: Linter, shards: list[ShardResult]) -> FileResult:
         result.findings.extend(shard.findings)
         if shard.lines:
             linter.observe_columns(name, method, shard.lines, shard.columns, result.findings)
-        stats = shard.stats
-        total.lines += stats.lines
-        total.bytes += stats.bytes
-        total.records += stats.records
-        total.content_lines += stats.content_lines
-        total.ends_with_newline = stats.ends_with_newline
+        total.add(shard.stats)
     linter.end_file(result, total, None, whole_file=True)  # the first shard marked the file's first record
     return result
 

@@ -172,6 +172,14 @@ class FileStats:
     # hold pretty-printed records; "binary" for a file that is not text at all.
     structure: str = "jsonl"
 
+    def add(self, part: "FileStats") -> None:
+        """Count ``part`` (the next piece of the same file: a chunk, a shard) in."""
+        self.lines += part.lines
+        self.bytes += part.bytes
+        self.records += part.records
+        self.content_lines += part.content_lines
+        self.ends_with_newline = part.ends_with_newline
+
 
 class Reader:
     """Iterate over the units of one binary stream: ``for unit in Reader(f)``."""
