@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ROWS = 2500  # three batches of the datasets example, four Dask shards: every planted pair crosses shards
 
@@ -68,3 +70,10 @@ def test_the_dask_example_gives_one_pass_findings(dataset):
     one_pass = expected(dataset)
     assert merged.findings == one_pass.findings
     assert (merged.records, merged.lines, merged.bytes) == (one_pass.records, one_pass.lines, one_pass.bytes)
+
+
+def test_the_readme_quotes_the_examples_as_they_are():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in ("shards_datasets.py", "shards_dask.py"):
+        code = (REPO / "examples" / name).read_text(encoding="utf-8")
+        assert f"(`examples/{name}`" in readme and f"```python\n{code}```" in readme, name
