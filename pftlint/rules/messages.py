@@ -188,6 +188,33 @@ def input_ends_with_assistant(record: Record, options: dict):
     return ()
 
 
+
+# -- PFT311 -------------------------------------------------------------------
+@record_rule("input-ends-with-system", methods=("dpo",))
+def input_ends_with_system(record: Record, options: dict):
+    if record.openai_layout:  # OpenAI's pages say nothing of it (SOURCES.md §7 T9 is about TRL's templates)
+        return ()
+    for path, part, items, roles in record.roles():
+        if part == PROMPT and roles and roles[-1] == "system":
+            last = len(items) - 1
+            return (Problem("the prompt ends with a system turn, so the replies answer the system prompt: TRL's "
+                            "chat-template step refuses it, others render no user turn; end "
+                            f"{prompt_name(record)} with the user turn the replies answer",
+                            json_path=field_path(message_path(path, items, last), items[last], "role")),)
+    return ()
+
+
+# -- PFT312 -------------------------------------------------------------------
+@record_rule("empty-prompt", methods=("dpo",))
+def empty_prompt(record: Record, options: dict):
+    # OpenAI's layout: the shape rules report an empty input.messages; an implicit prompt
+    # (cut out of the replies) is implicit-prompt-split's
+    if record.openai_layout or record.prompt is None or record.prompt or record.paths[PROMPT] == record.paths[CHOSEN]:
+        return ()
+    return (Problem("the prompt is an empty list, so the replies answer nothing (and TRL's test of whether a row "
+                    "is conversational fails on an empty list); write the user turn the replies answer",
+                    json_path=record.paths[PROMPT] or None),)
+
 # -- PFT304 -------------------------------------------------------------------
 def leading_systems(roles: tuple) -> int:
     """How many system messages the conversation starts with (the system prompt, in one or more parts)."""
