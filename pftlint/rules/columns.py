@@ -10,6 +10,7 @@ file-level ``mixed-prompt-types``, after) the one at hand. Keys are small and pu
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..engine.findings import Problem, Severity
@@ -69,7 +70,9 @@ class MixedPromptTypes:
         kinds = record.kinds
         if kinds is None:
             return None
-        mix = "".join(_LETTER.get(kinds.get(side), "-") for side in _SIDES)
+        get, letter = kinds.get, _LETTER.get
+        mix = letter(get(PROMPT), "-") + letter(get(CHOSEN), "-") + letter(get(REJECTED), "-") + \
+            letter(get("completion"), "-")
         return mix if "t" in mix and "m" in mix else _CLEAN
 
     def observe(self, path, line, key):
@@ -122,8 +125,8 @@ _DEPTH = 24  # deeper values are not walked (nothing real nests that far; Recurs
 TRAINER_COLUMNS = frozenset({"prompt", "chosen", "rejected", "completion", "messages", "tools", "label"})
 # Keys whose presence in a typed record's text means its types are not fixed by the struct (list[Any],
 # or optional keys the constant signature leaves out): such a record is walked.
-_UNFIXED = ('"tool_calls"', '"tools"', '"function_call"', '"functions"', '"name"', '"weight"', '"refusal"',
-            '"tool_call_id"', '"parallel_tool_calls"')
+_UNFIXED = re.compile(r"\"(?:tool_calls|tools|function_call|functions|name|weight|refusal|tool_call_id|"
+                      r"parallel_tool_calls)\"").search
 
 
 def _walk(value: object, path: str, out: set, depth: int = 0) -> None:
@@ -188,9 +191,10 @@ class ColumnTypeChange:
         self.options = options
         self._seen: dict[str, tuple[str, int]] = {}  # field path -> (its first type, the line it was seen on)
         self._reported: set[str] = set()
+        self._last: tuple | None = None  # the last signature observed: every field of it is in _seen
 
     def begin_file(self, path):
-        self._seen, self._reported = {}, set()
+        self._seen, self._reported, self._last = {}, set(), None
 
     def key(self, record, unit):
         if record.openai_layout:  # OpenAI's layouts go to an API, not through Arrow (and take text or parts)
@@ -198,12 +202,15 @@ class ColumnTypeChange:
         if record.typed:
             constant = _TYPED.get(type(record.source))
             text = record.text
-            if constant is not None and text and not any(k in text for k in _UNFIXED):
+            if constant is not None and text and _UNFIXED(text) is None:
                 return constant
         data = record.raw if record.raw is not None else record.mapping()
         return signature(data)
 
     def observe(self, path, line, key):
+        if key is self._last:  # the same signature object as the record before (typed records share one)
+            return _NONE
+        self._last = key
         seen = self._seen
         found = []
         for field, kind in key:
@@ -241,7 +248,7 @@ class ColumnTypeChange:
                        severity=cap)
 
     def end_file(self, path):
-        self._seen, self._reported = {}, set()
+        self._seen, self._reported, self._last = {}, set(), None
         return _NONE
 
     def end_run(self):

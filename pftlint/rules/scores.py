@@ -92,7 +92,8 @@ _RATING_FIELDS = (("score_chosen", "score_rejected"), ("chosen_avg_rating", "rej
 @record_rule("score-contradicts-preference", methods=("dpo",))
 def score_contradicts_preference(record: Record, options: dict):
     chosen_field, rejected_field = options["chosen-field"], options["rejected-field"]
-    if record.openai_layout and not (chosen_field and rejected_field):  # OpenAI's layout has no ratings of its own
+    # a typed record holds no other field than its shape's (and OpenAI's layout has no ratings of its own)
+    if record.typed or (record.openai_layout and not (chosen_field and rejected_field)):
         return ()
     data = record.mapping()
     if chosen_field and rejected_field and chosen_field in data and rejected_field in data:
