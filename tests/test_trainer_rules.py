@@ -227,3 +227,20 @@ def test_openai_layout_is_left_out():
            "non_preferred_output": [m("assistant", [{"type": "text", "text": "B"}])]}
     assert found(rec, {**rec, "input": {"messages": [m("user", [{"type": "text", "text": "Q"}])]}},
                  rule="column-type-change", target="openai") == []
+
+
+# -- the replies named as the record's format names them -----------------------------------------------
+
+def test_messages_name_the_sides_as_the_format_does():
+    (_, _, _, trl_message), = found({"prompt": "Q", "chosen": "Same.", "rejected": "Same."}, rule="identical-outputs")
+    assert trl_message.startswith("the rejected reply is identical to the chosen reply")
+    (_, _, _, empty), = found({"prompt": "Q", "chosen": "", "rejected": "No."}, rule="empty-content")
+    assert empty.startswith("the chosen reply (assistant) has empty content")
+    record = nova("preferred", "non-preferred")
+    record["messages"][1]["candidates"][1]["content"] = [{"text": "reply 0."}]  # only the case differs
+    (_, _, _, nova_message), = found(record, rule="near-identical-outputs", target="nova")
+    assert nova_message.startswith("the non-preferred candidate differs from the preferred candidate")
+    openai = {"input": {"messages": [m("user", "Q")]}, "preferred_output": [m("assistant", "A")],
+              "non_preferred_output": [m("assistant", "A")]}
+    (_, _, _, openai_message), = found(openai, rule="identical-outputs", target="openai")
+    assert openai_message.startswith("the non-preferred output is identical to the preferred output")
