@@ -132,22 +132,30 @@ _UNFIXED = re.compile(r"\"(?:tool_calls|tools|function_call|functions|name|weigh
 def _walk(value: object, path: str, out: set, depth: int = 0) -> None:
     """Add (path, type) for ``value`` and what it holds; null and empty lists unify with any type."""
     kind = type(value)
-    name = _TYPE_NAMES.get(kind)
-    if name is None:
-        return  # null (or anything JSON does not make)
-    if kind is list:
-        if not value:
-            return
-        out.add((path, name))
+    if kind is dict:
+        out.add((path, "object"))
         if depth < _DEPTH:
-            inner = path + "[]"
-            for item in value:
-                _walk(item, inner, out, depth + 1)
-        return
-    out.add((path, name))
-    if kind is dict and depth < _DEPTH:
-        for key, item in value.items():
-            _walk(item, f"{path}.{key}" if path else key, out, depth + 1)
+            prefix = path + "." if path else ""
+            for key, item in value.items():
+                item_kind = type(item)
+                if item_kind is str:  # the common leaf (a role, a content): no call
+                    out.add((prefix + key, "text"))
+                elif item is not None:
+                    _walk(item, prefix + key, out, depth + 1)
+    elif kind is list:
+        if value:
+            out.add((path, "list"))
+            if depth < _DEPTH:
+                inner = path + "[]"
+                for item in value:
+                    if type(item) is str:
+                        out.add((inner, "text"))
+                    else:
+                        _walk(item, inner, out, depth + 1)
+    else:
+        name = _TYPE_NAMES.get(kind)
+        if name is not None:  # not null (nor anything JSON does not make)
+            out.add((path, name))
 
 
 def signature(data: object) -> tuple:
