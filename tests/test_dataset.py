@@ -376,9 +376,13 @@ def test_typed_and_loose_records_get_the_same_keys(data):
 
 # -- a run of records at once (observe_many) finds what record by record (observe) finds --------------
 
+# every dataset rule, the trainer-format ones (tests/test_trainer_rules.py) too
+OBSERVED = DATASET_RULES + ["column-type-change", "mixed-prompt-types"]
+
+
 def _dataset_states(validation: str):
     rules = {"train-validation-overlap": {"validation": validation}} if validation else None
-    linter = make_linter(select=DATASET_RULES, rules=rules)
+    linter = make_linter(select=OBSERVED, rules=rules)
     return [(active.rule.name, state) for state, active in linter._dataset]
 
 
@@ -394,6 +398,13 @@ def _key_for(name: str, a: int, b: int, c: int):
             return None
         # (input, preferred, rejected) and the same swapped, as the rule's key() writes them
         return bytes([a % 2, b, c]).ljust(DIGEST_SIZE, b"\0") + bytes([a % 2, c, b]).ljust(DIGEST_SIZE, b"\0")
+    if name == "column-type-change":  # (field path, type) signatures over a few fields and types
+        if a == 5:
+            return None
+        return tuple(sorted({(f"f{(a + i) % 3}", ("text", "list", "object")[(b * i + c) % 3 if i else 0])
+                             for i in range(1 + b % 3)}))
+    if name == "mixed-prompt-types":  # clean, one of two mixes, or not a TRL record
+        return (None, "", "", "tmm-", "tmm-", "mtt-")[a]
     if name == "train-validation-overlap":
         return b"d" + _DIGESTS[a] + _DIGESTS[b]
     return None if a == 5 and b == 5 else _DIGESTS[a] + _DIGESTS[b]
@@ -409,6 +420,7 @@ def _problems(found):
 def test_observe_many_finds_what_observe_finds(records, cuts):
     for validation in ("", "valid.jsonl"):
         one, many = _dataset_states(validation), _dataset_states(validation)
+        assert {name for name, _ in one} == set(OBSERVED)
         for (name, single), (_, batched) in zip(one, many):
             for state in (single, batched):
                 state.begin_file("valid.jsonl" if validation else "data.jsonl")

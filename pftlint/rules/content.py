@@ -28,6 +28,19 @@ _MEDIA_KIND = {
     "video": "video", "video_url": "video", "input_video": "video",
 }
 _OUTPUT_NAMES = {CHOSEN: "the preferred reply", REJECTED: "the non-preferred reply"}
+# The two replies of a pair as its format names them: (chosen, rejected) for the messages of the content rules.
+_OPENAI_SIDES = ("the preferred output", "the non-preferred output")
+_SIDE_NAMES = {"vertex": ("the completion scored 1", "the completion scored 0"),
+               "nova": ("the preferred candidate", "the non-preferred candidate"),
+               "trl-unpaired": ("the desirable completion", "the undesirable completion")}
+_CHOSEN_REJECTED = ("the chosen reply", "the rejected reply")  # TRL and the layouts that follow its names
+
+
+def side_names(record: Record) -> tuple[str, str]:
+    """What the record's format calls its chosen and its rejected reply."""
+    if record.openai_layout:
+        return _OPENAI_SIDES
+    return _SIDE_NAMES.get(record.format, _CHOSEN_REJECTED)
 
 
 def _part_type(part: object) -> str:
@@ -36,12 +49,14 @@ def _part_type(part: object) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _which(part: str, index: int, msg) -> str:
-    """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)'."""
+def _which(part: str, index: int, msg, record: Record | None = None) -> str:
+    """The message in words, e.g. 'the preferred reply' or 'prompt message 2 (user)' (``record``: the replies
+    named as its format names them)."""
     role = msg.role
     role = f" ({role})" if isinstance(role, str) and role else ""
     if part in _OUTPUT_NAMES:
-        name = _OUTPUT_NAMES[part]
+        name = _OUTPUT_NAMES[part] if record is None or record.openai_layout else \
+            side_names(record)[part == REJECTED]
         return name + role if index == 0 else f"message {index + 1} of {name}{role}"
     return f"{'prompt message' if part == PROMPT else 'message'} {index + 1}{role}"
 
@@ -64,7 +79,7 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
             text = text_of(content) or ""
         elif (content is None or content is UNSET) and needs_text and _makes_calls(msg):
             # null or absent without calls is wrong-type's and missing-key's business
-            yield Problem(f"{_which(part, index, msg)} has no content, only tool calls: "
+            yield Problem(f"{_which(part, index, msg, record)} has no content, only tool calls: "
                           f"{record.target.title} needs the reply's text in each DPO output; write it in "
                           "'content' (or drop the example)",
                           json_path=field_path(path, msg, "content") if msg.content is not UNSET else path)
@@ -76,7 +91,7 @@ def empty_content(record: Record, options: dict) -> Iterator[Problem]:
         if not needs_text and _makes_calls(msg):
             continue  # the calls are the message
         what = "only whitespace as" if text else "empty"
-        yield Problem(f"{_which(part, index, msg)} has {what} content; write the text it should hold, "
+        yield Problem(f"{_which(part, index, msg, record)} has {what} content; write the text it should hold, "
                       "or drop the message (or the example)", json_path=field_path(path, msg, "content"))
 
 
@@ -159,8 +174,8 @@ def _mixed_content(record: Record) -> Iterator[Problem]:
         if first is None:
             first = (form, part, index, msg)
         elif form != first[0]:
-            yield Problem(f"{_which(part, index, msg)} has {form}, but "
-                          f"{_which(first[1], first[2], first[3])} has {first[0]}: "
+            yield Problem(f"{_which(part, index, msg, record)} has {form}, but "
+                          f"{_which(first[1], first[2], first[3], record)} has {first[0]}: "
                           f"{record.target.title} rejects an example that mixes the two; write every message "
                           "of the example as a list of parts ([{\"type\": \"text\", \"text\": \"...\"}, ...]), "
                           "or every one as a string", json_path=field_path(path, msg, "content"))
@@ -213,7 +228,8 @@ def _identical(preferred: list, rejected: list) -> bool:
 def identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     pair = _output_pair(record)
     if pair is not None and _identical(*pair):
-        yield Problem("the non-preferred output is identical to the preferred output: the pair teaches DPO "
+        chosen, rejected = side_names(record)
+        yield Problem(f"{rejected} is identical to {chosen}: the pair teaches DPO "
                       "nothing (its loss has zero gradient) and wastes tokens; write a worse reply or drop "
                       "the example", json_path=record.paths[REJECTED] or None)
 
@@ -273,7 +289,8 @@ def near_identical_outputs(record: Record, options: dict) -> Iterator[Problem]:
     if pair is None or len(pair[0]) != len(pair[1]) or not _heads_agree(*pair) or _identical(*pair):
         return  # different, or identical-outputs' case
     if safe_equal(_folded(pair[0]), _folded(pair[1])):
-        yield Problem("the non-preferred output differs from the preferred output only in case or whitespace: "
+        chosen, rejected = side_names(record)
+        yield Problem(f"{rejected} differs from {chosen} only in case or whitespace: "
                       "DPO learns almost nothing from the pair; make the two replies differ in substance, "
                       "or drop the example", json_path=record.paths[REJECTED] or None)
 
@@ -341,8 +358,8 @@ def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]
         text = text_of(msg.content)
         token = _leaked_token(text) if text else None
         if token is not None:
-            yield Problem(f"{_which(part, index, msg)} contains the special token {token!r}, left over from a "
-                          "chat template: the provider applies its own template; remove the token (and the "
+            yield Problem(f"{_which(part, index, msg, record)} contains the special token {token!r}, left over "
+                          "from a chat template: the provider applies its own template; remove the token (and the "
                           "template text around it)", json_path=field_path(path, msg, "content"))
 
 
@@ -382,6 +399,6 @@ def literal_escape_in_content(record: Record, options: dict) -> Iterator[Problem
         text = text_of(msg.content)
         count = escaped_newlines(text, minimum) if text else 0
         if count:
-            yield Problem(f"{_which(part, index, msg)} holds {count} literal '\\n' and no line break: the text "
-                          "was JSON-encoded twice; decode it once more (json.loads) before writing the record",
+            yield Problem(f"{_which(part, index, msg, record)} holds {count} literal '\\n' and no line break: "
+                          "the text was JSON-encoded twice; decode it once more (json.loads) before writing the record",
                           json_path=field_path(path, msg, "content"))

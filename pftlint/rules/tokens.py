@@ -9,10 +9,10 @@ from ..profiles.model_limits import budget
 from ..tokens.counting import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
 from ..model.view import CHOSEN, MESSAGES, PROMPT, REJECTED
 from . import record_rule
+from .content import side_names
 
 SLACK = 64  # reply priming and the fixed tool-definition tokens
 _REPLIES = (CHOSEN, REJECTED)
-_LABELS = {CHOSEN: "the preferred output", REJECTED: "the non-preferred output"}
 
 
 @lru_cache(maxsize=64)
@@ -82,7 +82,7 @@ def example_too_long(record, options):
             continue
         n, exact = out.count_until(count, limit, start=prompt)
         if n > limit:
-            yield Problem(f"the input with {_LABELS[key]} is {_tokens(n, exact)}, over {what}; shorten the "
+            yield Problem(f"the input with {side_names(record)[key == REJECTED]} is {_tokens(n, exact)}, over {what}; shorten the "
                           "prompt or the reply, or drop this example", json_path=record.paths[key] or None)
 
 
