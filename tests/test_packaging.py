@@ -226,3 +226,15 @@ def test_readme_targets_table_matches_the_profiles():
         assert int(cells[1]) == target.min_examples, target.name
         assert {r.strip() for r in cells[3].split(",")} == set(target.roles), target.name
         assert cells[4].split()[0] == target.severity.get("utf8-bom", "warning"), target.name
+
+
+def test_readme_trainer_rules_table_matches_the_catalog():
+    from pftlint.engine.registry import lookup
+
+    section = README.split("\n### Rules for trainer and platform layouts\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| PFT")]
+    assert len(rows) == 7
+    for row in rows:
+        code, name, severity = [c.strip().strip("`") for c in row.strip("|").split("|")[:3]]
+        rule = lookup(code)
+        assert rule is not None and rule.name == name and rule.doc.severity == severity, row
