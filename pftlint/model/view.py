@@ -305,6 +305,19 @@ class Record:
                 self._normal = _normal_of(self)
         return self._normal
 
+    def normal_encoded(self) -> dict[str, bytes] | None:
+        """A typed TRL record's parts in OpenAI's layout as canonical JSON, made from the reader's encoding of
+        its columns (``parts``) without encoding them again; None when not known that way."""
+        parts = self.parts
+        if not self.typed or self.openai_layout or parts is None or type(self.source) is not TrlRecord:
+            return None
+        tools = parts.get("tools")
+        if tools is not None and b"null" in tools:
+            return None  # maybe a number JSON reads as infinite: canonical() decides, from the values
+        # keys sorted, no space: as msgspec's sorted encoder writes {"messages": ..., "tools": ...}
+        prompt = b'{"messages":' + parts["prompt"] + (b',"tools":' + tools if tools is not None else b"") + b"}"
+        return {"input": prompt, "preferred_output": parts["chosen"], "non_preferred_output": parts["rejected"]}
+
     def normal_parts(self) -> dict:
         """The record in OpenAI's layout for the digests (pftlint.model.canonical): typed messages stay
         structs (they encode to the same canonical JSON as the plain objects)."""
