@@ -74,10 +74,6 @@ class Linter:
                 if m in a.rule.impl.methods and a.rule.impl.on_foreign]
             for m in formats.METHODS
         }
-        # what check_units loops over, per record: (check, options, guard, active), attributes looked up once
-        self._loops = {name: {m: _loop(checks) for m, checks in table.items()}
-                       for name, table in (("typed", self._typed_checks), ("loose", self._record_checks),
-                                           ("other", self._other_checks), ("format", self._format_checks))}
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
         self._dataset_by_method: dict[str, list] = {}
@@ -207,11 +203,10 @@ class Linter:
         Returning the keys lets a worker process check a chunk of a file while the
         main process feeds the keys to the dataset rules in file order.
         """
-        loops = self._loops
-        typed_checks = loops["typed"][method]
-        loose_checks = loops["loose"][method]
-        other_checks = loops["other"][method]
-        format_checks = loops["format"][method]
+        typed_checks = self._typed_checks[method]
+        loose_checks = self._record_checks[method]
+        other_checks = self._other_checks[method]
+        format_checks = self._format_checks[method]
         dataset = self._dataset_for(method)
         dataset_keys = [state.key for state, _ in dataset]
         keyed: list[tuple[int, tuple]] = []
@@ -242,10 +237,10 @@ class Linter:
                     if first:
                         record.first, first = True, False
                 locator = None  # built at the record's first finding, shared by all its findings
-                for check, options, guard, active in checks:
-                    if guard is not None and guard(record, options):
+                for check, active, guard in checks:
+                    if guard is not None and guard(record, active.options):
                         continue  # the rule's own cheap test says it has nothing to report
-                    for problem in check(record, options):
+                    for problem in check(record, active.options):
                         if locator is None:
                             locator = Locator(unit.text)
                         findings.append(self._record_finding(path, active, problem, unit, locator))
@@ -279,10 +274,6 @@ class Linter:
             line += newlines
         return Finding(path, line, column, active.rule.code, active.rule.name, problem.cap(active.severity),
                        problem.message, problem.json_path)
-
-
-def _loop(checks: list) -> list:
-    return [(check, active.options, guard, active) for check, active, guard in checks]
 
 
 def _no() -> bool:
