@@ -226,7 +226,7 @@ class Linter:
                     fmt = file_format  # read as the file's records are: their shape rules say what is wrong
                 own = fmt == file_format and readable
                 record = view_of(data, fmt, method if own else formats.METHOD_OF.get(fmt, method), target,
-                                 unit.line, unit.text, unit.parts)
+                                 unit.line, unit.raw, unit.parts)
                 if own and not first:
                     checks = typed_checks if record.typed else own_loose
                 else:  # the format rule's records: the file's first, and any in another format

@@ -175,18 +175,18 @@ class Record:
     for other formats than OpenAI's).
     """
 
-    __slots__ = ("method", "target", "line", "text", "typed", "raw", "source", "entries", "tools",
+    __slots__ = ("method", "target", "line", "typed", "raw", "source", "entries", "tools",
                  "preferred", "rejected", "parts", "prompt", "format", "openai_layout", "first",
-                 "layout", "file", "_messages", "_roles", "_mapping", "_normal")
+                 "layout", "file", "_messages", "_roles", "_mapping", "_normal", "_text")
 
-    def __init__(self, method: str, target: Target, line: int, text: str, typed: bool,
+    def __init__(self, method: str, target: Target, line: int, text: str | bytes, typed: bool,
                  raw: dict | None, source: object, entries: list, tools: tuple[tuple, object],
                  preferred: list | None, rejected: list | None, prompt: list | None = None,
                  fmt: str | None = None):
         self.method = method
         self.target = target
         self.line = line
-        self.text = text
+        self._text = text  # or its UTF-8 bytes, made a str when read
         self.typed = typed
         self.raw = raw
         self.source = source  # what it was decoded into: the struct, or the raw dict
@@ -227,10 +227,22 @@ class Record:
         return self.layout.images
 
     @property
-    def text_chars(self) -> int:
-        """Characters of the record's JSON text (-1: unknown). Every string of the record is inside
-        that text, so its UTF-8 size is at most 4 * text_chars: a cheap bound for rules."""
-        return len(self.text) if self.text else -1
+    def text(self) -> str:
+        """The record's JSON text ('' if unknown)."""
+        text = self._text
+        if type(text) is not str:
+            text = self._text = str(text, "utf-8")
+        return text
+
+    @property
+    def text_bytes(self) -> int:
+        """At least the UTF-8 size of the record's JSON text (-1: unknown): every string of the record is
+        inside that text, so this bounds the UTF-8 size of all of them (exact when the line's bytes are
+        kept, else 4 bytes per character)."""
+        text = self._text
+        if not text:
+            return -1
+        return len(text) if type(text) is not str else 4 * len(text)
 
     @property
     def is_dpo(self) -> bool:
