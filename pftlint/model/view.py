@@ -228,10 +228,10 @@ class Record:
 
     @property
     def text(self) -> str:
-        """The record's JSON text ('' if unknown)."""
-        text = self._text
-        if type(text) is not str:
-            text = self._text = str(text, "utf-8")
+        """The record's JSON text ('' if unknown); kept as the line's bytes until read."""
+        if type(self._text) is str:
+            return self._text
+        self._text = text = str(self._text, "utf-8")
         return text
 
     @property

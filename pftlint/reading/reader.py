@@ -104,10 +104,9 @@ class RecordUnit:
 
     @property
     def text(self) -> str:
-        raw = self.raw
-        if type(raw) is not str:
-            raw = self.raw = str(raw, "utf-8")
-        return raw
+        if type(self.raw) is not str:
+            self.raw = str(self.raw, "utf-8")
+        return self.raw
 
     def __eq__(self, other) -> bool:
         return type(other) is RecordUnit and (self.data, self.line, self.column, self.text, self.offset,
