@@ -295,7 +295,7 @@ def rule_costs(path: Path, limit: int = 5000) -> dict | None:
 
     from pftlint.model import formats
     from pftlint.reading.reader import Reader, RecordUnit
-    from pftlint.model.view import record_view
+    from pftlint.model.layouts import view_of
     from pftlint.rules import silent_when_typed
 
     with open(path, "rb") as stream:
@@ -311,14 +311,14 @@ def rule_costs(path: Path, limit: int = 5000) -> dict | None:
         reader = clock() - started
         if not units:
             return None
-        method = formats.detect(units[0].data)
-        method = method if method in formats.METHODS else "dpo"
+        fmt = formats.detect(units[0].data)
+        method = formats.METHOD_OF.get(fmt, "dpo")
         started = clock()
         for line in data.splitlines():
             json.loads(line)
         loads = clock() - started
         started = clock()
-        records = [record_view(u.data, method, linter.target, u.line, u.text, u.parts) for u in units]
+        records = [view_of(u.data, fmt, method, linter.target, u.line, u.text, u.parts) for u in units]
         for record in records:
             record.messages()
         walk = clock() - started
@@ -537,7 +537,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("file", nargs="?", help="a JSONL file to measure (or use --size)")
     parser.add_argument("--size", help="generate a file of this size under benchmarks/data (50MB, 2MiB...)")
-    parser.add_argument("--method", choices=("dpo", "supervised"), default="dpo", help="of the generated file")
+    parser.add_argument("--method", choices=("dpo", "supervised", "trl"), default="dpo",
+                        help="of the generated file (trl: the DPO records in TRL's layout)")
     parser.add_argument("--seed", type=int, default=0, help="of the generated file")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts (default 3)")
     parser.add_argument("--memory", action="store_true", help="memory mode: one run per size of --sizes")

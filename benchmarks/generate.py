@@ -238,8 +238,8 @@ class Generator:
     """Makes one record at a time from a seeded random source."""
 
     def __init__(self, seed: int = 0, method: str = "dpo"):
-        if method not in ("dpo", "supervised"):
-            raise ValueError(f"unknown method {method!r}; use dpo or supervised")
+        if method not in ("dpo", "supervised", "trl"):
+            raise ValueError(f"unknown method {method!r}; use dpo, supervised or trl")
         self.method = method
         self.rng = random.Random(seed)
         rng = self.rng
@@ -423,10 +423,11 @@ class Generator:
                 answer["weight"] = 1
             return {"messages": [*messages, answer], **extra}
         good, bad = self._answer(scale, True), self._answer(scale, False)
-        record = {"input": {"messages": messages, **extra},
-                  "preferred_output": [{"role": "assistant", "content": good}],
-                  "non_preferred_output": [{"role": "assistant", "content": bad}]}
-        return record
+        chosen, rejected = [{"role": "assistant", "content": good}], [{"role": "assistant", "content": bad}]
+        if self.method == "trl":  # the same pair in TRL's conversational layout (TRL takes no parallel_tool_calls)
+            return {"prompt": messages, "chosen": chosen, "rejected": rejected,
+                    **({"tools": extra["tools"]} if "tools" in extra else {})}
+        return {"input": {"messages": messages, **extra}, "preferred_output": chosen, "non_preferred_output": rejected}
 
     def lines(self) -> Iterator[bytes]:
         """Endless encoded JSONL lines, each under MAX_RECORD_BYTES."""
@@ -460,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", required=True, help="file size: 500KB, 50MB, 2MiB, or bytes")
     parser.add_argument("--out", required=True, help="output path (- for standard output)")
-    parser.add_argument("--method", choices=("dpo", "supervised"), default="dpo")
+    parser.add_argument("--method", choices=("dpo", "supervised", "trl"), default="dpo",
+                        help="trl: the DPO records in TRL's conversational layout")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     try:

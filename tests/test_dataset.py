@@ -374,6 +374,40 @@ def test_typed_and_loose_records_get_the_same_keys(data):
             assert state.key(typed, unit) == state.key(loose, None), type(state).__name__
 
 
+_TRL_TOOLS = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "b": [1.5, True]}}}]
+
+
+@pytest.mark.parametrize("tools", [None, _TRL_TOOLS, [{"a": None, "b": 2}], [{"x": 12345.5}]],
+                         ids=["no tools", "tools", "null in tools", "infinite number"])
+def test_typed_trl_records_get_the_keys_of_loose_ones_and_of_openai_pairs(tools):
+    """A TRL record read typed (its digests made from the reader's encoding of its columns), the same JSON
+    read as a dict, and the same pair in OpenAI's layout: the same keys (the pair's, where the layouts share it)."""
+    from pftlint.model.layouts import view_of
+
+    linter = make_linter(select=DATASET_RULES, rules={"train-validation-overlap": {"validation": "v.jsonl"}})
+    target = load_target("trl")
+    prompt = [{"role": "system", "content": "s"}, {"role": "user", "content": "Weather \"today\"? \u00e9"}]
+    chosen, rejected = [{"role": "assistant", "content": "Sunny."}], [{"role": "assistant", "content": "No."}]
+    trl = {"prompt": prompt, "chosen": chosen, "rejected": rejected, **({"tools": tools} if tools else {})}
+    openai = {"input": {"messages": prompt, **({"tools": tools} if tools else {})},
+              "preferred_output": chosen, "non_preferred_output": rejected}
+    openai_text = json.dumps(openai).replace("12345.5", "1e999")  # a number JSON reads as infinite
+    for text in (json.dumps(trl), json.dumps(dict(reversed(list(trl.items()))), indent=1).replace("\n", "")):
+        text = text.replace("12345.5", "1e999")
+        unit = next(u for u in Reader(io.BytesIO(text.encode() + b"\n"), typed=True) if type(u) is RecordUnit)
+        typed = view_of(unit.data, "trl", "dpo", target, 1, unit.text, unit.parts)
+        infinite = "1e999" in text  # the reader sends it down the precise path
+        assert typed.typed != infinite
+        # the texts are reused unless the tools hold a null (maybe a number JSON reads as infinite)
+        assert infinite or (typed.normal_encoded() is None) == (tools is not None and "a" in tools[0])
+        loose = view_of(json.loads(text), "trl", "dpo", target)
+        other = record_view(json.loads(openai_text), "dpo", target)
+        for state, active in linter._dataset_for("dpo"):
+            assert state.key(typed, unit) == state.key(loose, None), active.rule.name
+            if active.rule.name == "conflicting-preference":
+                assert state.key(typed, unit) == state.key(other, None)
+
+
 # -- a run of records at once (observe_many) finds what record by record (observe) finds --------------
 
 # every dataset rule, the trainer-format ones (tests/test_trainer_rules.py) too

@@ -151,3 +151,38 @@ def test_an_error_in_a_worker_is_raised_in_the_main_process(tmp_path, small_chun
     monkeypatch.setattr(runner._CheckJob, "chunk", failing)
     with pytest.raises(OSError, match="Input/output error"):
         runner.lint_file(make_linter(), str(path), 2)
+
+
+def _trl(line: bytes, text: bool) -> bytes:
+    """An OpenAI-layout line of chunk_lines() written as a TRL record (conversational, or standard text)."""
+    record = json.loads(line)
+    prompt, chosen, rejected = (record["input"]["messages"], record["preferred_output"],
+                                record["non_preferred_output"])
+    if text:
+        row = {"prompt": prompt[0]["content"], "chosen": chosen[0]["content"], "rejected": rejected[0]["content"]}
+    else:
+        row = {"prompt": prompt, "chosen": chosen, "rejected": rejected}
+    return json.dumps(row, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["conversational", "standard"])
+@pytest.mark.parametrize("target", ["openai", "trl"])
+@pytest.mark.parametrize("breakage", ["clean", "blank lines", "invalid line"])
+def test_trl_file_same_findings_in_chunks(text, target, breakage, tmp_path, small_chunks, monkeypatch):
+    lines = [_trl(line, text) for line in chunk_lines()]
+    lines[1500] = lines[1500].replace(b'"rejected": ', b'"rejected": "" , "x": ', 1) if text else lines[1500]
+    lines[2100] = chunk_lines()[2100]  # one record in OpenAI's layout: wrong-format marks it
+    path = tmp_path / "trl.jsonl"
+    path.write_bytes(BREAKAGES[breakage](lines))
+    results = []
+    for jobs in (1, 2):
+        report = runner.run(make_linter(target=target, **RULES), [str(path)], jobs)
+        results.append(([f.to_dict() for f in report.findings], report.files[0].to_dict()))
+    assert results[0] == results[1]
+    rules = [f["rule"] for f in results[0][0]]
+    assert {"duplicate-example", "conflicting-preference", "duplicate-prompt"} <= set(rules)
+    assert rules.count("wrong-format") == (1 if target == "trl" else 2)  # the file's (default target), the record's
+    if breakage == "clean":  # really read in chunks: no fallback to one pass
+        one_pass = []
+        monkeypatch.setattr(runner._CheckJob, "one_pass", lambda *args: one_pass.append(args))
+        assert runner.lint_file(make_linter(target=target), str(path), 2).records == 3000 and one_pass == []

@@ -74,8 +74,6 @@ class Linter:
                 if m in a.rule.impl.methods and a.rule.impl.on_foreign]
             for m in formats.METHODS
         }
-        # what they say of a file read in chunks, whose first record no chunk knows is the file's
-        self._chunked_file_checks = [(a.rule.impl.file_check, a) for a in record_rules if a.rule.impl.file_check]
         self._file_checks = [(a.rule.impl.check, a) for a in rules.values() if a.rule.impl.kind == FILE]
         self._dataset = [(a.rule.impl.check(a.options), a) for a in rules.values() if a.rule.impl.kind == DATASET]
         self._dataset_by_method: dict[str, list] = {}
@@ -134,30 +132,21 @@ class Linter:
             width = self.dataset_width(method)
             for i, run in enumerate(_runs(chain(head, units), KEYED_RUN)):
                 keyed = self.check_units(run, path, method, None, result.findings, observe=False,
-                                         whole_file=i == 0)  # the first run starts with the file's first record
+                                         from_start=i == 0)  # the first run starts with the file's first record
                 self.observe_columns(path, method, *key_columns(keyed, width), result.findings)
         else:
             self.check_units(chain(head, units), path, method, foreign, result.findings, observe=True,
-                             whole_file=True)
-        self.end_file(result, reader.stats, size, whole_file=True)
+                             from_start=True)
+        self.end_file(result, reader.stats, size)
         return result
 
     def begin_file(self, path: str, method: str) -> None:
         for state, _ in self._dataset_for(method):
             state.begin_file(path)
 
-    def end_file(self, result: FileResult, stats: FileStats, size: int | None, whole_file: bool = False) -> None:
-        """File rules and the dataset rules' end of file, once every record was seen. ``whole_file``: its
-        records went through one ``check_units`` call (not chunks)."""
+    def end_file(self, result: FileResult, stats: FileStats, size: int | None) -> None:
+        """File rules and the dataset rules' end of file, once every record was seen."""
         path, findings = result.path, result.findings
-        if not whole_file and stats.records:
-            # only files in the method's OpenAI layout are read in chunks (runner.prepare)
-            file = FileInfo(path, result.method, result.method)
-            for file_check, active in self._chunked_file_checks:
-                if result.method in active.rule.impl.methods:
-                    problem = file_check(file, self.target)
-                    if problem is not None:
-                        findings.append(self._finding(path, active, problem, 1, 1))
         result.records = stats.records
         result.lines = stats.lines
         result.bytes = stats.bytes
@@ -205,11 +194,12 @@ class Linter:
                 findings.append(self._finding(path, active, problem, problem.line or line, problem.column or 1))
 
     def check_units(self, units: Iterable, path: str, method: str, foreign: str | None,
-                    findings: list[Finding], observe: bool, whole_file: bool = False) -> list[tuple[int, tuple]]:
+                    findings: list[Finding], observe: bool, from_start: bool = False) -> list[tuple[int, tuple]]:
         """Run record rules over the units; dataset keys go to observe() now, or are returned.
 
         ``foreign``: the file's format when it is not ``method``'s OpenAI layout (None: it is).
-        ``whole_file``: the units are a whole file (not a chunk), so its first record is the file's.
+        ``from_start``: the units start at the file's start (a whole file, or its first chunk), so their
+        first record is the file's.
         Returning the keys lets a worker process check a chunk of a file while the
         main process feeds the keys to the dataset rules in file order.
         """
@@ -227,7 +217,7 @@ class Linter:
         readable = formats.METHOD_OF.get(file_format) == method
         # the loose records of the file's format: read as written in OpenAI's layout, or through the view
         own_loose = loose_checks if file_format == method else other_checks
-        first = whole_file
+        first = from_start
         for unit in units:
             if type(unit) is RecordUnit:
                 data = unit.data
@@ -236,7 +226,7 @@ class Linter:
                     fmt = file_format  # read as the file's records are: their shape rules say what is wrong
                 own = fmt == file_format and readable
                 record = view_of(data, fmt, method if own else formats.METHOD_OF.get(fmt, method), target,
-                                 unit.line, unit.text, unit.parts)
+                                 unit.line, unit.raw, unit.parts)
                 if own and not first:
                     checks = typed_checks if record.typed else own_loose
                 else:  # the format rule's records: the file's first, and any in another format

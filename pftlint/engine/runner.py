@@ -35,20 +35,24 @@ class _CheckJob(FileJob):
         # A dataset rule that keeps state across files: a fallback to one pass must find it untouched.
         self.incremental = not linter.crosses_files
         self.method = ""
+        self.foreign: str | None = None  # the file's format when not the method's OpenAI layout
         self.stitcher: _Stitcher | None = None
 
     def one_pass(self, stream: BinaryIO, path: str, size: int | None) -> FileResult:
         return self.linter.lint_stream(stream, path, size)
 
     def prepare(self, stream: BinaryIO, path: str, size: int) -> bool:
-        _, self.method, foreign = sample_method(iter(Reader(stream)), self.linter.method)
-        return not foreign  # a foreign-format file skips record rules: one pass is fast
+        # every format is read into the one view, so a file in any format is checked in chunks
+        _, self.method, self.foreign = sample_method(iter(Reader(stream, typed=True)), self.linter.method)
+        return True
 
     def chunk(self, chunk: Chunk):
         findings: list = []
 
         def check(units):
-            return self.linter.check_units(units, chunk.path, self.method, None, findings, observe=False)
+            # the first chunk holds the file's first record (the format rule's file finding)
+            return self.linter.check_units(units, chunk.path, self.method, self.foreign, findings, observe=False,
+                                           from_start=chunk.start == 0)
 
         done = read_chunk(chunk, check, typed=True)
         if done is None:

@@ -84,20 +84,25 @@ class Canonical:
 
     __slots__ = ("source", "_encoded", "_normal", "_digests", "_record", "_prompt")
 
-    def __init__(self, source, encoded: dict[str, bytes] | None = None, normal: dict | None = None):
+    def __init__(self, source, encoded: dict[str, bytes] | None = None, normal: dict | None = None,
+                 normal_encoded: dict[str, bytes] | None = None):
         self.source = source
         self._encoded = encoded
         self._normal = normal
         self._record: bytes | None | bool = False  # False: not computed yet
         self._prompt: bytes | None | bool = False
-        if encoded is not None and normal is None and type(source) is not dict:
-            # a typed record whose parts the reader encoded (every present key): all digests at once
+        self._digests = {}
+        if encoded is not None and type(source) is not dict:
+            # a typed record whose parts the reader encoded (every present key, as written): the record's
+            # digest at once, and its parts' (the normal layout's, when given) from their texts
             keys = sorted(encoded)
-            digests = self._digests = {
-                key: hash(encoded[key]).to_bytes(DIGEST_SIZE, "little", signed=True) for key in keys}
-            self._record = hash((*keys, *digests.values())).to_bytes(DIGEST_SIZE, "little", signed=True)
-        else:
-            self._digests = {}
+            written = {key: hash(encoded[key]).to_bytes(DIGEST_SIZE, "little", signed=True) for key in keys}
+            self._record = hash((*keys, *written.values())).to_bytes(DIGEST_SIZE, "little", signed=True)
+            if normal is None:
+                self._digests = written
+            elif normal_encoded is not None:
+                self._digests = {key: hash(text).to_bytes(DIGEST_SIZE, "little", signed=True)
+                                 for key, text in normal_encoded.items()}
 
     def _value(self, key: str):
         if self._normal is not None:
@@ -133,10 +138,14 @@ class Canonical:
         return found
 
     def record(self) -> bytes | None:
-        """The digest of the whole record: its sorted keys, each with its value's digest."""
-        if self._record is False and self._normal is not None:
-            text = canonical(self.source)
-            self._record = None if text is None else digest_of(text)
+        """The digest of the whole record as written: its sorted keys, each with its value's digest."""
+        if self._record is False and self._normal is not None:  # the parts' digests are the normal layout's
+            source = self.source
+            keys = self._keys()
+            digests = [canonical(source[key] if type(source) is dict else getattr(source, key)) for key in keys]
+            self._record = None if None in digests else hash(
+                (*keys, *[digest_of(text) for text in digests])).to_bytes(  # type: ignore[arg-type]
+                DIGEST_SIZE, "little", signed=True)
         if self._record is False:
             keys = self._keys()
             digests = [self.digest(key) for key in keys]
@@ -180,5 +189,9 @@ def canonical_record(record) -> Canonical:
     current = _last
     source = record.source
     if current is None or current.source is not source:
-        current = _last = Canonical(source, record.parts, None if record.openai_layout else record.normal_parts())
+        if record.openai_layout:
+            current = Canonical(source, record.parts)
+        else:
+            current = Canonical(source, record.parts, record.normal_parts(), record.normal_encoded())
+        _last = current
     return current

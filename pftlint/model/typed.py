@@ -103,7 +103,7 @@ class ChatRecord(Struct, forbid_unknown_fields=True, kw_only=True, gc=False):
 Replies = Annotated[list[Message], Meta(min_length=1)]
 
 
-class TrlRecord(Struct, forbid_unknown_fields=True, kw_only=True):
+class TrlRecord(Struct, forbid_unknown_fields=True, kw_only=True, gc=False):
     """``{"prompt": [...], "chosen": [...], "rejected": [...], "tools"?: [...]}``: TRL conversational,
     explicit prompt, no other column (a file with extra columns takes the precise path)."""
 
@@ -114,7 +114,7 @@ class TrlRecord(Struct, forbid_unknown_fields=True, kw_only=True):
     tools: Union[list[Any], UnsetType] = UNSET
 
 
-class TrlTextRecord(Struct, forbid_unknown_fields=True):
+class TrlTextRecord(Struct, forbid_unknown_fields=True, gc=False):
     """``{"prompt": "...", "chosen": "...", "rejected": "..."}``: TRL standard, explicit prompt."""
 
     FORMAT: ClassVar[str] = "trl"

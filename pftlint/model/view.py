@@ -175,18 +175,18 @@ class Record:
     for other formats than OpenAI's).
     """
 
-    __slots__ = ("method", "target", "line", "text", "typed", "raw", "source", "entries", "tools",
+    __slots__ = ("method", "target", "line", "typed", "raw", "source", "entries", "tools",
                  "preferred", "rejected", "parts", "prompt", "format", "openai_layout", "first",
-                 "layout", "file", "_messages", "_roles", "_mapping", "_normal")
+                 "layout", "file", "_messages", "_roles", "_mapping", "_normal", "_text")
 
-    def __init__(self, method: str, target: Target, line: int, text: str, typed: bool,
+    def __init__(self, method: str, target: Target, line: int, text: str | bytes, typed: bool,
                  raw: dict | None, source: object, entries: list, tools: tuple[tuple, object],
                  preferred: list | None, rejected: list | None, prompt: list | None = None,
                  fmt: str | None = None):
         self.method = method
         self.target = target
         self.line = line
-        self.text = text
+        self._text = text  # or its UTF-8 bytes, made a str when read
         self.typed = typed
         self.raw = raw
         self.source = source  # what it was decoded into: the struct, or the raw dict
@@ -227,10 +227,22 @@ class Record:
         return self.layout.images
 
     @property
-    def text_chars(self) -> int:
-        """Characters of the record's JSON text (-1: unknown). Every string of the record is inside
-        that text, so its UTF-8 size is at most 4 * text_chars: a cheap bound for rules."""
-        return len(self.text) if self.text else -1
+    def text(self) -> str:
+        """The record's JSON text ('' if unknown); kept as the line's bytes until read."""
+        if type(self._text) is str:
+            return self._text
+        self._text = text = str(self._text, "utf-8")
+        return text
+
+    @property
+    def text_bytes(self) -> int:
+        """At least the UTF-8 size of the record's JSON text (-1: unknown): every string of the record is
+        inside that text, so this bounds the UTF-8 size of all of them (exact when the line's bytes are
+        kept, else 4 bytes per character)."""
+        text = self._text
+        if not text:
+            return -1
+        return len(text) if type(text) is not str else 4 * len(text)
 
     @property
     def is_dpo(self) -> bool:
@@ -304,6 +316,19 @@ class Record:
             else:
                 self._normal = _normal_of(self)
         return self._normal
+
+    def normal_encoded(self) -> dict[str, bytes] | None:
+        """A typed TRL record's parts in OpenAI's layout as canonical JSON, made from the reader's encoding of
+        its columns (``parts``) without encoding them again; None when not known that way."""
+        parts = self.parts
+        if not self.typed or self.openai_layout or parts is None or type(self.source) is not TrlRecord:
+            return None
+        tools = parts.get("tools")
+        if tools is not None and b"null" in tools:
+            return None  # maybe a number JSON reads as infinite: canonical() decides, from the values
+        # keys sorted, no space: as msgspec's sorted encoder writes {"messages": ..., "tools": ...}
+        prompt = b'{"messages":' + parts["prompt"] + (b',"tools":' + tools if tools is not None else b"") + b"}"
+        return {"input": prompt, "preferred_output": parts["chosen"], "non_preferred_output": parts["rejected"]}
 
     def normal_parts(self) -> dict:
         """The record in OpenAI's layout for the digests (pftlint.model.canonical): typed messages stay

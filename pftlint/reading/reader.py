@@ -85,16 +85,36 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _BIG_LINE = 1 << 20
 
 
-@dataclass(slots=True)
 class RecordUnit:
-    """A JSON object found in the file, with where it starts."""
+    """A JSON object found in the file, with where it starts.
 
-    data: dict
-    line: int
-    column: int
-    text: str  # the JSON text of this record alone (for locating JSON paths)
-    offset: int  # byte offset of the physical line it starts on
-    parts: dict | None = None  # a typed record's top-level values as canonical JSON (pftlint.model.canonical)
+    ``text`` is the JSON text of this record alone (for locating JSON paths); a typed record keeps its
+    line's bytes and makes the str only when something reads it (a finding, a rule that reads the text).
+    """
+
+    __slots__ = ("data", "line", "column", "raw", "offset", "parts")
+
+    def __init__(self, data, line: int, column: int, text: str | bytes, offset: int, parts: dict | None = None):
+        self.data = data
+        self.line = line
+        self.column = column
+        self.raw = text  # the text, or its UTF-8 bytes (valid: the decode succeeded) until first read
+        self.offset = offset  # byte offset of the physical line it starts on
+        self.parts = parts  # a typed record's top-level values as canonical JSON (pftlint.model.canonical)
+
+    @property
+    def text(self) -> str:
+        if type(self.raw) is not str:
+            self.raw = str(self.raw, "utf-8")
+        return self.raw
+
+    def __eq__(self, other) -> bool:
+        return type(other) is RecordUnit and (self.data, self.line, self.column, self.text, self.offset,
+                                              self.parts) == (other.data, other.line, other.column, other.text,
+                                                              other.offset, other.parts)
+
+    def __repr__(self) -> str:
+        return f"RecordUnit(line={self.line}, column={self.column}, offset={self.offset})"
 
 
 @dataclass(slots=True)
@@ -336,8 +356,9 @@ class Reader:
         if not keys_surely_unique(line, 2 * len(parts) + sum([part.count(b'"') for part in parts.values()])):
             return None
         self.stats.records += 1
-        # the decode succeeded, so the bytes are valid UTF-8
-        text = line if type(line) is str else str(line, "utf-8")
+        # the decode succeeded, so the bytes are valid UTF-8: the str is made when read (a memoryview's
+        # buffer may be reused, so it is made now)
+        text = line if type(line) is str or type(line) is bytes else str(line, "utf-8")
         return RecordUnit(value, line_no, 1, text, offset, parts)
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):

@@ -48,20 +48,16 @@ class Implementation:
     openai_layout: bool = False
     # record rules: also runs on a record in another format than its file's (the format rule itself)
     on_foreign: bool = False
-    # record rules: file_check(file_info, target) -> Problem | None, for a file whose first record the rule
-    # did not see as the file's (a large file checked in chunks); its finding goes on line 1
-    file_check: Any = None
 
 
 _REGISTRY: dict[str, Implementation] = {}
 
 
 def _register(name: str, kind: str, methods: tuple[str, ...], check: Any, module: str, guard: Any = None,
-              openai_layout: bool = False, on_foreign: bool = False, file_check: Any = None) -> None:
+              openai_layout: bool = False, on_foreign: bool = False) -> None:
     if name in _REGISTRY:
         raise RuntimeError(f"rule {name!r} is implemented twice ({module}, {_REGISTRY[name].module})")
-    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module, guard, openai_layout, on_foreign,
-                                     file_check)
+    _REGISTRY[name] = Implementation(name, kind, tuple(methods), check, module, guard, openai_layout, on_foreign)
 
 
 def silent_when_typed(record, options: dict) -> bool:
@@ -70,10 +66,10 @@ def silent_when_typed(record, options: dict) -> bool:
 
 
 def record_rule(name: str, *, methods: tuple[str, ...] = ("dpo", "supervised"),
-                guard: Callable | None = None, openai_layout: bool = False, on_foreign: bool = False,
-                file_check: Callable | None = None) -> Callable:
+                guard: Callable | None = None, openai_layout: bool = False,
+                on_foreign: bool = False) -> Callable:
     def wrap(fn: Callable) -> Callable:
-        _register(name, RECORD, methods, fn, fn.__module__, guard, openai_layout, on_foreign, file_check)
+        _register(name, RECORD, methods, fn, fn.__module__, guard, openai_layout, on_foreign)
         return fn
     return wrap
 

@@ -94,7 +94,7 @@ def record_problem(fmt: str, file: FileInfo, target: Target) -> Problem:
                    + _fix(fmt, file.method, file.path, target))
 
 
-@record_rule("wrong-format", on_foreign=True, file_check=file_problem)
+@record_rule("wrong-format", on_foreign=True)
 def wrong_format(record: Record, options: dict) -> Iterator[Problem]:
     file = record.file
     if file is None:

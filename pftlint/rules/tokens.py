@@ -41,11 +41,11 @@ def surely_short(record, options) -> bool:
     """The rule's guard: no limit to check, or a record too short to reach it.
 
     Per-message and tool overheads are a few tokens each, always fewer than the bytes of JSON
-    syntax around them; no token is shorter than one byte; a character is at most 4 bytes. So a
-    record whose whole JSON text is under the limit in bytes cannot exceed it.
+    syntax around them; no token is shorter than one byte. So a record whose whole JSON text is
+    under the limit in bytes (Record.text_bytes, a bound on its UTF-8 size) cannot exceed it.
     """
     found = _found(record.target, options)
-    return found is None or (0 <= record.text_chars and 4 * record.text_chars + SLACK <= found[0])
+    return found is None or (0 <= record.text_bytes and record.text_bytes + SLACK <= found[0])
 
 
 @record_rule("example-too-long", guard=surely_short)
