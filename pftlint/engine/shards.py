@@ -110,12 +110,12 @@ def _read(linter: Linter, lines: Iterable[bytes], name: str, first: int, setting
     findings: list[Finding] = []
     first_record = next((unit for unit in head if type(unit) is RecordUnit), None)
     keyed = linter.check_units(chain(head, units), name, method, foreign, findings, observe=False,
-                               whole_file=first == 1)  # only the dataset's first row is the file's first record
+                               from_start=first == 1)  # only the dataset's first row is the file's first record
     lines, columns = key_columns(keyed, linter.dataset_width(method))
     first_extra: list[Finding] = []
     if first != 1 and first_record is not None:  # the dataset's first record, if no earlier shard has one
         as_first: list[Finding] = []
-        linter.check_units((first_record,), name, method, foreign, as_first, observe=False, whole_file=True)
+        linter.check_units((first_record,), name, method, foreign, as_first, observe=False, from_start=True)
         mine = Counter(_said(f) for f in findings if f.line == first_record.line)
         for finding in as_first:  # those not already among the record's findings (Findings compare by place)
             if mine[_said(finding)]:
@@ -194,7 +194,7 @@ def merge(linter: Linter, shards: list[ShardResult]) -> FileResult:
         if shard.lines:
             linter.observe_columns(name, method, shard.lines, shard.columns, result.findings)
         total.add(shard.stats)
-    linter.end_file(result, total, None, whole_file=True)  # the first shard marked the file's first record
+    linter.end_file(result, total, None)
     return result
 
 
