@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from pftlint.reading import sources
 from pftlint.reading.discovery import DiscoveryError, discover
 
@@ -315,3 +316,25 @@ def test_a_parquet_value_json_cannot_write_is_one_line_naming_the_row(run_cli, t
     pq.write_table(pa.table({"m": keys}), tmp_path / "keys.parquet")
     _one_line_error(run_cli("check", "--isolated", str(tmp_path / "keys.parquet")), "keys.parquet",
                     "row 2 cannot be written as JSON")
+
+
+_WITHOUT_EXTRAS = """
+import sys
+for name in ("pyarrow", "tokenizers", "jinja2", "datasets", "dask"):
+    sys.modules[name] = None  # as in a core install: pip install pftlint, no extras
+from pftlint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("args, status", [(["check", "--isolated", "examples/clean-dpo.jsonl"], 0),
+                                          (["check", "--isolated", "examples/broken.jsonl"], 1),
+                                          (["stats", "--isolated", "examples/clean-dpo.jsonl"], 0),
+                                          (["convert", "examples/hf-preferences.csv", "-o", "-", "--prompt-field",
+                                            "instruction", "--chosen-field", "chosen_response",
+                                            "--rejected-field", "rejected_response"], 0)])
+def test_the_core_install_works_without_any_extra(args, status):
+    proc = subprocess.run([sys.executable, "-c", _WITHOUT_EXTRAS, *args], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
