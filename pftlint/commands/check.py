@@ -33,6 +33,8 @@ def add_parser(sub) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
     add_selection_flags(p.add_argument_group("rule selection", "which rules run, and how strictly"))
+    add_trainer_flags(p.add_argument_group("trainer", "the trainer's token budget (TRL's DPOConfig; the rules "
+                                            "prompt-too-long, reply-truncated, prompt-not-prefix under --target trl)"))
     add_output_flags(p.add_argument_group("output", "what is printed, and where"))
     add_baseline_flags(p.add_argument_group("baseline", "accept the findings a legacy dataset has today; "
                                             "report only new ones"))
@@ -55,6 +57,33 @@ def add_selection_flags(group) -> None:
     group.add_argument("--method", metavar="METHOD", help="training method: auto (default: decided per file), dpo, supervised")
     group.add_argument("--fail-on", metavar="LEVEL",
                        help="lowest severity that makes the exit status 1: error (default), warning, info")
+
+
+def add_trainer_flags(group) -> None:
+    """--tokenizer, --max-length, --truncation-mode: shared by check and stats (config: the same keys)."""
+    group.add_argument("--tokenizer", metavar="PATH|ORG/NAME",
+                       help="the model's tokenizer: a tokenizer.json, the folder holding it, or a model id in the "
+                       "local Hugging Face cache (never downloaded; needs pip install 'pftlint[hf]'). Without it "
+                       "token counts are an o200k_base estimate")
+    group.add_argument("--max-length", metavar="N", type=_tokens_count,
+                       help="DPOConfig.max_length: the cap on prompt+chosen and prompt+rejected (default 1024; "
+                       "0: no truncation, TRL's None)")
+    group.add_argument("--truncation-mode", metavar="MODE",
+                       help="DPOConfig.truncation_mode: keep_start (default: a long reply loses its end) or "
+                       "keep_end (the prompt loses its start; deprecated since TRL 1.1)")
+
+
+def _tokens_count(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of tokens, not {value!r}") from None
+
+
+def trainer_settings(args: argparse.Namespace) -> dict:
+    """The trainer flags given, in the configuration's names."""
+    return {key: value for key, value in (("tokenizer", args.tokenizer), ("max-length", args.max_length),
+                                          ("truncation-mode", args.truncation_mode)) if value is not None}
 
 
 def add_output_flags(group) -> None:
@@ -124,7 +153,7 @@ def flag_settings(args: argparse.Namespace) -> dict:
         ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
         ("output-format", args.output_format), ("validation", args.validation), ("exclude", args.exclude),
         ("extend-exclude", args.extend_exclude),
-    ) if value is not None}
+    ) if value is not None} | trainer_settings(args)
 
 
 def check_flag_pairs(args: argparse.Namespace) -> None:
