@@ -186,3 +186,30 @@ def first_difference(prompt_ids: list[int], full_ids: list[int]) -> int | None:
             return i
     return min(n, len(full_ids))
 
+
+
+class SpecialTokens(NamedTuple):
+    """A model's special tokens as text finds them: one pattern (longest first), and the BOS text its
+    tokenizer adds in front of a text (None when it adds none)."""
+
+    pattern: Any
+    added_bos: str | None
+
+
+@lru_cache(maxsize=4)
+def special_tokens(spec: str) -> SpecialTokens:
+    import re
+
+    tok = model_tokenizer(spec)
+    texts = sorted((t for t in tok.special_tokens if t), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, texts))) if texts else None
+    bos = tok.bos_token
+    added = bos if bos and tok.encode("x", True)[:1] == tok.encode(bos)[:1] != tok.encode("x")[:1] else None
+    return SpecialTokens(pattern, added)
+
+
+def first_special_token(text: str, spec: str) -> tuple[int, str] | None:
+    """(position, token) of the first of the model's special tokens in ``text``, or None."""
+    pattern = special_tokens(spec).pattern
+    found = pattern.search(text) if pattern is not None else None
+    return None if found is None else (found.start(), found.group())
