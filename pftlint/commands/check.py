@@ -14,6 +14,7 @@ from ..engine.plan import Group, ignored_rules, lint_group, merge_validation, pl
 from ..errors import UsageError
 from ..profiles.config import Resolver, Settings
 from ..reporters import REPORTERS, resolve_format, use_color
+from .trainer_flags import add_trainer_flags, trainer_settings
 
 
 def _codes(value: str) -> list[str]:
@@ -57,33 +58,6 @@ def add_selection_flags(group) -> None:
     group.add_argument("--method", metavar="METHOD", help="training method: auto (default: decided per file), dpo, supervised")
     group.add_argument("--fail-on", metavar="LEVEL",
                        help="lowest severity that makes the exit status 1: error (default), warning, info")
-
-
-def add_trainer_flags(group) -> None:
-    """--tokenizer, --max-length, --truncation-mode: shared by check and stats (config: the same keys)."""
-    group.add_argument("--tokenizer", metavar="PATH|ORG/NAME",
-                       help="the model's tokenizer: a tokenizer.json, the folder holding it, or a model id in the "
-                       "local Hugging Face cache (never downloaded; needs pip install 'pftlint[hf]'). Without it "
-                       "token counts are an o200k_base estimate")
-    group.add_argument("--max-length", metavar="N", type=_tokens_count,
-                       help="DPOConfig.max_length: the cap on prompt+chosen and prompt+rejected (default 1024; "
-                       "0: no truncation, TRL's None)")
-    group.add_argument("--truncation-mode", metavar="MODE",
-                       help="DPOConfig.truncation_mode: keep_start (default: a long reply loses its end) or "
-                       "keep_end (the prompt loses its start; deprecated since TRL 1.1)")
-
-
-def _tokens_count(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of tokens, not {value!r}") from None
-
-
-def trainer_settings(args: argparse.Namespace) -> dict:
-    """The trainer flags given, in the configuration's names."""
-    return {key: value for key, value in (("tokenizer", args.tokenizer), ("max-length", args.max_length),
-                                          ("truncation-mode", args.truncation_mode)) if value is not None}
 
 
 def add_output_flags(group) -> None:
