@@ -179,3 +179,17 @@ def test_bad_settings_are_one_line_errors(run_cli, offline, tmp_path):
     config.write_text('max-length = "long"\n')
     proc = run_cli("check", "--config", str(config), str(data), env=offline)
     assert proc.returncode == 2 and "max-length" in proc.stderr
+
+
+def test_the_python_api_takes_the_same_settings(model, model_dir):
+    from pftlint import lint_records
+
+    prompt_len, _ = lengths(model, USER, SHORT)
+    record = {"prompt": USER, "chosen": SHORT, "rejected": LONG}
+    result = lint_records([record], target="trl", tokenizer=str(model_dir), max_length=prompt_len)
+    assert [f.rule for f in result.findings] == ["prompt-too-long"]
+    kept = lint_records([record], target="trl", tokenizer=str(model_dir), max_length=prompt_len + 1,
+                        select=["prompt-too-long"])
+    assert kept.findings == []
+    with pytest.raises(ValueError, match="keyword truncation_mode"):
+        lint_records([record], truncation_mode="left")

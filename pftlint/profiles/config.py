@@ -142,7 +142,8 @@ def _tokenizer(value: Any, where: str) -> str | None:
 
 def _max_length(value: Any, where: str) -> int:
     if type(value) is not int or value < 0:
-        raise ConfigError(f"{where}: expected a number of tokens (0: no truncation), not {_kind(value)} {value!r:.60}")
+        raise ConfigError(f"{where}: expected a whole number of tokens, 0 or more (0: no truncation), not "
+                          f"{_kind(value)} {value!r:.60}")
     return value
 
 
