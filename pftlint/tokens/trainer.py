@@ -58,7 +58,8 @@ def pair_inputs(record) -> PairInputs | None:
     if prompt is None or chosen is None or rejected is None:
         return None
     kinds = record.kinds
-    if kinds is not None and kinds.get(CHOSEN) in _TEXT_KINDS:
+    # TRL's standard (text) rows only: another format's texts become messages when converted to TRL's layout
+    if record.format == "trl" and kinds is not None and kinds.get(CHOSEN) in _TEXT_KINDS:
         texts = [_joined_text(items) for items in (prompt, chosen, rejected)]
         if None in texts or kinds.get(REJECTED) not in _TEXT_KINDS or kinds.get(PROMPT) in ("messages", "message"):
             return None
