@@ -14,6 +14,7 @@ from ..model.view import CHOSEN, PROMPT, REJECTED
 from ..tokens import trainer
 from . import record_rule
 
+TRAINER_TARGET = "trl"  # the budget is TRL's DPOTrainer's: under another target the rules say nothing
 _SIDES = (CHOSEN, REJECTED)
 _NAMES = {CHOSEN: "chosen", REJECTED: "rejected"}
 KEEP_END_NOTE = " (keep_end is deprecated since TRL 1.1; keep_start is the default)"
@@ -38,26 +39,29 @@ def surely_short(record, options) -> bool:
     for the stand-in and for every tokenizer but one whose added special tokens are shorter than
     their text: a template's boilerplate is counted by the rule itself)."""
     max_length = options["max-length"]
-    return max_length <= 0 or (not options["tokenizer"] and 0 <= record.text_chars and
-                               record.text_chars * 4 + 64 <= max_length)
+    if record.target.name != TRAINER_TARGET or max_length <= 0:
+        return True
+    text = record.text
+    return not options["tokenizer"] and bool(text) and (len(text) if text.isascii() else 4 * len(text)) + 64 <= max_length
 
 
 @record_rule("prompt-too-long", methods=("dpo",), guard=surely_short)
 def prompt_too_long(record, options: dict) -> Iterator[Problem]:
     max_length, mode = options["max-length"], options["truncation-mode"]
-    found = _lengths(record, options) if mode == trainer.KEEP_START else None
+    found = _lengths(record, options) if mode == trainer.KEEP_START and record.target.name == TRAINER_TARGET else None
     if found is None or not trainer.dropped(found.prompt, max_length, mode):
         return
     yield Problem(f"the prompt alone is {found.prompt:,} tokens{_note(found.exact)}, reaching max_length {max_length:,}: "
-                  "TRL 1.9 and later drop this row without a word (older versions train on it with no reply token "
-                  "left); shorten the prompt (or its tools), raise --max-length, or drop the row",
+                  "TRL 1.9 and later drop this row without a word (0.29 to 1.8 keep it with no reply token to learn "
+                  "from; 0.28 and older cut the prompt's start); shorten the prompt (or its tools), raise "
+                  "--max-length, or drop the row",
                   json_path=record.paths[PROMPT] or None)
 
 
 @record_rule("reply-truncated", methods=("dpo",), guard=surely_short)
 def reply_truncated(record, options: dict) -> Iterator[Problem]:
     max_length, mode = options["max-length"], options["truncation-mode"]
-    found = _lengths(record, options)
+    found = _lengths(record, options) if record.target.name == TRAINER_TARGET else None
     if found is None or trainer.dropped(found.prompt, max_length, mode):
         return  # fits nothing, or prompt-too-long's row
     full = {CHOSEN: found.chosen, REJECTED: found.rejected}
@@ -85,9 +89,16 @@ def reply_truncated(record, options: dict) -> Iterator[Problem]:
     yield Problem("; ".join(parts) + "; " + advice + _note(found.exact), json_path=record.paths[side] or None)
 
 
-@record_rule("prompt-not-prefix", methods=("dpo",))
+def other_trainer(record, options) -> bool:
+    """prompt-not-prefix's guard: under another target than TRL's the rule says nothing."""
+    return record.target.name != TRAINER_TARGET
+
+
+@record_rule("prompt-not-prefix", methods=("dpo",), guard=other_trainer)
 def prompt_not_prefix(record, options: dict) -> Iterator[Problem]:
     spec = options["tokenizer"]
+    if record.target.name != TRAINER_TARGET:
+        return
     if spec:
         try:
             ids = trainer.pair_tokens(record, spec)
