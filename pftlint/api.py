@@ -44,11 +44,15 @@ def make_linter(
     ignore: Iterable[str] = (),
     rules: dict[str, dict[str, Any]] | None = None,
     model: str | None = None,
+    tokenizer: str | None = None,
+    max_length: int = 1024,
+    truncation_mode: str = "keep_start",
 ) -> Linter:
     """A Linter with the given settings (the same names as the config file, in snake_case), checked as the
     config file and the flags are (pftlint.profiles.config): a bad one raises ValueError naming the keyword."""
     config = from_keywords(target=target, method=method, select=select, extend_select=extend_select,
-                           ignore=ignore, rules=rules, model=model)
+                           ignore=ignore, rules=rules, model=model, tokenizer=tokenizer, max_length=max_length,
+                           truncation_mode=truncation_mode)
     profile = load_target(config.target).with_model(config.model)  # model: its token limit (rules/models.toml)
     active = resolve(profile, config.select, config.extend_select, config.ignore, config.rules)
     return Linter(profile, active, config.method)

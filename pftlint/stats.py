@@ -37,7 +37,7 @@ from __future__ import annotations
 import gc
 import math
 from array import array
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields, replace
 from itertools import chain
 from typing import BinaryIO, Iterator, TextIO
@@ -49,6 +49,9 @@ from .model import formats
 from .profiles.model_limits import Budget, budget
 from .reading.reader import Issue, Reader, RecordUnit
 from .reading.streams import LineStream
+from .model.layouts import view_of
+from .profiles.targets import load_target
+from .tokens import trainer
 from .tokens.counting import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
 from .util.printable import printable, printable_path
 from .util.progress import ByteProgress
@@ -62,6 +65,12 @@ BILLING_NOTE = ("billed tokens = epochs x training tokens, summed over the examp
                 "both outputs, uncapped, i.e. the total tokens (how providers bill DPO is unconfirmed: "
                 "SOURCES.md §1f, §5 U6). Tokens per example are what the limit applies to: "
                 "a DPO input plus its longer output")
+TRAINER_NOTE = ("with --tokenizer, a DPO file's tokens are the model's, counted as TRL's DPOTrainer builds each "
+                "pair (SOURCES.md §9 B1): the prompt rendered with the generation prompt, prompt+chosen and "
+                "prompt+rejected rendered whole (text pairs: the tokenizer's BOS and TRL's EOS included); a "
+                "reply's tokens are prompt+reply's less the prompt's; tokens per example is the longer side. "
+                "Dropped: the prompt alone reaches max_length (TRL >= 1.9, keep_start); truncated: a side "
+                "over max_length, cut as truncation_mode says")
 # Reader findings that mean a line (or a broken multi-line document) is not a record to count.
 UNREADABLE_RULES = frozenset({"invalid-json", "not-an-object"})
 
@@ -110,6 +119,10 @@ class Settings:
     model: str | None  # base snapshot, or None: o200k_base counts, no limit
     method: str = "auto"
     jobs: int = 0
+    # The trainer's budget (pftlint.tokens.trainer): with a tokenizer, pairs are counted as TRL builds them
+    tokenizer: str | None = None
+    max_length: int = trainer.DEFAULT_MAX_LENGTH
+    truncation_mode: str = trainer.KEEP_START
 
     @property
     def budget(self) -> Budget | None:
@@ -203,34 +216,189 @@ def _lines(n: int) -> str:
     return f"{n:,} line" + ("" if n == 1 else "s")
 
 
-def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread: _Unread) -> int:
+def _counted_as(fmt: str, method: str) -> bool:
+    """Whether a record of format ``fmt`` is counted in a file of ``method``: every format of that method
+    pftlint reads into its view, except unpaired rows (a KTO row has one reply, not a pair)."""
+    return formats.METHOD_OF.get(fmt) == method and fmt != formats.TRL_UNPAIRED
+
+
+def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread: _Unread,
+                 target_name: str = "openai") -> int:
     """Count the records of ``method`` into ``acc``, the reader's findings into ``unread``;
     the number of records in another format."""
     costs = TOOL_COSTS[encoding]
     count = None  # the tokenizer is loaded at the first record
-    skipped = 0
-    detect, add = formats.detect, acc.add
-    # Records hold no reference cycles and are freed as soon as they are counted: the cyclic
-    # collector would only walk them again and again (about 5% of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for unit in units:
-            if type(unit) is not RecordUnit:
-                unread.note(unit)
-                continue
+    add = acc.add
+    target = None  # loaded at the first record of another format
+    skipped = [0]
+    with _no_cycle_collection():
+        for unit, fmt in _countable(units, method, unread, skipped):
             data = unit.data
-            if detect(data) != method:
-                skipped += 1
-                continue
+            if fmt != method:
+                target = target or load_target(target_name)
+                data = view_of(data, fmt, method, target, unit.line).normal()  # OpenAI's layout: the same counts
             if count is None:
                 count = cached_counter(get_encoding(encoding))
             ex = example_pieces(data, method, costs)
             add(ex.prompt.measure(count), tuple([out.measure(count) for out in ex.outputs]))
+    return skipped[0]
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Records hold no reference cycles and are freed as soon as they are counted: the cyclic
+    collector would only walk them again and again (about 5% of the time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
-    return skipped
+
+
+def _countable(units: Iterator, method: str, unread: _Unread, skipped: list[int]) -> Iterator[tuple[RecordUnit, str]]:
+    """(record, its format) for the records counted in a file of ``method``; the reader's findings go to
+    ``unread``; ``skipped[0]`` counts the records of another method."""
+    detect = formats.detect
+    for unit in units:
+        if type(unit) is not RecordUnit:
+            unread.note(unit)
+            continue
+        fmt = detect(unit.data)
+        if fmt == method or _counted_as(fmt, method):
+            yield unit, fmt
+        else:
+            skipped[0] += 1
+
+
+# -- pairs as TRL tokenizes them (--tokenizer) --------------------------------------------------------------
+# Records tokenized per batch: the texts of this many pairs go to the Rust tokenizer at once.
+PAIR_BATCH = 1024
+
+
+@dataclass
+class _Side:
+    """One reply side's figures at max_length."""
+
+    reply_tokens: int = 0  # sum of the reply's tokens (prompt+reply less the prompt)
+    reply_max: int = 0
+    truncated: int = 0  # pairs whose side is over max_length
+    lost: int = 0  # tokens cut off, summed
+    lost_max: int = 0
+
+    def add(self, prompt: int, full: int, cut: trainer.Cut) -> None:
+        reply = full - prompt
+        self.reply_tokens += reply
+        self.reply_max = max(self.reply_max, reply)
+        if cut.lost:
+            self.truncated += 1
+            self.lost += cut.lost
+            self.lost_max = max(self.lost_max, cut.lost)
+
+
+class _Pairs:
+    """What TRL's DPOTrainer does to each pair at max_length (pftlint.tokens.trainer), summed."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.model = trainer.model_tokenizer(settings.tokenizer)
+        self.prompt_tokens = self.prompt_max = 0
+        self.chosen, self.rejected = _Side(), _Side()
+        self.dropped = self.truncated = self.one_side = self.unequal = 0
+        self.not_tokenized = 0  # pairs the chat template refuses, or no pair TRL can read
+        self.first_not_tokenized: int | None = None
+
+    def add(self, prompt: int, chosen: int, rejected: int) -> tuple[int, ...] | None:
+        """One pair's lengths; the (prompt, reply, reply) tokens to count in the file's figures, or None
+        for a pair TRL drops (still counted as an example)."""
+        s = self.settings
+        self.prompt_tokens += prompt
+        self.prompt_max = max(self.prompt_max, prompt)
+        drop = trainer.dropped(prompt, s.max_length, s.truncation_mode)
+        self.dropped += drop
+        # a dropped row is not truncated: TRL never sees it
+        cuts = [trainer.Cut(0, 0) if drop else trainer.cut(prompt, full, s.max_length, s.truncation_mode)
+                for full in (chosen, rejected)]
+        self.chosen.add(prompt, chosen, cuts[0])
+        self.rejected.add(prompt, rejected, cuts[1])
+        if cuts[0].lost or cuts[1].lost:
+            self.truncated += 1
+            self.one_side += not (cuts[0].lost and cuts[1].lost)
+            self.unequal += cuts[0].reply_lost != cuts[1].reply_lost
+        return prompt, chosen - prompt, rejected - prompt
+
+    def refused(self, line: int) -> None:
+        self.not_tokenized += 1
+        if self.first_not_tokenized is None:
+            self.first_not_tokenized = line
+
+    def summary(self, n: int) -> dict:
+        s = self.settings
+
+        def share(count: int) -> float:
+            return round(count / n, 4) if n else 0.0
+
+        def side(acc: _Side) -> dict:
+            return {"mean": round(acc.reply_tokens / n, 1) if n else None, "max": acc.reply_max if n else None,
+                    "truncated": acc.truncated, "tokens_lost": acc.lost, "max_lost": acc.lost_max}
+
+        return {
+            "tokenizer": s.tokenizer,
+            "max_length": s.max_length,
+            "truncation_mode": s.truncation_mode,
+            "pairs": n,
+            "not_tokenized": self.not_tokenized,
+            "first_not_tokenized": self.first_not_tokenized,
+            "prompt": {"mean": round(self.prompt_tokens / n, 1) if n else None, "max": self.prompt_max if n else None},
+            "chosen": side(self.chosen),
+            "rejected": side(self.rejected),
+            "dropped": {"count": self.dropped, "share": share(self.dropped)},
+            "truncated": {"count": self.truncated, "share": share(self.truncated), "one_side_only": self.one_side,
+                          "unequal": self.unequal},
+        }
+
+
+def _count_pairs(units: Iterator, settings: Settings, acc: _Acc, unread: _Unread, pairs: _Pairs) -> int:
+    """Count a DPO file's pairs with the model's tokenizer, as TRL builds them, a batch at a time; the
+    number of records that are no pair (another format, an unpaired row)."""
+    model, target = pairs.model, load_target(settings.target)
+    batch: list = []  # (line, PairInputs)
+
+    def flush() -> None:
+        texts: dict[bool, list[str]] = {True: [], False: []}  # by add_special_tokens: text pairs, conversations
+        owners = []
+        for line, inputs in batch:
+            try:
+                rendered = model.pair_texts(inputs.prompt, (inputs.chosen, inputs.rejected), inputs.tools,
+                                            inputs.template_kwargs)
+            except ValueError:  # the template refuses the conversation (hf.RenderError)
+                pairs.refused(line)
+                continue
+            kind = not inputs.conversational
+            owners.append((kind, len(texts[kind])))
+            texts[kind].extend(rendered)
+        counts = {kind: model.count_texts(items, add_special_tokens=kind) if items else []
+                  for kind, items in texts.items()}
+        for kind, start in owners:
+            prompt, chosen, rejected = counts[kind][start:start + 3]
+            sizes = pairs.add(prompt, chosen, rejected)
+            acc.add(sizes[0], sizes[1:])
+        batch.clear()
+
+    skipped = [0]
+    with _no_cycle_collection():
+        for unit, fmt in _countable(units, formats.DPO, unread, skipped):
+            inputs = trainer.pair_inputs(view_of(unit.data, fmt, formats.DPO, target, unit.line, unit.text))
+            if inputs is None:
+                pairs.refused(unit.line)
+                continue
+            batch.append((unit.line, inputs))
+            if len(batch) >= PAIR_BATCH:
+                flush()
+        flush()
+    return skipped[0]
+
 
 
 def file_stats(path: str, settings: Settings) -> dict:
@@ -257,10 +425,18 @@ class _CountJob(FileJob):
         head, method, _ = sample_method(units, settings.method)
         acc = _Acc(self.limit)
         unread = _Unread()
-        skipped = _count_units(chain(head, units), method, settings.encoding, acc, unread)
+        if settings.tokenizer and method == formats.DPO:
+            pairs = _Pairs(settings)
+            skipped = _count_pairs(chain(head, units), settings, acc, unread, pairs)
+            summary = _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
+            summary["trainer"] = pairs.summary(len(acc.sizes))
+            return summary
+        skipped = _count_units(chain(head, units), method, settings.encoding, acc, unread, settings.target)
         return _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
 
     def prepare(self, stream: BinaryIO, path: str, size: int) -> bool:
+        if self.settings.tokenizer:  # one pass: the tokenizer encodes each batch on every core itself
+            return False
         _, self.method, _ = sample_method(iter(Reader(stream)), self.settings.method)
         get_encoding(self.settings.encoding)  # loaded once, before the fork: every worker inherits it
         self.path = path
@@ -275,7 +451,7 @@ class _CountJob(FileJob):
         # A chunk with a line that is not a record falls back to one pass (not a local issue),
         # which reports it: nothing to keep here.
         done = read_chunk(chunk, lambda units: _count_units(units, self.method, self.settings.encoding,
-                                                            acc, _Unread()))
+                                                            acc, _Unread(), self.settings.target))
         return None if done is None else (acc, done[0])
 
     def add(self, part: tuple[_Acc, int], chunk: Chunk) -> None:
@@ -338,17 +514,19 @@ def compute(paths: list[str], settings: Settings) -> dict:
         settings = replace(settings, jobs=available_cores())
     b = settings.budget
     notes = [BILLING_NOTE]
-    if b is None:
+    if settings.tokenizer:
+        notes.append(TRAINER_NOTE)
+    if b is None and not settings.tokenizer:  # with a tokenizer the counts are the model's own
         notes.append(f"no model: the {settings.target} profile has no default-model, so tokens are o200k_base "
                      "counts (an estimate for this provider's models), with no limit and no cost; pass --model")
-    elif b.training_price is None:
+    elif b is not None and b.training_price is None:
         notes.append(f"no published training price for {b.model} under --target {settings.target}: no cost shown")
     files = [file_stats(p, settings) for p in paths]
     for f in files:
         if b is not None and f["examples"] and f["method"] not in b.methods:
             notes.append(f"{f['path']}: {b.model} is not listed for {f['method']} fine-tuning "
                          f"under --target {settings.target} (rules/models.toml)")
-    return {
+    doc = {
         "version": __version__,
         "target": settings.target,
         "model": b.model if b else None,
@@ -358,6 +536,10 @@ def compute(paths: list[str], settings: Settings) -> dict:
         "files": files,
         "notes": notes,
     }
+    if settings.tokenizer:  # only then: the figures of the files' "trainer" objects are counted with it
+        doc["trainer"] = {"tokenizer": settings.tokenizer, "max_length": settings.max_length,
+                          "truncation_mode": settings.truncation_mode}
+    return doc
 
 
 def problems(doc: dict) -> Iterator[tuple[str, bool]]:
@@ -399,18 +581,56 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
     console.print(_header(doc, console.width), soft_wrap=True)
     for f in doc["files"]:
         console.print(_file_table(f, limit, doc["training_price_per_million"]))
-        if f["histogram"]:
-            console.print(_histogram(f, limit, console.width))
+        if f["histogram"]:  # with a tokenizer, max_length is the limit the bins are read against
+            console.print(_histogram(f, (f.get("trainer") or {}).get("max_length") or limit, console.width))
     for note in doc["notes"]:
         console.print(Text(f"note: {printable(note)}", style="dim"))  # notes name files
+
+
+def trainer_rows(t: dict) -> list[tuple[str, str, bool]]:
+    """(label, value, whether it is bad news) for a file's trainer figures: the table's and the Markdown's rows."""
+    n = t["pairs"]
+    mode = t["truncation_mode"]
+    cut = "reply end" if mode == trainer.KEEP_START else "prompt start"
+
+    def side(name: str) -> str:
+        s = t[name]
+        text = f"{s['truncated']:,} ({_pct(s['truncated'] / n if n else None)})"
+        if s["truncated"]:
+            text += f", {s['tokens_lost']:,} tokens lost (at most {s['max_lost']:,} in one pair)"
+        return text
+
+    dropped, truncated = t["dropped"], t["truncated"]
+    rows = [
+        ("tokens per side, mean", f"prompt {_num(t['prompt']['mean'])} · chosen {_num(t['chosen']['mean'])} · "
+                                  f"rejected {_num(t['rejected']['mean'])}", False),
+        ("tokens per side, max", f"prompt {_num(t['prompt']['max'])} · chosen {_num(t['chosen']['max'])} · "
+                                 f"rejected {_num(t['rejected']['max'])}", False),
+        (f"dropped at max_length {t['max_length']:,}", f"{dropped['count']:,} ({_pct(dropped['share'])}): the prompt "
+                                                      "alone reaches max_length (TRL >= 1.9)", bool(dropped["count"])),
+        (f"truncated ({cut})", f"{truncated['count']:,} pair{'' if truncated['count'] == 1 else 's'} "
+                               f"({_pct(truncated['share'])}); "
+                               f"{truncated['one_side_only']:,} on one side only", bool(truncated["count"])),
+        ("chosen truncated", side("chosen"), bool(t["chosen"]["truncated"])),
+        ("rejected truncated", side("rejected"), bool(t["rejected"]["truncated"])),
+    ]
+    if t["not_tokenized"]:
+        rows.append(("not tokenized", f"{t['not_tokenized']:,} records the chat template refuses or that are no "
+                                      f"pair (the first: line {t['first_not_tokenized']:,})", True))
+    return rows
 
 
 def _header(doc: dict, width: int):
     """``model M  target T  limit N tokens per example  training $P / 1M tokens``, broken between words."""
     from .reporters.wrap import Unit, words, wrapped
 
-    model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
-    parts = [("model", [Unit(model, "bold")]), ("target", [Unit(doc["target"])])]
+    if doc.get("trainer"):
+        t = doc["trainer"]
+        parts = [("tokenizer", [Unit(printable(t["tokenizer"]), "bold")]), ("target", [Unit(doc["target"])]),
+                 ("max_length", [Unit(f"{t['max_length']:,}")]), ("truncation", [Unit(t["truncation_mode"])])]
+    else:
+        model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
+        parts = [("model", [Unit(model, "bold")]), ("target", [Unit(doc["target"])])]
     if doc["limit"]:
         parts.append(("limit", words(f"{doc['limit']:,} tokens per example")))
     if doc["training_price_per_million"] is not None:
@@ -455,6 +675,10 @@ def _file_table(f: dict, limit: int | None, price: float | None):
                       f"({p['preferred_longer']:,} longer, {p['non_preferred_longer']:,} shorter, {p['equal']:,} equal)")
         table.add_row("output tokens, mean", f"preferred {_num(p['preferred_tokens_mean'])} · "
                                              f"non-preferred {_num(p['non_preferred_tokens_mean'])}")
+    t = f.get("trainer")
+    if t:
+        for label, value, alert in trainer_rows(t):
+            table.add_row(label, Text(value, style="bold red" if alert else ""))
     table.add_row("epochs (default heuristic)", _num(f["epochs"]))
     table.add_row("billed tokens", _num(f["billed_tokens"]))
     if price is not None:

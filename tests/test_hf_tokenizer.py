@@ -4,7 +4,6 @@ found as a file, a folder and a model id in a fake Hugging Face cache, with the 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,58 +13,15 @@ import pytest
 from pftlint.errors import PftlintError
 from pftlint.tokens import hf
 
+from hf_helpers import BOS, EOS, END, START, TEMPLATE, block_sockets, build_tokenizer, fake_cache
+
 tokenizers = pytest.importorskip("tokenizers")
 pytest.importorskip("jinja2")
-
-BOS, EOS, START, END = "<s>", "</s>", "<|im_start|>", "<|im_end|>"
-# A ChatML-like template with a BOS, tools in a system turn, a refusal and a generation block.
-TEMPLATE = (
-    "{{ bos_token }}"
-    "{% if tools %}{{ '<|im_start|>system\\nTools: ' + (tools | tojson) + '<|im_end|>\\n' }}{% endif %}"
-    "{% for m in messages %}"
-    "{% if m['role'] not in ['system', 'user', 'assistant'] %}"
-    "{{ raise_exception('unknown role ' + m['role']) }}"
-    "{% endif %}"
-    "{% if m['role'] == 'assistant' %}"
-    "{{ '<|im_start|>assistant\\n' }}{% generation %}{{ m['content'] + '<|im_end|>' }}{% endgeneration %}{{ '\\n' }}"
-    "{% else %}"
-    "{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}"
-    "{% endif %}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
-CORPUS = ["the weather in Oslo is cold and wet today", "how do plants grow? with light and water",
-          "hello, how can I help you today?", "tools: get_weather city string required"] * 20
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("the tokenizer tried to reach the network")
-
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-
-
-def build_tokenizer(folder: Path, template: str | None = TEMPLATE, config: dict | None = None) -> Path:
-    """A small byte-level BPE trained here, adding BOS like Llama does, with its tokenizer_config.json."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers, decoders
-
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=[BOS, EOS, START, END], show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(CORPUS, trainer)
-    tok.post_processor = processors.TemplateProcessing(single=f"{BOS} $A", special_tokens=[(BOS, tok.token_to_id(BOS))])
-    folder.mkdir(parents=True, exist_ok=True)
-    tok.save(str(folder / "tokenizer.json"))
-    settings = {"bos_token": BOS, "eos_token": {"content": EOS, "__type": "AddedToken"}, **(config or {})}
-    if template is not None:
-        settings["chat_template"] = template
-    (folder / "tokenizer_config.json").write_text(json.dumps(settings), encoding="utf-8")
-    return folder
+    block_sockets(monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -76,22 +32,6 @@ def model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def model(model_dir) -> hf.ModelTokenizer:
     return hf.load(str(model_dir))
-
-
-def fake_cache(root: Path, repo: str, source: Path, commit: str = "a" * 40, ref: str | None = "main") -> Path:
-    """The huggingface_hub layout: blobs, snapshots/<commit>/ holding links to them, refs/<ref>."""
-    model = root / f"models--{repo.replace('/', '--')}"
-    (model / "blobs").mkdir(parents=True, exist_ok=True)
-    snapshot = model / "snapshots" / commit
-    snapshot.mkdir(parents=True)
-    for file in source.iterdir():
-        blob = model / "blobs" / f"{file.name}.blob"
-        blob.write_bytes(file.read_bytes())
-        (snapshot / file.name).symlink_to(blob)
-    if ref:
-        (model / "refs").mkdir(exist_ok=True)
-        (model / "refs" / ref).write_text(commit)
-    return snapshot
 
 
 # -- finding the files -------------------------------------------------------------------------------------

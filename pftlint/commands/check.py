@@ -14,6 +14,7 @@ from ..engine.plan import Group, ignored_rules, lint_group, merge_validation, pl
 from ..errors import UsageError
 from ..profiles.config import Resolver, Settings
 from ..reporters import REPORTERS, resolve_format, use_color
+from .trainer_flags import add_trainer_flags, trainer_settings
 
 
 def _codes(value: str) -> list[str]:
@@ -34,6 +35,8 @@ def add_parser(sub) -> None:
                    help="files, directories (every *.jsonl, *.jsonl.gz, *.json.gz and *.parquet inside) or - "
                    "for stdin (default: .)")
     add_selection_flags(p.add_argument_group("rule selection", "which rules run, and how strictly"))
+    add_trainer_flags(p.add_argument_group("trainer", "the trainer's token budget (TRL's DPOConfig; the rules "
+                                            "prompt-too-long, reply-truncated, prompt-not-prefix under --target trl)"))
     add_output_flags(p.add_argument_group("output", "what is printed, and where"))
     add_baseline_flags(p.add_argument_group("baseline", "accept the findings a legacy dataset has today; "
                                             "report only new ones"))
@@ -126,7 +129,7 @@ def flag_settings(args: argparse.Namespace) -> dict:
         ("target", args.target), ("model", args.model), ("method", args.method), ("fail-on", args.fail_on),
         ("output-format", args.output_format), ("validation", args.validation), ("exclude", args.exclude),
         ("extend-exclude", args.extend_exclude),
-    ) if value is not None}
+    ) if value is not None} | trainer_settings(args)
 
 
 def check_flag_pairs(args: argparse.Namespace) -> None:

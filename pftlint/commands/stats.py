@@ -13,6 +13,7 @@ import json
 import sys
 
 from ..util.printable import printable
+from .trainer_flags import add_trainer_flags, trainer_settings
 
 
 def add_parser(sub) -> None:
@@ -31,9 +32,11 @@ def add_parser(sub) -> None:
                                    "(default: the target's default-model)")
     p.add_argument("--target", help="provider profile: openai (default), azure, together, fireworks")
     p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
-    p.add_argument("--output-format", choices=("auto", "table", "json"), default=None,
-                   help="table (default) or json")
+    p.add_argument("--output-format", choices=("auto", "table", "json", "markdown"), default=None,
+                   help="table (default), json, or markdown (tables to paste into a dataset card or README)")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for large files (default: one per core)")
+    add_trainer_flags(p.add_argument_group("trainer", "count pairs as TRL's DPOTrainer tokenizes them: the model's "
+                                            "tokenizer, and what max_length drops or cuts"))
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
@@ -53,15 +56,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("cannot use --config with --isolated")
     config, source = load_config(args.config, args.isolated)
     overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))
-                 if v is not None}
+                 if v is not None} | trainer_settings(args)
     config = with_overrides(config, overrides)
     target = load_target(config.target).with_model(config.model)
     paths = discover(args.paths or ["."])
-    doc = compute(paths, Settings(target.name, target.default_model, config.method, args.jobs))
+    doc = compute(paths, Settings(target.name, target.default_model, config.method, args.jobs, config.tokenizer,
+                                  config.max_length, config.truncation_mode))
     stream = sys.stdout
     if (args.output_format or "auto") == "json":
         json.dump(doc, stream, ensure_ascii=False, indent=1)
         stream.write("\n")
+    elif args.output_format == "markdown":
+        from ..reporters.stats_markdown import render_markdown
+
+        render_markdown(doc, stream)
     else:
         render(doc, stream, use_color(stream, args.no_color))
     stream.flush()

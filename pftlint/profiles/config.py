@@ -25,6 +25,9 @@ from ..util.globs import Glob
 from ..util.suggest import did_you_mean
 
 METHODS = ("auto", "dpo", "supervised")
+TRUNCATION_MODES = ("keep_start", "keep_end")  # DPOConfig.truncation_mode (keep_end: deprecated since TRL 1.1)
+# Settings that fill in the rule options of the same name (the trainer's budget rules declare them).
+TRAINER_KEYS = ("tokenizer", "max-length", "truncation-mode")
 LEVELS = ("error", "warning", "info")
 # What other tools call a value pftlint knows by another name: offered as the did-you-mean.
 SYNONYMS = {"sft": "supervised", "chat": "supervised", "preference": "dpo", "text": "concise",
@@ -61,6 +64,12 @@ class Config:
     extend_per_file_ignores: list[tuple[Glob, list[str]]] = field(default_factory=list)
     # Per-rule settings: {"rule-name": {"severity": "warning", "<option>": value}}
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The trainer's budget (TRL's DPOConfig): the model's tokenizer (a tokenizer.json, its folder or a cached
+    # model id; None: an o200k_base estimate), max_length (0: no truncation) and truncation_mode. They fill in
+    # the options of that name of every rule that declares one (TRAINER_KEYS).
+    tokenizer: str | None = None
+    max_length: int = 1024
+    truncation_mode: str = "keep_start"
 
 
 # -- the checks: one per key, ``check(value, where) -> value``; ``where`` names the source and key ----------
@@ -122,6 +131,34 @@ def _model(value: Any, where: str) -> str | None:
         except UnknownModel as exc:
             raise ConfigError(f"{where}: {exc}") from None
     return value
+
+
+def _tokenizer(value: Any, where: str) -> str | None:
+    """A tokenizer.json, its folder or a model id: found and loaded (offline) once it is anchored."""
+    if _text(value, where) == "":
+        raise ConfigError(f"{where}: the tokenizer is empty; name a tokenizer.json, its folder or a model id (ORG/NAME)")
+    return value
+
+
+def _max_length(value: Any, where: str) -> int:
+    if type(value) is not int or value < 0:
+        raise ConfigError(f"{where}: expected a whole number of tokens, 0 or more (0: no truncation), not "
+                          f"{_kind(value)} {value!r:.60}")
+    return value
+
+
+_truncation_mode = _choice("truncation mode", lambda: TRUNCATION_MODES)
+
+
+def _load_tokenizer(spec: str, where: str) -> str:
+    """Fail before any file is read when the tokenizer cannot be found or loaded (it is then cached for the run)."""
+    from ..tokens.trainer import model_tokenizer
+
+    try:
+        model_tokenizer(spec)
+    except PftlintError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return spec
 
 
 def _selectors(value: Any, where: str) -> list[str] | None:
@@ -199,7 +236,28 @@ def _kebab(name: str) -> str:
 
 
 def _config(values: dict[str, Any], anchor: str, source: "Source") -> Config:
-    return Config(**{key.replace("-", "_"): value for key, value in _anchored(values, anchor, source).items()})
+    config = Config(**{key.replace("-", "_"): value for key, value in _anchored(values, anchor, source).items()})
+    return _with_trainer(config, values, keep_rule_options=True)
+
+
+def _with_trainer(config: Config, given: dict[str, Any], keep_rule_options: bool) -> Config:
+    """``config`` with the trainer settings ``given`` written into the options of every rule declaring them.
+
+    In a file, a rule's own option (``[rules.reply-truncated] max-length = 2048``) wins over the key;
+    a flag or keyword wins over both.
+    """
+    keys = [key for key in TRAINER_KEYS if key in given]
+    if not keys:
+        return config
+    from ..engine.registry import all_rules
+
+    rules = {name: dict(settings) for name, settings in config.rules.items()}
+    for rule in all_rules():
+        for key in keys:
+            if key in rule.doc.options and not (keep_rule_options and key in rules.get(rule.name, {})):
+                value = getattr(config, key.replace("-", "_"))
+                rules.setdefault(rule.name, {})[key] = "" if value is None else value
+    return replace(config, rules=rules)
 
 
 def _anchored(values: dict[str, Any], anchor: str, source: "Source") -> dict[str, Any]:
@@ -218,6 +276,12 @@ def _anchored(values: dict[str, Any], anchor: str, source: "Source") -> dict[str
         path = values.get(key)
         if source.kind == "file" and path and not os.path.isabs(path):
             values[key] = os.path.relpath(os.path.join(anchor, path))
+    spec = values.get("tokenizer")
+    if spec:  # a path in a file is relative to its folder; anything else is a model id
+        local = os.path.join(anchor, os.path.expanduser(spec))
+        if source.kind == "file" and not os.path.isabs(spec) and os.path.exists(local):
+            values["tokenizer"] = os.path.relpath(local)
+        values["tokenizer"] = _load_tokenizer(values["tokenizer"], source.where("tokenizer"))
     return values
 
 
@@ -227,6 +291,7 @@ CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "method": _method, "fail-on": _level, "output-format": _output_format, "model": _model,
     "validation": _text, "baseline": _text, "exclude": _globs, "extend-exclude": _globs,
     "per-file-ignores": _per_file, "extend-per-file-ignores": _per_file, "rules": _per_rule,
+    "tokenizer": _tokenizer, "max-length": _max_length, "truncation-mode": _truncation_mode,
 }
 KEYS = tuple(_kebab(f.name) for f in fields(Config))
 
@@ -438,4 +503,4 @@ def with_overrides(config: Config, overrides: dict[str, Any]) -> Config:
         merged[name] = [*getattr(config, name), *value] if key in ADDED_BY_FLAGS else value
     if "select" in flags:
         merged["extend_select"] = list(flags.get("extend-select", []))
-    return replace(config, **merged)
+    return _with_trainer(replace(config, **merged), flags, keep_rule_options=False)

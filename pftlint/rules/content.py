@@ -17,6 +17,7 @@ from ..engine.findings import Problem
 from ..model.view import (CHOSEN, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, normal_message,
                           safe_equal, text_of)
 from ..profiles.targets import Target
+from ..tokens import trainer
 from . import record_rule, silent_when_typed
 
 _TEXT_PARTS = frozenset(("text", "refusal"))
@@ -354,13 +355,33 @@ def _leaked_token(text: str) -> str | None:
 
 @record_rule("special-token-in-content")
 def special_token_in_content(record: Record, options: dict) -> Iterator[Problem]:
+    spec = options["tokenizer"]  # the model's tokenizer: its own special tokens too (pftlint.tokens.trainer)
     for path, part, index, msg in record.messages():
         text = text_of(msg.content)
         token = _leaked_token(text) if text else None
-        if token is not None:
+        if spec and text:
+            token = _model_token(text, spec, token)
+        if token is None:
+            continue
+        where = field_path(path, msg, "content")
+        if spec and token == trainer.special_tokens(spec).added_bos and text.lstrip().startswith(token):
+            yield Problem(f"{_which(part, index, msg, record)} starts with the BOS text {token!r}, and the trainer "
+                          "adds the BOS itself (the tokenizer for text, the chat template for messages): the sequence gets "
+                          "two BOS tokens; remove the BOS text from the data", json_path=where)
+        else:
             yield Problem(f"{_which(part, index, msg, record)} contains the special token {token!r}, left over "
                           "from a chat template: the provider applies its own template; remove the token (and the "
-                          "template text around it)", json_path=field_path(path, msg, "content"))
+                          "template text around it)", json_path=where)
+
+
+def _model_token(text: str, spec: str, pattern_token: str | None) -> str | None:
+    """The first special token of the text, the model's own included (the earlier of the two)."""
+    found = trainer.first_special_token(text, spec)
+    if found is None:
+        return pattern_token
+    if pattern_token is None or found[0] <= text.find(pattern_token):
+        return found[1]
+    return pattern_token
 
 
 # -- literal-escape-in-content --------------------------------------------

@@ -163,22 +163,27 @@ class ModelTokenizer:
         ``tools`` a list of tool definitions or its JSON text, ``template_kwargs`` a record's
         ``chat_template_kwargs``. Raises RenderError for a conversation the template refuses.
         """
-        if isinstance(prompt, str) != isinstance(reply, str):
+        prompt_text, full_text = self.pair_texts(prompt, [reply], tools, template_kwargs)
+        special = isinstance(prompt, str)  # text is tokenized with the model's special tokens; a template writes them
+        return self.encode(prompt_text, special), self.encode(full_text, special)
+
+    def pair_texts(self, prompt, replies: Sequence[Any], tools: Sequence[Any] | None = None,
+                   template_kwargs: Mapping[str, Any] | None = None) -> list[str]:
+        """[prompt, prompt+reply for each reply]: the texts TRL tokenizes (text pairs with the tokenizer's
+        special tokens, rendered conversations without). Raises RenderError as :meth:`pair_ids`."""
+        if any(isinstance(prompt, str) != isinstance(reply, str) for reply in replies):
             raise RenderError("the prompt and the reply must both be text or both be lists of messages")
         if isinstance(prompt, str):
             eos = self.eos_token
-            if eos and not reply.endswith(eos):
-                reply += eos
-            return self.encode(prompt, True), self.encode(prompt + reply, True)
+            return [prompt, *(prompt + (reply + eos if eos and not reply.endswith(eos) else reply) for reply in replies)]
         if isinstance(tools, str):  # a tools column stored as JSON text: TRL json.loads it
             try:
                 tools = json.loads(tools)
             except ValueError as exc:
                 raise RenderError(f"the tools are a string that is not JSON ({exc})") from None
         kwargs = dict(template_kwargs or {})
-        prompt_text = self.render(prompt, tools, add_generation_prompt=True, **kwargs)
-        full_text = self.render([*prompt, *reply], tools, **kwargs)
-        return self.encode(prompt_text), self.encode(full_text)
+        return [self.render(prompt, tools, add_generation_prompt=True, **kwargs),
+                *(self.render([*prompt, *reply], tools, **kwargs) for reply in replies)]
 
     def count(self, prompt, reply, tools: Sequence[Any] | None = None,
               template_kwargs: Mapping[str, Any] | None = None) -> tuple[int, int]:
@@ -186,9 +191,10 @@ class ModelTokenizer:
         prompt_ids, full_ids = self.pair_ids(prompt, reply, tools, template_kwargs)
         return len(prompt_ids), len(full_ids)
 
-    def count_texts(self, texts: Iterable[str]) -> list[int]:
-        """Token counts of rendered texts, encoded as one batch (in parallel, in Rust)."""
-        return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+    def count_texts(self, texts: Iterable[str], add_special_tokens: bool = False) -> list[int]:
+        """Token counts of rendered texts, encoded as one batch (in parallel, in Rust); ``add_special_tokens``:
+        the post-processor's BOS/EOS, as for standard (text) pairs."""
+        return [len(e) for e in self._tokenizer.encode_batch_fast(list(texts), add_special_tokens=add_special_tokens)]
 
 
 def load(spec: str, environ: Mapping[str, str] = os.environ) -> ModelTokenizer:
