@@ -404,8 +404,11 @@ def test_typed_trl_records_get_the_keys_of_loose_ones_and_of_openai_pairs(tools)
         other = record_view(json.loads(openai_text), "dpo", target)
         for state, active in linter._dataset_for("dpo"):
             assert state.key(typed, unit) == state.key(loose, None), active.rule.name
-            if active.rule.name == "conflicting-preference":
-                assert state.key(typed, unit) == state.key(other, None)
+            if active.rule.name == "conflicting-preference":  # the same pair digests; the last byte: the layout
+                mine, theirs = state.key(typed, unit), state.key(other, None)
+                assert (mine is None) == (theirs is None)
+                if mine is not None:
+                    assert mine[:-1] == theirs[:-1] and (mine[-1:], theirs[-1:]) == (b"X", b"O")
 
 
 # -- a run of records at once (observe_many) finds what record by record (observe) finds --------------
@@ -469,3 +472,15 @@ def test_observe_many_finds_what_observe_finds(records, cuts):
             assert _problems(got) == _problems(expected), name
             assert [p.message for p in batched.end_file("data.jsonl")] == \
                 [p.message for p in single.end_file("data.jsonl")], name
+
+
+def test_a_swapped_trl_pair_is_named_as_trl_names_its_replies():
+    from pftlint.api import lint_records
+
+    rows = [builders.trl("Q?", "A", "B"), builders.trl("Q?", "B", "A")]
+    (found,) = lint_records(rows, target="trl", select=["conflicting-preference"]).findings
+    assert (found.line, found.json_path) == (2, None)
+    assert "the chosen and the rejected reply are swapped" in found.message and "preferred" not in found.message
+    (openai,) = lint_records([builders.dpo("Q?", "A", "B"), builders.dpo("Q?", "B", "A")],
+                             select=["conflicting-preference"]).findings
+    assert "preferred and non-preferred are swapped" in openai.message and openai.json_path == ("preferred_output",)

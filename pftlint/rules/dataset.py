@@ -120,6 +120,9 @@ class DuplicatePrompt(_PerFile):
                         "file was joined (repeated inputs weigh more in training)", json_path=_input_path(key[:1])),)
 
 
+_OPENAI, _OTHER_LAYOUT = b"O", b"X"
+
+
 @dataset_rule("conflicting-preference", methods=("dpo",))
 class ConflictingPreference(_PerFile):
     def key(self, record, unit):
@@ -131,26 +134,32 @@ class ConflictingPreference(_PerFile):
         rejected = canon.digest("non_preferred_output")
         if preferred is None or rejected is None or preferred == rejected:
             return None
-        # one bytes object, not a tuple: keys may travel between processes in bulk
-        return combine(prompt, preferred, rejected) + combine(prompt, rejected, preferred)
+        # one bytes object, not a tuple: keys may travel between processes in bulk; the last byte says
+        # whether the record is in OpenAI's layout (how the finding names the replies and where it points)
+        return combine(prompt, preferred, rejected) + combine(prompt, rejected, preferred) + \
+            (_OPENAI if record.openai_layout else _OTHER_LAYOUT)
 
     def observe(self, path, line, key):
-        pair, swapped = key[:DIGEST_SIZE], key[DIGEST_SIZE:]
+        pair, swapped = key[:DIGEST_SIZE], key[DIGEST_SIZE:2 * DIGEST_SIZE]
         seen = self._seen
         other = seen.get(swapped)
         if pair not in seen:
             seen[pair] = line
         if other is None:
             return _NONE
-        return (Problem(f"lines {other} and {line} have the same input and the same two replies, but preferred "
-                        f"and non-preferred are swapped; the two cancel out in training: keep the record "
-                        f"with the right label and delete the other", json_path=("preferred_output",)),)
+        if key[-1:] == _OPENAI:
+            return (Problem(f"lines {other} and {line} have the same input and the same two replies, but preferred "
+                            f"and non-preferred are swapped; the two cancel out in training: keep the record "
+                            f"with the right label and delete the other", json_path=("preferred_output",)),)
+        return (Problem(f"lines {other} and {line} have the same prompt and the same two replies, but the chosen and "
+                        f"the rejected reply are swapped; the two cancel out in training: keep the record "
+                        f"with the right label and delete the other"),)
 
     def observe_many(self, path, lines, keys):
         if None in keys:
             return observe_each(self, path, lines, keys)
         pairs = [key[:DIGEST_SIZE] for key in keys]
-        swapped = [key[DIGEST_SIZE:] for key in keys]
+        swapped = [key[DIGEST_SIZE:2 * DIGEST_SIZE] for key in keys]
         seen = self._seen
         # reversed: a pair that occurs twice in the run keeps its first line
         first = dict(zip(reversed(pairs), reversed(lines)))
