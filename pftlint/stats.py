@@ -580,6 +580,7 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
     limit = doc["limit"]
     console.print(_header(doc, console.width), soft_wrap=True)
     for f in doc["files"]:
+        console.print(_file_title(f, console.width), soft_wrap=True)
         console.print(_file_table(f, limit, doc["training_price_per_million"]))
         if f["histogram"]:  # with a tokenizer, max_length is the limit the bins are read against
             console.print(_histogram(f, (f.get("trainer") or {}).get("max_length") or limit, console.width))
@@ -642,16 +643,24 @@ def _header(doc: dict, width: int):
     return wrapped(units, width)
 
 
+def _file_title(f: dict, width: int):
+    """``PATH (method)`` above the file's table: the path is one unit, never cut where it fits the width."""
+    from .reporters.wrap import Unit, wrapped
+
+    units = [Unit(printable_path(f["path"]), "bold")]
+    if f["error"] is None:
+        units.append(Unit(f"({f['method']})", "bold"))
+    return wrapped(units, width)
+
+
 def _file_table(f: dict, limit: int | None, price: float | None):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(f"{printable_path(f['path'])}  ({f['method']})", style="bold"), title_justify="left",
-                  show_header=False, min_width=48)
+    table = Table(show_header=False, min_width=48)
     table.add_column("", no_wrap=True, style="dim")
     table.add_column("", overflow="fold")
     if f["error"] is not None:  # no figures: zeros would look like a count
-        table.title = Text(f["path"], style="bold")
         table.add_row("not counted", Text(f["error"], style="bold red"))
         return table
     examples = _num(f["examples"])

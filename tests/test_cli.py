@@ -280,6 +280,23 @@ def _table(run_cli, columns: int, *paths: str, **env) -> str:
     return proc.stdout
 
 
+@pytest.mark.parametrize("extra", [-12, -1, 0, 1, 12])
+def test_table_never_cuts_a_path_that_fits(run_cli, tmp_path, extra):
+    """Whatever the checkout's path, it stays whole on one line: one wider than the terminal on a line of
+    its own, left for the terminal to fold (copying it still gives it whole)."""
+    columns = 60
+    name = "d" * (columns - len("/clean-dpo.jsonl") - 2 + extra) + "/clean-dpo.jsonl"
+    (tmp_path / name).parent.mkdir()
+    (tmp_path / name).write_bytes(CLEAN.read_bytes())
+    proc = run_cli("check", "--isolated", "--output-format", "table", name, cwd=tmp_path,
+                   env={"COLUMNS": str(columns)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(name in line for line in lines), lines
+    assert all(len(line) <= columns or line.split()[-1] == name for line in lines), lines  # "✓ PATH"
+    assert re.search(r"12\s+records\s+\(dpo\):\s+no\s+findings", proc.stdout)
+
+
 HEADER = re.compile(r"^\s+\d+:\d+  (error|warning|info)\s+PFT\d+ [a-z0-9-]+( \[\*\])?$")
 
 
@@ -293,7 +310,7 @@ def test_table_format(run_cli, columns):
     for rule in ("invalid-role", "identical-outputs", "blank-line"):
         assert any(HEADER.match(line) and line.endswith(f" {rule}") for line in lines), rule
     assert re.search(r"^\s+3:\d+  error\s+PFT301 invalid-role$", out, re.M)
-    assert re.search(r"✓ .*clean-dpo\.jsonl\s+12 records \(dpo\):\s+no\s+findings", out)
+    assert re.search(r"✓ .*clean-dpo\.jsonl\s+12\s+records\s+\(dpo\):\s+no\s+findings", out)
     assert re.search(r"2 files, \d+ records: \d+ errors?, \d+ warnings?, \d+ info\s+\(\d+\.\d\ds\)$", lines[-1])
     assert "┃" not in out and "│" not in out  # no table borders eating the width
 

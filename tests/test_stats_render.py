@@ -36,6 +36,19 @@ def test_the_header_breaks_between_words(run_cli, width):
     assert (len(header) == 1) == (width >= one_line)
 
 
+@pytest.mark.parametrize("extra", [-12, -1, 0, 1, 12])
+def test_the_file_title_never_cuts_a_path_that_fits(run_cli, tmp_path, extra):
+    """Whatever the checkout's path, it stays whole on one line (one wider than the terminal on a line of its
+    own, for the terminal to fold); ``(dpo)`` goes where it fits."""
+    width = 50
+    name = "d" * (width - len("/clean-dpo.jsonl") + extra) + "/clean-dpo.jsonl"
+    (tmp_path / name).parent.mkdir()
+    (tmp_path / name).write_bytes(CLEAN.read_bytes())
+    lines = stats(run_cli, width, name, cwd=tmp_path)
+    assert any(line.rstrip() in (name, f"{name} (dpo)") for line in lines), lines
+    assert "(dpo)" in "".join(lines) and all(len(line) <= width or line == name for line in lines), lines
+
+
 def test_a_histogram_of_one_bin_says_so(run_cli, tmp_path):
     lines = CLEAN.read_text(encoding="utf-8").splitlines()
     (tmp_path / "same.jsonl").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
