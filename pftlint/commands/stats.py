@@ -25,9 +25,10 @@ def add_parser(sub) -> None:
                                    "count a DPO input once and both outputs. Exit status: 0 every file "
                                    "counted (lines that are not records are named on stderr and left "
                                    "out), 1 some file is not JSON Lines text or holds no records (named "
-                                   "on stderr; the others are counted), 2 usage or I/O error. Each file is counted with the "
-                                   "settings of its closest pftlint.toml or pyproject.toml [tool.pftlint], as "
-                                   "check uses them (--config or --isolated: the same for every file).")
+                                   "on stderr; the others are counted), 2 usage or I/O error. Each file is "
+                                   "counted with the settings of its closest pftlint.toml or pyproject.toml "
+                                   "[tool.pftlint], as check uses them (--config or --isolated: the same for "
+                                   "every file).")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
     p.add_argument("--model", help="a snapshot, alias (gpt-4.1-mini) or fine-tuned name "
