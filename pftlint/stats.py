@@ -30,6 +30,12 @@ JSON Lines text at all (UTF-16, gzip, zip, Parquet, binary: the reader's own wor
 no records; ``unreadable_lines`` counts lines (a broken multi-line document once) that are not
 a JSON record object, with ``first_unreadable`` the first of them. ``skipped`` counts records of
 another format than the file's method.
+
+Each file is counted with the settings of its closest configuration, found and grouped as
+``pftlint check`` finds them (pftlint.engine.plan.files_by_settings); the document's run-level
+keys (target, model, encoding, limit, price, trainer) are the working directory's settings (or
+--config's, --isolated's), and a file counted with other settings carries them as ``settings``
+(the same keys, and ``config``: the configuration file).
 """
 
 from __future__ import annotations
@@ -508,8 +514,47 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, 
     }
 
 
+def compute_by_settings(named: list[str], groups: list[tuple[Settings, list[str], str | None]],
+                        default: Settings) -> dict:
+    """The whole JSON document for files counted with the settings of their closest configuration.
+
+    ``named``: the files in the order found; ``groups``: (settings, files, the configuration file that gave
+    them or None) covering them. The document's run-level keys are ``default``'s (the settings of the
+    working directory, or of --config / --isolated); a file counted with other settings carries them as
+    ``settings`` (the same keys, and ``config``), so one configuration for every file gives the document a
+    run of one configuration always had.
+    """
+    if default.jobs <= 0:
+        default = replace(default, jobs=available_cores())
+    doc = compute([], default)
+    notes: list[str] = []  # those of the settings some file was counted with (each once)
+    by_path: dict[str, dict] = {}  # each file is found once (pftlint.reading.discovery)
+    for settings, paths, config in groups:
+        settings = replace(settings, jobs=default.jobs)
+        part = compute(paths, settings)
+        notes += [note for note in part["notes"] if note not in notes]
+        if settings != default:
+            described = {key: part[key] for key in _RUN_KEYS if key in part} | {"config": config}
+            for f in part["files"]:
+                f["settings"] = described
+        by_path.update(zip(paths, part["files"]))
+    doc["files"] = [by_path[path] for path in named]
+    if groups:
+        doc["notes"] = notes
+    return doc
+
+
+# The run-level keys of the document that a file counted with other settings carries as its own.
+_RUN_KEYS = ("target", "model", "encoding", "limit", "training_price_per_million", "trainer")
+
+
+def file_settings(doc: dict, f: dict) -> dict:
+    """What a file was counted with: its own ``settings``, or the document's."""
+    return f.get("settings") or doc
+
+
 def compute(paths: list[str], settings: Settings) -> dict:
-    """The whole JSON document for these files."""
+    """The whole JSON document for these files, all counted with ``settings``."""
     if settings.jobs <= 0:
         settings = replace(settings, jobs=available_cores())
     b = settings.budget
@@ -577,11 +622,14 @@ def render(doc: dict, stream: TextIO, color: bool) -> None:
     from rich.text import Text
 
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, emoji=False)
-    limit = doc["limit"]
     console.print(_header(doc, console.width), soft_wrap=True)
     for f in doc["files"]:
+        counted = file_settings(doc, f)
+        limit = counted["limit"]
         console.print(_file_title(f, console.width), soft_wrap=True)
-        console.print(_file_table(f, limit, doc["training_price_per_million"]))
+        if counted is not doc:  # its own configuration: said above its table, as the run's is at the top
+            console.print(_header(counted, console.width), soft_wrap=True)
+        console.print(_file_table(f, limit, counted["training_price_per_million"]))
         if f["histogram"]:  # with a tokenizer, max_length is the limit the bins are read against
             console.print(_histogram(f, (f.get("trainer") or {}).get("max_length") or limit, console.width))
     for note in doc["notes"]:
@@ -622,7 +670,8 @@ def trainer_rows(t: dict) -> list[tuple[str, str, bool]]:
 
 
 def _header(doc: dict, width: int):
-    """``model M  target T  limit N tokens per example  training $P / 1M tokens``, broken between words."""
+    """``model M  target T  limit N tokens per example  training $P / 1M tokens``, broken between words
+    (``doc``: the document, or a file's own ``settings``, whose ``config`` it names)."""
     from .reporters.wrap import Unit, words, wrapped
 
     if doc.get("trainer"):
@@ -636,6 +685,8 @@ def _header(doc: dict, width: int):
         parts.append(("limit", words(f"{doc['limit']:,} tokens per example")))
     if doc["training_price_per_million"] is not None:
         parts.append(("training", words(f"${doc['training_price_per_million']:.2f} / 1M tokens")))
+    if "config" in doc:
+        parts.append(("config", [Unit(printable_path(doc["config"]) if doc["config"] else "none (the defaults)")]))
     units: list[Unit] = []
     for label, values in parts:  # two spaces before the next label: the last value carries one
         *head, last = values

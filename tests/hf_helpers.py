@@ -27,6 +27,22 @@ TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
+# A template in the manner of Gemma's: no system role, and turns that must alternate user/model (its refusals,
+# raised as the model's own template raises them: rules/tokens/template-error).
+NO_SYSTEM_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% for m in messages %}"
+    "{% if m['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
+    "{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/model/user/model/...') }}"
+    "{% endif %}"
+    "{{ '<|im_start|>' + ('model' if m['role'] == 'assistant' else m['role']) + '\\n' }}"
+    "{{ m['content'] + '<|im_end|>\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>model\\n' }}{% endif %}"
+)
+# The templates the rule catalog's examples name with the fence attribute tokenizer=NAME (tests/test_catalog.py).
+CATALOG_TEMPLATES = {"no-system-role": NO_SYSTEM_TEMPLATE}
 CORPUS = ["the weather in Oslo is cold and wet today", "how do plants grow? with light and water",
           "hello, how can I help you today?", "tools: get_weather city string required"] * 20
 

@@ -42,7 +42,26 @@ def _validation_partner(doc, example):
     return None
 
 
-def lint_example(doc, example):
+@pytest.fixture(scope="session")
+def catalog_tokenizer(tmp_path_factory):
+    """The tokenizer an example names with ``tokenizer=NAME``: the test tokenizer with that chat template
+    (tests/hf_helpers.CATALOG_TEMPLATES), built once; such examples are skipped without the hf extra."""
+    built: dict[str, str] = {}
+
+    def get(name: str) -> str:
+        pytest.importorskip("tokenizers")
+        pytest.importorskip("jinja2")
+        from hf_helpers import CATALOG_TEMPLATES, build_tokenizer
+
+        if name not in built:
+            built[name] = str(build_tokenizer(tmp_path_factory.mktemp("catalog") / name, CATALOG_TEMPLATES[name]))
+        return built[name]
+
+    return get
+
+
+def lint_example(doc, example, tokenizer=None):
+    """``tokenizer``: the path of the tokenizer the example names (its ``tokenizer=`` attribute), or None."""
     attrs = example.attrs
     options = _option_attrs(attrs)
     partner = _validation_partner(doc, example)
@@ -55,6 +74,7 @@ def lint_example(doc, example):
         extend_select=[doc.name],
         ignore=sorted(NOISY - {doc.name}),
         rules={doc.name: options} if options else None,
+        tokenizer=tokenizer,
     )
     if valid is None:
         return linter.lint_bytes(example.content(), attrs.get("name", "example.jsonl"))
@@ -65,8 +85,9 @@ def lint_example(doc, example):
 
 
 @pytest.mark.parametrize(("doc", "example"), CASES)
-def test_documented_example(doc, example):
-    result = lint_example(doc, example)
+def test_documented_example(doc, example, catalog_tokenizer):
+    name = example.attrs.get("tokenizer")
+    result = lint_example(doc, example, catalog_tokenizer(name) if name else None)
     found = sorted({f.rule for f in result.findings})
     detail = "\n".join(f"  {f.line}:{f.column} {f.rule}: {f.message}" for f in result.findings)
     if example.bad:

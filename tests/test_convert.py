@@ -230,6 +230,22 @@ def test_wrong_format_finding_names_a_command_that_works(tmp_path, run_cli):
         out.unlink()
 
 
+def test_wrong_format_on_axolotl_chat_template_names_a_command_that_works(tmp_path, run_cli):
+    src = write_jsonl(tmp_path / "axolotl.jsonl", [{"messages": [user(f"Q{i}")], "chosen": bot(f"Good {i}"),
+                                                    "rejected": bot(f"Bad {i}")} for i in range(12)])
+    for target in ("openai", "trl"):
+        proc = run_cli("check", "--isolated", "--target", target, "--output-format", "json", str(src))
+        (finding,) = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+        assert "does not read" not in finding["message"]
+        argv = shlex.split(re.search(r"(pftlint convert .*)$", finding["message"])[1])
+        assert argv[-2:] == ["--to", target]
+        out = Path(argv[argv.index("-o") + 1])
+        assert run_cli(*argv[1:]).returncode == 0
+        assert run_cli("check", "--isolated", "--target", target, str(out)).returncode == 0
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 12
+        out.unlink()
+
+
 # -- ShareGPT ---------------------------------------------------------------------------------------
 
 def turn(who, text):

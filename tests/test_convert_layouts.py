@@ -21,6 +21,7 @@ from pftlint.convert import Options, Stats, convert, units
 from pftlint.convert import detect
 from pftlint.convert.common import NOT_IN_LAYOUT, PREFERENCE, TOOLS, TURN_ORDER
 from pftlint.engine.catalog import rule_docs
+from pftlint.model.formats import AXOLOTL_CHAT_TEMPLATE
 from pftlint.profiles.targets import all_targets
 import builders
 from builders import jsonl, user
@@ -230,6 +231,38 @@ def test_the_round_trip_says_what_it_read_at_each_step(run_cli, tmp_path):
     assert "Amazon Nova DPO (messages ending with candidates): 1" in err
 
 
+def as_axolotl_chat_template(record: dict) -> dict:
+    """An OpenAI preference record in axolotl's chat_template layout (its default field names)."""
+    return {"messages": record["input"]["messages"], "chosen": record["preferred_output"][0],
+            "rejected": record["non_preferred_output"][0]}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(pairs(), min_size=1, max_size=5))
+def test_axolotl_chat_template_openai_trl_vertex_nova_openai_gives_back_the_same_pairs(records):
+    data = jsonl([as_axolotl_chat_template(r) for r in records])
+    for layout in ("openai", *CHAIN):
+        written, skips, stats = convert_bytes(data, layout)
+        assert skips == {} and stats.written == len(records)
+        data = jsonl(written)
+    assert written == records
+
+
+def test_axolotl_chat_template_round_trip_through_the_console_script(run_cli, tmp_path):
+    records = [SOURCE, openai([user("Sky colour?")], "Blue.", "Green.")]
+    status, current, skips, err = cli(run_cli, tmp_path, [as_axolotl_chat_template(r) for r in records], "trl",
+                                      name="axolotl.jsonl")
+    assert (status, skips) == (0, {}) and "axolotl chat_template" in err, err
+    assert_lints_clean(current, "trl")
+    for layout in CHAIN[1:]:
+        status, current, skips, err = cli(run_cli, tmp_path, current, layout, name=f"from-{layout}.jsonl")
+        assert (status, skips) == (0, {}), err
+    assert current == records
+    status, forced, skips, err = cli(run_cli, tmp_path, [as_axolotl_chat_template(r) for r in records], "openai",
+                                     "--from", AXOLOTL_CHAT_TEMPLATE, name="forced.jsonl")
+    assert (status, skips, forced) == (0, {}, records), err
+
+
 def test_real_trl_file_round_trips(run_cli, tmp_path, corpus):
     src = corpus / "trl-conv__Mihir-Khare429_system-design-interviewer-bot__dpo_dataset.jsonl"
     rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -270,6 +303,13 @@ SOURCES = [
     (detect.AXOLOTL, {"input": "Q", "chosen": "Good.", "rejected": "Bad."}, openai([user("Q")], "Good.", "Bad.")),
     (detect.AXOLOTL, {"prompt": "Q", "chosen_response": "Good.", "rejected_response": "Bad."},
      openai([user("Q")], "Good.", "Bad.")),
+    # axolotl's chat_template.default: replies as message objects, texts, or lists whose last message is trained on
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": [SYSTEM, user("Q1"), bot("A1"), user("Q2")], "chosen": bot("Good."),
+                             "rejected": bot("Bad.")}, SOURCE_PAIR),
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": "Q", "chosen": "Good.", "rejected": [bot("Bad.")]},
+     openai([user("Q")], "Good.", "Bad.")),
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": [user("Q")], "chosen": [user("Q"), bot("Good.")],
+                             "rejected": [user("Q"), bot("Bad.")]}, openai([user("Q")], "Good.", "Bad.")),
 ]
 
 
@@ -313,6 +353,13 @@ BROKEN_SOURCES = [
     (detect.ALPACA_RANKING, {"instruction": "Q", "history": [["only a question"]], "chosen": "A", "rejected": "B"},
      "wrong type", "[question, answer]"),
     (detect.AXOLOTL, {"question": "Q", "chosen": "Good.", "rejected": ["x", "y"]}, TURN_ORDER, "holds 2 messages"),
+    # earlier messages that are not the prompt: axolotl would drop them, convert does not do so silently
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": [user("Q")], "chosen": [user("Other?"), bot("Good.")],
+                             "rejected": bot("Bad.")}, TURN_ORDER, "trains on the last message only"),
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": [user("Q")], "chosen": bot("Good."), "rejected": user("Bad.")},
+     "role does not map", "not the assistant's reply"),
+    (AXOLOTL_CHAT_TEMPLATE, {"messages": [user("Q")], "chosen": bot("Same."), "rejected": bot("Same.")},
+     "identical replies", "same reply"),
 ]
 
 

@@ -175,6 +175,41 @@ def test_length_bias_ties_are_not_longer():
     assert of(lint(data, rules={"length-bias": {"threshold": 0.0}}), "length-bias") == []
 
 
+def _long_short_rows(longer: int, total: int, make) -> list[dict]:
+    short, long = "4", "the answer is 4, and here is why it is four"
+    return [make(f"Q{i}?", long, short) if i < longer else make(f"Q{i}?", short, long) for i in range(total)]
+
+
+def test_length_bias_speaks_each_formats_language(run_cli, tmp_path):
+    """OpenAI's wording unchanged; a TRL file's chosen replies named as TRL names them."""
+    openai_file, trl_file = tmp_path / "openai.jsonl", tmp_path / "trl.jsonl"
+    openai_file.write_bytes(builders.jsonl(_long_short_rows(20, 20, builders.dpo)))
+    trl_file.write_bytes(builders.jsonl(_long_short_rows(20, 20, builders.trl)))
+    messages = {}
+    for path, target in ((openai_file, "openai"), (trl_file, "trl")):
+        proc = run_cli("check", "--isolated", "--target", target, "--select", "length-bias",
+                       "--output-format", "json", str(path))
+        (found,) = json.loads(proc.stdout)["findings"]
+        messages[target] = found["message"]
+    assert messages["openai"] == ("the preferred reply is the longer one in 100% of pairs (20 of 20); DPO learns "
+                                  "that longer is better: add pairs where the better reply is the shorter one, or "
+                                  "trim the padded preferred replies")
+    assert messages["trl"].startswith("the chosen reply is the longer one in 100% of pairs (20 of 20)")
+    assert "trim the chosen reply where it is padded" in messages["trl"]
+    assert "preferred" not in messages["trl"]
+
+
+def test_length_bias_names_a_mixed_run_of_pairs_as_most_of_them():
+    linter = make_linter(select=["length-bias"])
+    ((state, _),) = linter._dataset
+    for openai_pairs, named_pairs, expected in ((3, 20, "the chosen reply is"), (20, 3, "the preferred reply is")):
+        state.begin_file("data.jsonl")
+        keys = (True,) * openai_pairs + ((True, "the chosen reply"),) * named_pairs
+        state.observe_many("data.jsonl", list(range(1, len(keys) + 1)), keys)
+        (problem,) = state.end_file("data.jsonl")
+        assert problem.message.startswith(f"{expected} the longer one in 100% of pairs (23 of 23)")
+
+
 # -- one by one or together ----------------------------------------------------------------------
 def test_files_alone_and_together_get_the_same_findings(tmp_path):
     shared = pair("Shared?", "A.", "B.")
@@ -428,8 +463,9 @@ _DIGESTS = [bytes([i]) * DIGEST_SIZE for i in range(6)]
 
 def _key_for(name: str, a: int, b: int, c: int):
     """A key of the rule's shape, drawn from a few digests so that repeats and swaps are common."""
-    if name == "length-bias":
-        return (None, True, False)[a % 3]
+    if name == "length-bias":  # OpenAI's layout, or another format's (longer, name of the chosen reply)
+        return (None, True, False, (True, "the chosen reply"), (False, "the chosen reply"),
+                (True, "the preferred candidate"))[a]
     if name == "conflicting-preference":
         if b == c:
             return None

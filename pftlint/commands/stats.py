@@ -25,7 +25,10 @@ def add_parser(sub) -> None:
                                    "count a DPO input once and both outputs. Exit status: 0 every file "
                                    "counted (lines that are not records are named on stderr and left "
                                    "out), 1 some file is not JSON Lines text or holds no records (named "
-                                   "on stderr; the others are counted), 2 usage or I/O error.")
+                                   "on stderr; the others are counted), 2 usage or I/O error. Each file is "
+                                   "counted with the settings of its closest pftlint.toml or pyproject.toml "
+                                   "[tool.pftlint], as check uses them (--config or --isolated: the same for "
+                                   "every file).")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
     p.add_argument("--model", help="a snapshot, alias (gpt-4.1-mini) or fine-tuned name "
@@ -44,24 +47,24 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..profiles.config import load_config, with_overrides
-    from ..profiles.targets import load_target
-    from ..reading.discovery import discover
+    from ..engine.plan import files_by_settings
+    from ..profiles.config import Resolver
     from ..reporters import use_color
-    from ..stats import Settings, compute, problems, render
+    from ..stats import compute_by_settings, problems, render
 
     if args.config is not None and args.isolated:
         from ..errors import UsageError
 
         raise UsageError("cannot use --config with --isolated")
-    config, source = load_config(args.config, args.isolated)
     overrides = {k: v for k, v in (("target", args.target), ("model", args.model), ("method", args.method))
                  if v is not None} | trainer_settings(args)
-    config = with_overrides(config, overrides)
-    target = load_target(config.target).with_model(config.model)
-    paths = discover(args.paths or ["."])
-    doc = compute(paths, Settings(target.name, target.default_model, config.method, args.jobs, config.tokenizer,
-                                  config.max_length, config.truncation_mode))
+    # each file counted with its closest configuration, found as check finds it (the flags on top)
+    resolver = Resolver(overrides, args.config, args.isolated)
+    named, groups = files_by_settings(args.paths, resolver)
+    doc = compute_by_settings(named, [(_counting(settings.config, args.jobs), paths,
+                                       None if settings.source is None else str(settings.source))
+                                      for settings, paths in groups],
+                              _counting(resolver.default.config, args.jobs))
     stream = sys.stdout
     if (args.output_format or "auto") == "json":
         json.dump(doc, stream, ensure_ascii=False, indent=1)
@@ -78,3 +81,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"pftlint: {printable(line)}", file=sys.stderr)  # the line names a file
         status = 1 if uncounted else status
     return status
+
+
+def _counting(config, jobs: int):
+    """What stats counts with, from a file's settings."""
+    from ..profiles.targets import load_target
+    from ..stats import Settings
+
+    target = load_target(config.target).with_model(config.model)
+    return Settings(target.name, target.default_model, config.method, jobs, config.tokenizer, config.max_length,
+                    config.truncation_mode)

@@ -2,9 +2,10 @@
 
 Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> ``detect`` names each record's format ->
 a source module per format (``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``, ``vertex``,
-``nova``, ``argilla``, ``h4``, ``alpaca``, ``axolotl``) gives a ``Pair`` -> ``layouts.build`` checks
-it and writes it in the ``--to`` layout (a ``to_*`` module per layout) -> one JSON line. Every record
-is accounted for: ``Stats.read == written + skipped``, each skip with its line and reason.
+``nova``, ``argilla``, ``h4``, ``alpaca``, ``axolotl``, ``axolotl_chat_template``) gives a ``Pair`` ->
+``layouts.build`` checks it and writes it in the ``--to`` layout (a ``to_*`` module per layout) -> one
+JSON line. Every record is accounted for: ``Stats.read == written + skipped``, each skip with its line
+and reason.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ..model import formats
-from . import alpaca, argilla, axolotl, columns, detect, h4, hh, layouts, nova, openai, sharegpt, trl, vertex
+from . import (alpaca, argilla, axolotl, axolotl_chat_template, columns, detect, h4, hh, layouts, nova, openai,
+               sharegpt, trl, vertex)
 from .columns import Fields
 from .common import DPO, INVALID_TEXT, SUPERVISED, UNKNOWN_FORMAT, Pair, Skip
 from .layouts import OPENAI
@@ -27,7 +29,7 @@ COLUMNS = "columns"
 # --from names: the formats module's names, convert's own (detect.FORMATS), and columns (a mapping,
 # not a detectable format).
 SOURCES = (formats.TRL, formats.HH, formats.SHAREGPT, COLUMNS, formats.PROMPT_COMPLETION, formats.DPO, OPENAI,
-           formats.SUPERVISED, *detect.FORMATS)
+           formats.SUPERVISED, *detect.FORMATS, formats.AXOLOTL_CHAT_TEMPLATE)
 # --to names: the layouts, and dpo (a synonym of openai).
 TARGETS = (*layouts.NAMES, DPO)
 DESCRIPTIONS = {**formats.DESCRIPTIONS, **detect.DESCRIPTIONS, COLUMNS: "flat columns",
@@ -83,6 +85,7 @@ def _handler(source: str, fields: Fields | None) -> Callable[[dict, bool], Pair]
         detect.ULTRAFEEDBACK_H4: h4.pair,
         detect.ALPACA_RANKING: alpaca.pair,
         detect.AXOLOTL: axolotl.pair,
+        formats.AXOLOTL_CHAT_TEMPLATE: axolotl_chat_template.pair,
     }.get(source, _unknown)
 
 

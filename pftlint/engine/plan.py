@@ -46,18 +46,10 @@ def plan(paths: list[str], resolver: Resolver, stdin_name: str | None = None, fo
     ``paths`` as named on the command line (none: ``.``, or ``-`` with ``stdin_name``);
     ``validation_flag``: --validation, which may not also be one of ``paths``.
     """
-    def excluded(path: str) -> bool:  # a folder by the settings that see it from its parent
-        return resolver.for_folder(os.path.dirname(os.path.abspath(path))).excluded(path)
-
-    named = discover(paths or (["-"] if stdin_name else ["."]), excluded, force_exclude)
-    if stdin_name and force_exclude and excluded(stdin_name):
-        named = [path for path in named if path != "-"]
+    named, by_settings = files_by_settings(paths, resolver, stdin_name, force_exclude)
     if validation_flag:
         check_not_training(validation_flag, paths)
-    groups: dict[int, Group] = {}
-    for path in named:
-        settings = resolver.for_path(stdin_name if path == "-" and stdin_name else path)
-        groups.setdefault(id(settings), Group(settings)).paths.append(path)
+    groups = {id(settings): Group(settings, files) for settings, files in by_settings}
     for settings in [resolver.default, *(g.settings for g in groups.values())]:
         if settings.config.validation == "":
             raise UsageError("the validation path is empty (--validation or the validation setting); "
@@ -79,6 +71,27 @@ def plan(paths: list[str], resolver: Resolver, stdin_name: str | None = None, fo
         group.target = load_target(config.target).with_model(config.model)
         group.active = resolve(group.target, config.select, config.extend_select, config.ignore, rules)
     return named, [g for g in groups.values() if g.paths]
+
+
+def files_by_settings(paths: list[str], resolver: Resolver, stdin_name: str | None = None,
+                      force_exclude: bool = False) -> tuple[list[str], list[tuple[Settings, list[str]]]]:
+    """The files a run reads, in the order found, and those files grouped by the settings of their closest
+    configuration (in the order first met); ``check`` and ``stats`` find and group files this one way.
+
+    ``paths`` as named on the command line (none: ``.``, or ``-`` with ``stdin_name``); folders are
+    searched less what the settings that see each folder exclude.
+    """
+    def excluded(path: str) -> bool:  # a folder by the settings that see it from its parent
+        return resolver.for_folder(os.path.dirname(os.path.abspath(path))).excluded(path)
+
+    named = discover(paths or (["-"] if stdin_name else ["."]), excluded, force_exclude)
+    if stdin_name and force_exclude and excluded(stdin_name):
+        named = [path for path in named if path != "-"]
+    groups: dict[int, tuple[Settings, list[str]]] = {}
+    for path in named:
+        settings = resolver.for_path(stdin_name if path == "-" and stdin_name else path)
+        groups.setdefault(id(settings), (settings, []))[1].append(path)
+    return named, list(groups.values())
 
 
 def lint_group(group: Group, paths: Iterable[str], stdin_name: str | None) -> Report:

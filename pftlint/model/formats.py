@@ -43,7 +43,7 @@ NO_REJECTED = {PROMPT_COMPLETION: "prompt / completion pairs", SHAREGPT: "ShareG
                TRL_UNPAIRED: "TRL unpaired rows (one completion each)"}
 
 # Formats pftlint recognises but ``pftlint convert`` does not read yet (tests/test_convert_layouts.py keeps it true).
-NO_CONVERTER = (AXOLOTL_CHAT_TEMPLATE,)
+NO_CONVERTER: tuple[str, ...] = ()
 
 DESCRIPTIONS = {
     DPO: "OpenAI preference (input / preferred_output / non_preferred_output)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..stats import problems, trainer_rows
+from ..stats import file_settings, problems, trainer_rows
 from ..util.printable import printable
 
 
@@ -20,14 +20,24 @@ def _num(value) -> str:
     return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
 
 
-def render_markdown(doc: dict, out: TextIO) -> None:
-    t = doc.get("trainer")
+def _counted_with(settings: dict) -> str:
+    """``target T; model M`` (or the tokenizer and max_length) of the document or of a file's own settings."""
+    t = settings.get("trainer")
     counted_with = (f"tokenizer `{cell(t['tokenizer'])}`, max_length {t['max_length']:,}, "
                     f"truncation_mode {t['truncation_mode']}" if t
-                    else f"model {cell(doc['model'])}" if doc["model"] else f"{doc['encoding']} (an estimate)")
-    out.write(f"Token statistics by pftlint {doc['version']} (target {doc['target']}; {counted_with}).\n")
+                    else f"model {cell(settings['model'])}" if settings["model"]
+                    else f"{settings['encoding']} (an estimate)")
+    return f"target {settings['target']}; {counted_with}"
+
+
+def render_markdown(doc: dict, out: TextIO) -> None:
+    out.write(f"Token statistics by pftlint {doc['version']} ({_counted_with(doc)}).\n")
     for f in doc["files"]:
         out.write(f"\n### {cell(f['path'])}\n\n")
+        counted = file_settings(doc, f)
+        if counted is not doc:
+            config = f" from `{cell(counted['config'])}`" if counted["config"] else ""
+            out.write(f"Counted with its own settings{config} ({_counted_with(counted)}).\n\n")
         if f["error"] is not None:
             out.write(f"Not counted: {cell(f['error'])}\n")
             continue
@@ -42,7 +52,7 @@ def render_markdown(doc: dict, out: TextIO) -> None:
             rows.append(("output tokens, mean", f"preferred {_num(p['preferred_tokens_mean'])} · "
                                                 f"non-preferred {_num(p['non_preferred_tokens_mean'])}"))
         if f["over_limit"] is not None:
-            rows.append((f"over the limit ({doc['limit']:,})", _num(f["over_limit"]["count"])))
+            rows.append((f"over the limit ({counted['limit']:,})", _num(f["over_limit"]["count"])))
         out.write("| | |\n|---|---|\n")
         for label, value in rows:
             out.write(f"| {cell(label)} | {cell(value)} |\n")

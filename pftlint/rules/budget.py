@@ -1,4 +1,5 @@
-"""Trainer budgets: what TRL's DPOTrainer drops, cuts or mis-slices at ``max_length`` (pftlint.tokens.trainer).
+"""Trainer budgets: what TRL's DPOTrainer drops, cuts or mis-slices at ``max_length``, and the rows its chat
+template refuses (pftlint.tokens.trainer).
 
 Each rule reads the options ``tokenizer`` (the model's, "" for the o200k_base estimate), ``max-length``
 and ``truncation-mode``; the settings ``tokenizer``, ``max-length`` and ``truncation-mode`` (flags and
@@ -12,6 +13,7 @@ from typing import Iterator
 from ..engine.findings import Problem
 from ..model.view import CHOSEN, PROMPT, REJECTED
 from ..tokens import trainer
+from ..util.printable import printable
 from . import record_rule
 
 TRAINER_TARGET = "trl"  # the budget is TRL's DPOTrainer's: under another target the rules say nothing
@@ -136,3 +138,32 @@ def prompt_not_prefix(record, options: dict) -> Iterator[Problem]:
                       f"loss is computed on shifted tokens; {cause}",
                       json_path=record.paths[side] or None)
         return  # the same cause on both sides: one finding per record
+
+
+def no_template(record, options) -> bool:
+    """template-error's guard: no tokenizer (so no template), or another target than TRL's."""
+    return not options["tokenizer"] or record.target.name != TRAINER_TARGET
+
+
+_RENDERED = {PROMPT: "the prompt, rendered with the generation prompt", CHOSEN: "prompt+chosen",
+             REJECTED: "prompt+rejected"}
+_WHY_LIMIT = 300  # characters of the template's message quoted
+
+
+@record_rule("template-error", methods=("dpo",), guard=no_template)
+def template_error(record, options: dict) -> Iterator[Problem]:
+    spec = options["tokenizer"]
+    if not spec or record.target.name != TRAINER_TARGET:
+        return
+    found = trainer.refusal(record, spec)
+    if found is None:
+        return
+    why = printable(found.message)
+    if len(why) > _WHY_LIMIT:
+        why = why[:_WHY_LIMIT - 3] + "..."
+    yield Problem(f"{why} (in {_RENDERED[found.part]}): TRL renders every row with the model's chat template "
+                  "while it prepares the dataset, and this error stops the run before training starts; write "
+                  "the conversation as the template accepts it (for example, a template without a system role: "
+                  "put the system text in the first user turn; turns that must alternate: merge or remove the "
+                  "repeated turn), use the template the model was trained with, or drop the row",
+                  json_path=record.paths[found.part] or None)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from typing import Iterable
 
 from ..engine.findings import Problem
 from ..model.canonical import DIGEST_SIZE, canonical_record, combine
 from ..model.view import is_message, text_of
 from . import dataset_rule
+from .content import side_names
 
 _NONE: tuple = ()
 
@@ -208,45 +210,80 @@ def _wilson_lower(successes: int, n: int) -> float:
     return (centre - spread) / (1 + z2 / n)
 
 
+# length-bias's keys: True / False (the chosen reply longer, or not) for a pair in OpenAI's layout, whose
+# wording the finding keeps; (longer, name of the chosen reply) for a pair of another format, one shared
+# tuple per name so that a run of keys pickles small
+_LONGER_KEYS: dict[tuple[bool, str], tuple[bool, str]] = {}
+
+
+def _length_key(record, longer: bool):
+    if record.openai_layout:
+        return longer
+    name = side_names(record)[0]
+    key = (longer, name)
+    return _LONGER_KEYS.setdefault(key, key)
+
+
+def _is_longer(key) -> bool:
+    return key is True or (isinstance(key, tuple) and key[0])
+
+
+def _chosen_name(key) -> str | None:
+    """The name a key gives the chosen reply: None for OpenAI's layout."""
+    return key[1] if isinstance(key, tuple) else None
+
+
 @dataset_rule("length-bias", methods=("dpo",))
 class LengthBias:
     def __init__(self, options: dict):
         self.options = options
         self._pairs = 0
         self._longer = 0
+        self._names: Counter = Counter()  # pairs per name of the chosen reply (None: OpenAI's layout)
 
     def begin_file(self, path):
         self._pairs = self._longer = 0
+        self._names = Counter()
 
     def key(self, record, unit):
         preferred = _reply_length(record.preferred)
         rejected = _reply_length(record.rejected)
         if preferred is None or rejected is None:
             return None
-        return preferred > rejected
+        return _length_key(record, preferred > rejected)
 
     def observe(self, path, line, key):
         self._pairs += 1
-        if key:
+        if _is_longer(key):
             self._longer += 1
+        self._names[_chosen_name(key)] += 1
         return _NONE
 
     def observe_many(self, path, lines, keys):
-        self._pairs += len(keys) - keys.count(None)
-        self._longer += keys.count(True)  # keys are True, False or None
+        for key, count in Counter(keys).items():  # a handful of distinct keys, counted in C
+            if key is not None:
+                self._pairs += count
+                if _is_longer(key):
+                    self._longer += count
+                self._names[_chosen_name(key)] += count
         return _NONE
 
     def end_file(self, path):
-        pairs, longer = self._pairs, self._longer
+        pairs, longer, names = self._pairs, self._longer, self._names
         self._pairs = self._longer = 0
+        self._names = Counter()
         threshold, minimum = self.options["threshold"], self.options["min-pairs"]
         if pairs == 0 or pairs < minimum:
             return _NONE
         if longer / pairs <= threshold or _wilson_lower(longer, pairs) <= threshold:
             return _NONE
-        return (Problem(f"the preferred reply is the longer one in {longer / pairs:.0%} of pairs ({longer} of "
-                        f"{pairs}); DPO learns that longer is better: add pairs where the better reply is the "
-                        "shorter one, or trim the padded preferred replies"),)
+        share = f"in {longer / pairs:.0%} of pairs ({longer} of {pairs}); DPO learns that longer is better: " \
+                "add pairs where the better reply is the shorter one"
+        # the file is named as most of its pairs name their replies
+        chosen = max(names.items(), key=lambda item: item[1])[0]
+        if chosen is None:
+            return (Problem(f"the preferred reply is the longer one {share}, or trim the padded preferred replies"),)
+        return (Problem(f"{chosen} is the longer one {share}, or trim {chosen} where it is padded"),)
 
     def end_run(self):
         return _NONE

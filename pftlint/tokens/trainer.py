@@ -130,6 +130,34 @@ def pair_tokens(record, spec: str) -> PairTokens | None:
     return result
 
 
+class Refusal(NamedTuple):
+    """A pair the model's chat template refuses: the first rendering it refuses (PROMPT: the prompt with the
+    generation prompt; CHOSEN / REJECTED: prompt+reply), and why (the template's own words)."""
+
+    part: str
+    message: str
+
+
+def refusal(record, spec: str) -> Refusal | None:
+    """What the chat template of ``spec`` refuses in the record's pair, or None (it renders, or is no pair).
+
+    The pair is tokenized once (shared with the budget rules); only a refused one is rendered again,
+    rendering by rendering, to name the part."""
+    try:
+        pair_tokens(record, spec)
+        return None
+    except ValueError as exc:  # hf.RenderError
+        message = str(exc)
+    inputs = pair_inputs(record)
+    tok = model_tokenizer(spec)
+    for part, replies in ((PROMPT, []), (CHOSEN, [inputs.chosen]), (REJECTED, [inputs.rejected])):
+        try:
+            tok.pair_texts(inputs.prompt, replies, inputs.tools, inputs.template_kwargs)
+        except ValueError as exc:
+            return Refusal(part, str(exc))
+    return Refusal(PROMPT, message)
+
+
 def lengths(record, spec: str) -> Lengths | None:
     """The record's lengths: exact with ``spec`` (a tokenizer), else the o200k_base estimate.
     Raises hf.RenderError when the model's template refuses the conversation."""
