@@ -36,7 +36,8 @@ def add_parser(sub) -> None:
                    "for stdin (default: .)")
     add_selection_flags(p.add_argument_group("rule selection", "which rules run, and how strictly"))
     add_trainer_flags(p.add_argument_group("trainer", "the trainer's token budget (TRL's DPOConfig; the rules "
-                                            "prompt-too-long, reply-truncated, prompt-not-prefix under --target trl)"))
+                                            "prompt-too-long, reply-truncated, prompt-not-prefix, "
+                                            "template-error under --target trl)"))
     add_output_flags(p.add_argument_group("output", "what is printed, and where"))
     add_baseline_flags(p.add_argument_group("baseline", "accept the findings a legacy dataset has today; "
                                             "report only new ones"))
