@@ -41,12 +41,11 @@ keys (target, model, encoding, limit, price, trainer) are the working directory'
 from __future__ import annotations
 
 import gc
-import math
 from array import array
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields, replace
 from itertools import chain
-from typing import BinaryIO, Iterator, TextIO
+from typing import BinaryIO, Iterator
 
 from . import __version__
 from .engine.linter import sample_method
@@ -58,8 +57,9 @@ from .reading.streams import LineStream
 from .model.layouts import view_of
 from .profiles.targets import load_target
 from .tokens import trainer
+from .util.distribution import histogram, percentile
+from .tokens.trainer_figures import PairFigures
 from .tokens.counting import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
-from .util.printable import printable, printable_path
 from .util.progress import ByteProgress
 
 # OpenAI's default-epochs heuristic, as the cookbook reproduces it (SOURCES.md §1d).
@@ -89,34 +89,6 @@ def default_epochs(n: int) -> int:
     if n * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
         return max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // n)
     return TARGET_EPOCHS
-
-
-def percentile(ordered, p: float) -> int | None:
-    """Nearest-rank percentile of a sorted sequence (the median of 4 values is the 2nd)."""
-    if not ordered:
-        return None
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def histogram(ordered) -> list[dict]:
-    """Power-of-two bins (lo, hi], from the first non-empty bin to the last; the first bin starts at 0."""
-    if not ordered:
-        return []
-    top = ordered[-1]
-    edges = [0, 32]
-    while edges[-1] < top:
-        edges.append(edges[-1] * 2)
-    bins = []
-    i = 0
-    n = len(ordered)
-    for lo, hi in zip(edges, edges[1:]):
-        start = i
-        while i < n and ordered[i] <= hi:
-            i += 1
-        bins.append({"min": lo + 1 if lo else 0, "max": hi, "count": i - start})
-    while bins and not bins[0]["count"]:
-        bins.pop(0)
-    return bins
 
 
 @dataclass
@@ -283,89 +255,7 @@ def _countable(units: Iterator, method: str, unread: _Unread, skipped: list[int]
 PAIR_BATCH = 1024
 
 
-@dataclass
-class _Side:
-    """One reply side's figures at max_length."""
-
-    reply_tokens: int = 0  # sum of the reply's tokens (prompt+reply less the prompt)
-    reply_max: int = 0
-    truncated: int = 0  # pairs whose side is over max_length
-    lost: int = 0  # tokens cut off, summed
-    lost_max: int = 0
-
-    def add(self, prompt: int, full: int, cut: trainer.Cut) -> None:
-        reply = full - prompt
-        self.reply_tokens += reply
-        self.reply_max = max(self.reply_max, reply)
-        if cut.lost:
-            self.truncated += 1
-            self.lost += cut.lost
-            self.lost_max = max(self.lost_max, cut.lost)
-
-
-class _Pairs:
-    """What TRL's DPOTrainer does to each pair at max_length (pftlint.tokens.trainer), summed."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.model = trainer.model_tokenizer(settings.tokenizer)
-        self.prompt_tokens = self.prompt_max = 0
-        self.chosen, self.rejected = _Side(), _Side()
-        self.dropped = self.truncated = self.one_side = self.unequal = 0
-        self.not_tokenized = 0  # pairs the chat template refuses, or no pair TRL can read
-        self.first_not_tokenized: int | None = None
-
-    def add(self, prompt: int, chosen: int, rejected: int) -> tuple[int, ...] | None:
-        """One pair's lengths; the (prompt, reply, reply) tokens to count in the file's figures, or None
-        for a pair TRL drops (still counted as an example)."""
-        s = self.settings
-        self.prompt_tokens += prompt
-        self.prompt_max = max(self.prompt_max, prompt)
-        drop = trainer.dropped(prompt, s.max_length, s.truncation_mode)
-        self.dropped += drop
-        # a dropped row is not truncated: TRL never sees it
-        cuts = [trainer.Cut(0, 0) if drop else trainer.cut(prompt, full, s.max_length, s.truncation_mode)
-                for full in (chosen, rejected)]
-        self.chosen.add(prompt, chosen, cuts[0])
-        self.rejected.add(prompt, rejected, cuts[1])
-        if cuts[0].lost or cuts[1].lost:
-            self.truncated += 1
-            self.one_side += not (cuts[0].lost and cuts[1].lost)
-            self.unequal += cuts[0].reply_lost != cuts[1].reply_lost
-        return prompt, chosen - prompt, rejected - prompt
-
-    def refused(self, line: int) -> None:
-        self.not_tokenized += 1
-        if self.first_not_tokenized is None:
-            self.first_not_tokenized = line
-
-    def summary(self, n: int) -> dict:
-        s = self.settings
-
-        def share(count: int) -> float:
-            return round(count / n, 4) if n else 0.0
-
-        def side(acc: _Side) -> dict:
-            return {"mean": round(acc.reply_tokens / n, 1) if n else None, "max": acc.reply_max if n else None,
-                    "truncated": acc.truncated, "tokens_lost": acc.lost, "max_lost": acc.lost_max}
-
-        return {
-            "tokenizer": s.tokenizer,
-            "max_length": s.max_length,
-            "truncation_mode": s.truncation_mode,
-            "pairs": n,
-            "not_tokenized": self.not_tokenized,
-            "first_not_tokenized": self.first_not_tokenized,
-            "prompt": {"mean": round(self.prompt_tokens / n, 1) if n else None, "max": self.prompt_max if n else None},
-            "chosen": side(self.chosen),
-            "rejected": side(self.rejected),
-            "dropped": {"count": self.dropped, "share": share(self.dropped)},
-            "truncated": {"count": self.truncated, "share": share(self.truncated), "one_side_only": self.one_side,
-                          "unequal": self.unequal},
-        }
-
-
-def _count_pairs(units: Iterator, settings: Settings, acc: _Acc, unread: _Unread, pairs: _Pairs) -> int:
+def _count_pairs(units: Iterator, settings: Settings, acc: _Acc, unread: _Unread, pairs: PairFigures) -> int:
     """Count a DPO file's pairs with the model's tokenizer, as TRL builds them, a batch at a time; the
     number of records that are no pair (another format, an unpaired row)."""
     model, target = pairs.model, load_target(settings.target)
@@ -432,7 +322,7 @@ class _CountJob(FileJob):
         acc = _Acc(self.limit)
         unread = _Unread()
         if settings.tokenizer and method == formats.DPO:
-            pairs = _Pairs(settings)
+            pairs = PairFigures(settings.tokenizer, settings.max_length, settings.truncation_mode)
             skipped = _count_pairs(chain(head, units), settings, acc, unread, pairs)
             summary = _summary(path, method, acc, skipped, b, unread, unread.problem(reader, len(acc.sizes)))
             summary["trainer"] = pairs.summary(len(acc.sizes))
@@ -593,191 +483,12 @@ def problems(doc: dict) -> Iterator[tuple[str, bool]]:
         if f["error"] is not None:
             yield f"{f['path']}: {f['error']}", True
         elif f["unreadable_lines"]:
-            yield (f"{f['path']}: {_unreadable(f)}; the other records are counted "
+            yield (f"{f['path']}: {unreadable_text(f)}; the other records are counted "
                    f"(pftlint check {f['path']} shows each)"), False
 
 
-def _unreadable(f: dict) -> str:
+def unreadable_text(f: dict) -> str:
+    """What the stderr line and the table say of a file's lines that are not records."""
     n = f["unreadable_lines"]
     return (f"{_lines(n)} {'is' if n == 1 else 'are'} not a JSON record and not counted "
             f"(the first: line {f['first_unreadable']:,})")
-
-
-# -- rendering --------------------------------------------------------------
-def _num(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return f"{value:,}"
-
-
-def _pct(share) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
-
-
-def render(doc: dict, stream: TextIO, color: bool) -> None:
-    """One key/value table per file, its histogram under it, then the notes."""
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, emoji=False)
-    console.print(_header(doc, console.width), soft_wrap=True)
-    for f in doc["files"]:
-        counted = file_settings(doc, f)
-        limit = counted["limit"]
-        console.print(_file_title(f, console.width), soft_wrap=True)
-        if counted is not doc:  # its own configuration: said above its table, as the run's is at the top
-            console.print(_header(counted, console.width), soft_wrap=True)
-        console.print(_file_table(f, limit, counted["training_price_per_million"]))
-        if f["histogram"]:  # with a tokenizer, max_length is the limit the bins are read against
-            console.print(_histogram(f, (f.get("trainer") or {}).get("max_length") or limit, console.width))
-    for note in doc["notes"]:
-        console.print(Text(f"note: {printable(note)}", style="dim"))  # notes name files
-
-
-def trainer_rows(t: dict) -> list[tuple[str, str, bool]]:
-    """(label, value, whether it is bad news) for a file's trainer figures: the table's and the Markdown's rows."""
-    n = t["pairs"]
-    mode = t["truncation_mode"]
-    cut = "reply end" if mode == trainer.KEEP_START else "prompt start"
-
-    def side(name: str) -> str:
-        s = t[name]
-        text = f"{s['truncated']:,} ({_pct(s['truncated'] / n if n else None)})"
-        if s["truncated"]:
-            text += f", {s['tokens_lost']:,} tokens lost (at most {s['max_lost']:,} in one pair)"
-        return text
-
-    dropped, truncated = t["dropped"], t["truncated"]
-    rows = [
-        ("tokens per side, mean", f"prompt {_num(t['prompt']['mean'])} · chosen {_num(t['chosen']['mean'])} · "
-                                  f"rejected {_num(t['rejected']['mean'])}", False),
-        ("tokens per side, max", f"prompt {_num(t['prompt']['max'])} · chosen {_num(t['chosen']['max'])} · "
-                                 f"rejected {_num(t['rejected']['max'])}", False),
-        (f"dropped at max_length {t['max_length']:,}", f"{dropped['count']:,} ({_pct(dropped['share'])}): the prompt "
-                                                      "alone reaches max_length (TRL >= 1.9)", bool(dropped["count"])),
-        (f"truncated ({cut})", f"{truncated['count']:,} pair{'' if truncated['count'] == 1 else 's'} "
-                               f"({_pct(truncated['share'])}); "
-                               f"{truncated['one_side_only']:,} on one side only", bool(truncated["count"])),
-        ("chosen truncated", side("chosen"), bool(t["chosen"]["truncated"])),
-        ("rejected truncated", side("rejected"), bool(t["rejected"]["truncated"])),
-    ]
-    if t["not_tokenized"]:
-        rows.append(("not tokenized", f"{t['not_tokenized']:,} records the chat template refuses or that are no "
-                                      f"pair (the first: line {t['first_not_tokenized']:,})", True))
-    return rows
-
-
-def _header(doc: dict, width: int):
-    """``model M  target T  limit N tokens per example  training $P / 1M tokens``, broken between words
-    (``doc``: the document, or a file's own ``settings``, whose ``config`` it names)."""
-    from .reporters.wrap import Unit, words, wrapped
-
-    if doc.get("trainer"):
-        t = doc["trainer"]
-        parts = [("tokenizer", [Unit(printable(t["tokenizer"]), "bold")]), ("target", [Unit(doc["target"])]),
-                 ("max_length", [Unit(f"{t['max_length']:,}")]), ("truncation", [Unit(t["truncation_mode"])])]
-    else:
-        model = printable(doc["model"] or f"none ({doc['encoding']} estimate)")
-        parts = [("model", [Unit(model, "bold")]), ("target", [Unit(doc["target"])])]
-    if doc["limit"]:
-        parts.append(("limit", words(f"{doc['limit']:,} tokens per example")))
-    if doc["training_price_per_million"] is not None:
-        parts.append(("training", words(f"${doc['training_price_per_million']:.2f} / 1M tokens")))
-    if "config" in doc:
-        parts.append(("config", [Unit(printable_path(doc["config"]) if doc["config"] else "none (the defaults)")]))
-    units: list[Unit] = []
-    for label, values in parts:  # two spaces before the next label: the last value carries one
-        *head, last = values
-        units += [Unit(label, "dim", glued=True), *head, last._replace(text=last.text + " ")]
-    return wrapped(units, width)
-
-
-def _file_title(f: dict, width: int):
-    """``PATH (method)`` above the file's table: the path is one unit, never cut where it fits the width."""
-    from .reporters.wrap import Unit, wrapped
-
-    units = [Unit(printable_path(f["path"]), "bold")]
-    if f["error"] is None:
-        units.append(Unit(f"({f['method']})", "bold"))
-    return wrapped(units, width)
-
-
-def _file_table(f: dict, limit: int | None, price: float | None):
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_header=False, min_width=48)
-    table.add_column("", no_wrap=True, style="dim")
-    table.add_column("", overflow="fold")
-    if f["error"] is not None:  # no figures: zeros would look like a count
-        table.add_row("not counted", Text(f["error"], style="bold red"))
-        return table
-    examples = _num(f["examples"])
-    if f["skipped"]:
-        examples += f" ({f['skipped']:,} records in another format skipped: see pftlint check)"
-    table.add_row("examples", examples)
-    if f["unreadable_lines"]:
-        table.add_row("unreadable lines", Text(_unreadable(f), style="bold red"))
-    tokens = f["tokens"]
-    table.add_row("total tokens", _num(tokens["total"]))
-    table.add_row("tokens per example", f"min {_num(tokens['min'])} · median {_num(tokens['median'])} · "
-                                        f"p90 {_num(tokens['p90'])} · max {_num(tokens['max'])} · "
-                                        f"mean {_num(tokens['mean'])}")
-    if f["over_limit"] is not None:
-        over = f["over_limit"]
-        table.add_row("over the limit", Text(f"{over['count']:,} ({_pct(over['share'])})",
-                                             style="bold red" if over["count"] else ""))
-    p = f["preference"]
-    if p:
-        table.add_row("preferred output longer", f"{_pct(p['preferred_longer_share'])} of pairs "
-                      f"({p['preferred_longer']:,} longer, {p['non_preferred_longer']:,} shorter, {p['equal']:,} equal)")
-        table.add_row("output tokens, mean", f"preferred {_num(p['preferred_tokens_mean'])} · "
-                                             f"non-preferred {_num(p['non_preferred_tokens_mean'])}")
-    t = f.get("trainer")
-    if t:
-        for label, value, alert in trainer_rows(t):
-            table.add_row(label, Text(value, style="bold red" if alert else ""))
-    table.add_row("epochs (default heuristic)", _num(f["epochs"]))
-    table.add_row("billed tokens", _num(f["billed_tokens"]))
-    if price is not None:
-        table.add_row("training cost", "–" if f["cost_usd"] is None else f"${f['cost_usd']:,.2f}")
-    return table
-
-
-def _histogram(f: dict, limit: int | None, console_width: int = 80, width: int = 40):
-    """Tokens per example as bars, one per bin; one line when every example falls in one bin."""
-    from rich.text import Text
-
-    bins = f["histogram"]
-    full = [b for b in bins if b["count"]]
-    if len(full) == 1:  # a single bar says nothing a sentence cannot
-        (b,) = full
-        text = Text("tokens per example: ", style="bold")
-        n = b["count"]
-        text.append(("the one example has " if n == 1 else f"all {n:,} examples have ") +
-                    f"{b['min']:,}–{b['max']:,} tokens "
-                    f"(min {_num(f['tokens']['min'])}, max {_num(f['tokens']['max'])})")
-        if limit is not None and b["max"] > limit:
-            text.append(f"; the limit ({limit:,}) falls in this range" if b["min"] <= limit
-                        else "; over the limit", style="red")
-        return text
-    top = max(b["count"] for b in bins) or 1
-    label_width = max(len(f"{b['min']:,}–{b['max']:,}") for b in bins)
-    count_width = max(len(f"{b['count']:,}") for b in bins)
-    width = max(10, min(width, console_width - label_width - count_width - 6))  # the bars fit the terminal
-    text = Text("tokens per example (histogram)\n", style="bold")
-    for b in bins:
-        label = f"{b['min']:,}–{b['max']:,}".rjust(label_width)
-        bar = "█" * max(1 if b["count"] else 0, round(b["count"] / top * width))
-        over = limit is not None and b["max"] > limit
-        text.append(f"  {label} │ ")
-        text.append(bar.ljust(width), style="red" if over else "cyan")
-        text.append(f" {b['count']:>{count_width},}")
-        if over and b["min"] <= limit:
-            text.append(f"  (limit {limit:,} falls in this bin)", style="dim")
-        elif over:
-            text.append("  over the limit", style="red")
-        text.append("\n")
-    return text

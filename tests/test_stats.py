@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pftlint import stats
+from pftlint.util import distribution
 from pftlint.util.progress import PROGRESS_MIN_BYTES, ByteProgress, files_progress
 from pftlint.tokens.counting import O200K, get_encoding
 
@@ -79,7 +80,7 @@ def test_json_is_pinned(run_cli, dpo_file):
         "epochs": epochs,
         "billed_tokens": total * epochs,
         "cost_usd": round(total * epochs * 5.0 / 1e6, 2),
-        "histogram": stats.histogram(sizes),
+        "histogram": distribution.histogram(sizes),
     }
     assert f["preference"]["preferred_longer"] == 2 and f["preference"]["equal"] == 1
     assert sum(b["count"] for b in f["histogram"]) == 4
@@ -188,13 +189,13 @@ def test_default_epochs_heuristic(n, epochs):
 
 def test_percentile_and_histogram():
     data = list(range(1, 11))
-    assert stats.percentile(data, 50) == 5 and stats.percentile(data, 90) == 9 and stats.percentile([], 50) is None
-    bins = stats.histogram([1, 32, 33, 64, 65, 1000])
+    assert distribution.percentile(data, 50) == 5 and distribution.percentile(data, 90) == 9 and distribution.percentile([], 50) is None
+    bins = distribution.histogram([1, 32, 33, 64, 65, 1000])
     assert bins[0] == {"min": 0, "max": 32, "count": 2}
     assert bins[1] == {"min": 33, "max": 64, "count": 2}
     assert bins[-1] == {"min": 513, "max": 1024, "count": 1}
-    assert stats.histogram([]) == []
-    assert stats.histogram([5000])[0]["min"] == 4097  # leading empty bins dropped
+    assert distribution.histogram([]) == []
+    assert distribution.histogram([5000])[0]["min"] == 4097  # leading empty bins dropped
 
 
 def test_progress_only_on_a_terminal(tmp_path, monkeypatch):

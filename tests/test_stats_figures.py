@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pftlint import stats
+from pftlint.reporters import stats_table
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLE_DIR.glob("*.jsonl"))
@@ -52,7 +53,7 @@ def _row(table: str, label: str) -> str:
 def _assert_table_agrees(doc: dict, f: dict) -> None:
     one = {**doc, "files": [f]}
     out = io.StringIO()
-    stats.render(one, out, color=False)
+    stats_table.render(one, out, color=False)
     table = out.getvalue()
     t = f["tokens"]
     assert _row(table, "examples").split()[0] == f"{f['examples']:,}"

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from ..engine.plan import files_by_settings
     from ..profiles.config import Resolver
     from ..reporters import use_color
-    from ..stats import compute_by_settings, problems, render
+    from ..reporters.stats_table import render
+    from ..stats import compute_by_settings, problems
 
     if args.config is not None and args.isolated:
         from ..errors import UsageError
