@@ -17,10 +17,7 @@ walk over the decoded containers, one regular-expression search); everything els
 happens only on lines that fail.
 
 A file that is not text is reported once (``invalid-utf8`` at line 1) and then
-only counted, never checked: known magic numbers, and otherwise its first 8 KiB
-(see ``binary_kind``: control bytes where the first line does not start a
-record, or many of them where it is not UTF-8), so that a JSONL file with a raw
-NUL or a Windows-1252 byte in one record keeps its findings line by line.
+only counted, never checked (:mod:`pftlint.reading.sniff` tells from its first bytes).
 
 A literal ``\\n`` (or ``\\r\\n``) between records or after the last record of a
 line is ``literal-newline-separator``; the records are still checked.
@@ -31,17 +28,16 @@ What counts as blank: a line that is empty or holds only whitespace
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import BinaryIO, Iterator, Union
 
 from ..model import formats
 from ..model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
 from .locate import column_of
+from .sniff import binary_code, head_sample, read_head, replay
 from .textcheck import TextProblem, keys_surely_unique, text_problems
 
 BOM = b"\xef\xbb\xbf"
@@ -55,29 +51,6 @@ _STRING_WITHOUT_ESCAPED_QUOTES = re.compile(r'"[^"]*"')  # 7x faster; valid when
 # Separators a conversion script wrote as two literal characters instead of a line break.
 _LITERAL_SEPARATORS = ("\\r\\n", "\\n")
 _LITERAL_NEWLINE = "\\n"
-# Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line
-# (named here, described by pftlint.rules.structure.BINARY_FILES).
-_BINARY_MAGIC = (
-    (b"\xff\xfe", "utf-16-le-bom"),
-    (b"\xfe\xff", "utf-16-be-bom"),
-    (b"\x1f\x8b", "gzip"),
-    (b"PK\x03\x04", "zip"),
-    (b"PAR1", "parquet"),
-    (b"\x7fELF", "elf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF8", "gif"),
-    # PDF starts with a line of text, but its content is compressed binary streams: not a JSONL file either.
-    (b"%PDF-", "pdf"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-    (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"SQLite format 3\x00", "sqlite"),
-)
-# Any other file is taken for binary data from its first 8 KiB (see binary_code).
-_SNIFF_BYTES = 8192
-# C0 control bytes no text file holds: not tab, LF, VT, FF, CR, nor ESC (colour codes in a captured log).
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
 # A multi-line document larger than this is not reassembled (the file is broken
 # anyway): each of its lines is then reported on its own.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -228,14 +201,14 @@ class Reader:
         doc: _Document | None = None
         typed = self._decoders is not None
         lines = iter(self._stream)
-        head = _head(lines)
+        head = read_head(lines)
         if head and head[0][:3] != BOM:
-            binary = binary_code(_sample(head))
+            binary = binary_code(head_sample(head))
             if binary is not None:
                 yield Issue("invalid-utf8", 1, 1, {"file": binary})
                 self._drain(head, lines)
                 return
-        for raw in _replay(head, lines):
+        for raw in replay(head, lines):
             line_no += 1
             start = offset
             size = len(raw)
@@ -305,7 +278,7 @@ class Reader:
         """Count the lines of a file that is not text, without checking them."""
         stats = self.stats
         line_no = offset = 0
-        for raw in _replay(head, lines):
+        for raw in replay(head, lines):
             line_no += 1
             offset += len(raw)
         stats.lines, stats.bytes = line_no, offset
@@ -581,89 +554,6 @@ class _Document:
         if len(self.lines) == 1:
             return self.lines[0][0]
         return "\n".join(t for t, _ in self.lines)
-
-
-def _head(lines: Iterator[bytes]) -> deque:
-    """The first lines of the file, at least _SNIFF_BYTES of them (or all of a smaller file)."""
-    head: deque = deque()
-    size = 0
-    for raw in lines:
-        head.append(raw)
-        size += len(raw)
-        if size >= _SNIFF_BYTES:
-            break
-    return head
-
-
-def _sample(head: deque) -> bytes:
-    """The first _SNIFF_BYTES of the file (without copying a huge first line whole)."""
-    parts, size = [], 0
-    for raw in head:
-        parts.append(raw[:_SNIFF_BYTES - size])
-        size += len(parts[-1])
-    return b"".join(parts)
-
-
-def _replay(head: deque, lines: Iterator[bytes]) -> Iterator[bytes]:
-    """The head lines, then the rest; a head line is let go once it is read.
-
-    (Not ``yield from lines``: closing a generator closes what it delegates to, here the file.)
-    """
-    return chain(_popped(head), lines)
-
-
-def _popped(head: deque) -> Iterator[bytes]:
-    while head:
-        yield head.popleft()
-
-
-def binary_kind(sample: bytes) -> str | None:
-    """What the file is, in words, when its first bytes show it is not UTF-8 text (else None)."""
-    code = binary_code(sample)
-    if code is None:
-        return None
-    from ..rules.structure import BINARY_FILES
-
-    return BINARY_FILES[code]
-
-
-def binary_code(sample: bytes) -> str | None:
-    """Which kind of file it is when its first bytes show it is not UTF-8 text (else None).
-
-    Beyond the magic numbers, the first 8 KiB decide: C0 control bytes (NUL and
-    the others no text holds; not tab, line breaks, form feed or ESC) make a file
-    binary when its first non-blank line is not the start of a JSON record
-    (neither ``{`` nor ``[``) and they are a NUL or 1/16 of the sample; or when
-    that line starts like a record but is not valid UTF-8 and they are 1/16 of
-    the sample (random bytes hold about 1/9). A JSONL file with a raw NUL or a
-    Windows-1252 byte in a record keeps its findings line by line.
-    """
-    for magic, kind in _BINARY_MAGIC:
-        if sample.startswith(magic):
-            return kind
-    if len(sample) >= 4 and sample[1] == 0 and sample[3] == 0 and sample[:1] in (b"{", b"["):
-        return "utf-16-le"
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if not controls:
-        return None
-    many = controls * 16 >= len(sample)
-    first = sample.lstrip().split(b"\n", 1)[0]
-    if first[:1] in (b"{", b"["):
-        binary = many and not _is_utf8(first)
-    else:
-        binary = many or b"\0" in sample
-    if not binary:
-        return None
-    return "binary"
-
-
-def _is_utf8(data: bytes) -> bool:
-    """Valid UTF-8, but for a character cut at the end of the sample."""
-    try:
-        codecs.utf_8_decode(data, "strict", False)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _bad_utf8(raw: bytes, exc: UnicodeDecodeError, line_no: int) -> Issue:
