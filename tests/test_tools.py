@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pftlint.api import lint_bytes, lint_records
-from pftlint.rules import implementations
+from pftlint.rules import implementations, json_schema
 from pftlint.reporters.base import path_text
 import builders
 
@@ -277,16 +277,16 @@ def test_each_distinct_tool_is_validated_once(monkeypatch):
     # the module through the registry: importing a rule module directly would fill the registry early
     tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
     calls = []
-    original = tools_module._metaschema_problems
+    original = json_schema._metaschema_problems
 
     def counting(schema):
         calls.append(schema)
         return original(schema)
 
-    monkeypatch.setattr(tools_module, "_metaschema_problems", counting)
+    monkeypatch.setattr(json_schema, "_metaschema_problems", counting)
     monkeypatch.setattr(tools_module, "_CACHE", {})
     monkeypatch.setattr(tools_module, "_LISTS", {})
-    monkeypatch.setattr(tools_module, "_SCHEMAS", {})
+    monkeypatch.setattr(json_schema, "_SCHEMAS", {})
     bad = tool("other", parameters={"type": "object", "required": "city"})
     records = [sft_with([tool(), bad] if i % 2 else [bad, tool()]) for i in range(50)]
     found = lint_records(records, select=["invalid-tool-definition"]).findings
@@ -312,9 +312,8 @@ def metaschema_runs(monkeypatch):
     from jsonschema import Draft202012Validator
 
     tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
-    for cache in ("_CACHE", "_LISTS", "_SCHEMAS"):
-        if hasattr(tools_module, cache):
-            monkeypatch.setattr(tools_module, cache, {})
+    for module, cache in ((tools_module, "_CACHE"), (tools_module, "_LISTS"), (json_schema, "_SCHEMAS")):
+        monkeypatch.setattr(module, cache, {})
     runs = []
     original = Draft202012Validator.check_schema.__func__
 
@@ -387,8 +386,8 @@ def test_findings_match_jsonschema_whatever_the_shortcut(schema):
     from jsonschema.exceptions import SchemaError
 
     tools_module = sys.modules[implementations()["invalid-tool-definition"].module]
-    for cache in ("_CACHE", "_LISTS", "_SCHEMAS"):
-        getattr(tools_module, cache, {}).clear()
+    for module, cache in ((tools_module, "_CACHE"), (tools_module, "_LISTS"), (json_schema, "_SCHEMAS")):
+        getattr(module, cache).clear()
     params = {"type": "object", "properties": {"x": schema}}
     found = [f for f in run(sft_with([tool(parameters=params)]), "invalid-tool-definition")]
     try:

@@ -19,7 +19,7 @@ import sys
 from typing import BinaryIO, Iterator, NamedTuple
 
 from ..errors import PftlintError
-from ..reading.reader import binary_kind
+from ..reading.sniff import binary_kind
 from .common import BAD_ROW, INVALID_JSON, NOT_AN_OBJECT, Skip
 
 FORMATS = ("jsonl", "json", "csv", "tsv")

@@ -5,8 +5,9 @@ memory, except while it reassembles a JSON document that was pretty-printed
 over several lines (a broken file: it then holds that one document). It knows
 the file-level mistakes itself (BOM, blank lines, JSON arrays, records glued
 by a literal ``\\n``...) and reports them as :class:`Issue` units named after
-the catalog rule they belong to. Everything else is handed on as
-:class:`RecordUnit` for the record rules.
+the catalog rule they belong to (:mod:`pftlint.reading.issues`; JSON text that is
+not one record per line is taken apart by :mod:`pftlint.reading.documents`).
+Everything else is handed on as :class:`RecordUnit` for the record rules.
 
 The hot path (a valid line of a record shape, for the engine's readers) costs one
 ``bytes.decode``, one typed msgspec decode (:mod:`pftlint.model.typed`: it rejects
@@ -17,10 +18,7 @@ walk over the decoded containers, one regular-expression search); everything els
 happens only on lines that fail.
 
 A file that is not text is reported once (``invalid-utf8`` at line 1) and then
-only counted, never checked: known magic numbers, and otherwise its first 8 KiB
-(see ``binary_kind``: control bytes where the first line does not start a
-record, or many of them where it is not UTF-8), so that a JSONL file with a raw
-NUL or a Windows-1252 byte in one record keeps its findings line by line.
+only counted, never checked (:mod:`pftlint.reading.sniff` tells from its first bytes).
 
 A literal ``\\n`` (or ``\\r\\n``) between records or after the last record of a
 line is ``literal-newline-separator``; the records are still checked.
@@ -31,53 +29,20 @@ What counts as blank: a line that is empty or holds only whitespace
 
 from __future__ import annotations
 
-import codecs
 import json
-import re
 from collections import deque
-from dataclasses import dataclass, field
-from itertools import chain
+from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Union
 
-from ..model import formats
 from ..model.typed import DECODERS, NOT_THIS_SHAPE, encoded_parts
+from .documents import Document, array_items, records_under_key, split_glued, strict_loads
+from .issues import (Issue, invalid_json, invalid_json_found, invalid_utf8, json_kind, literal_newline_separator,
+                     not_an_object)
 from .locate import column_of
+from .sniff import binary_code, head_sample, read_head, replay
 from .textcheck import TextProblem, keys_surely_unique, text_problems
 
 BOM = b"\xef\xbb\xbf"
-_DECODER = json.JSONDecoder()
-_WS = re.compile(r"[ \t\r\n]*")
-# JSON strings, removed before counting brackets: enough to follow nesting depth line
-# by line, since a JSON string can never contain a raw newline. (Unrolled: no
-# backtracking state per character, so a 200 MB string costs no memory.)
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_STRING_WITHOUT_ESCAPED_QUOTES = re.compile(r'"[^"]*"')  # 7x faster; valid when no \" occurs
-# Separators a conversion script wrote as two literal characters instead of a line break.
-_LITERAL_SEPARATORS = ("\\r\\n", "\\n")
-_LITERAL_NEWLINE = "\\n"
-# Files that are not UTF-8 text at all, recognised by their first bytes: one finding, not one per line
-# (named here, described by pftlint.rules.structure.BINARY_FILES).
-_BINARY_MAGIC = (
-    (b"\xff\xfe", "utf-16-le-bom"),
-    (b"\xfe\xff", "utf-16-be-bom"),
-    (b"\x1f\x8b", "gzip"),
-    (b"PK\x03\x04", "zip"),
-    (b"PAR1", "parquet"),
-    (b"\x7fELF", "elf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF8", "gif"),
-    # PDF starts with a line of text, but its content is compressed binary streams: not a JSONL file either.
-    (b"%PDF-", "pdf"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-    (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"SQLite format 3\x00", "sqlite"),
-)
-# Any other file is taken for binary data from its first 8 KiB (see binary_code).
-_SNIFF_BYTES = 8192
-# C0 control bytes no text file holds: not tab, LF, VT, FF, CR, nor ESC (colour codes in a captured log).
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
 # A multi-line document larger than this is not reassembled (the file is broken
 # anyway): each of its lines is then reported on its own.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -117,24 +82,6 @@ class RecordUnit:
         return f"RecordUnit(line={self.line}, column={self.column}, offset={self.offset})"
 
 
-@dataclass(slots=True)
-class Issue:
-    """A file or line problem found by the reader; ``rule`` is a catalog name, ``found`` what the
-    reader saw (counts, positions, a kind: plain data), which the rule's module words."""
-
-    rule: str
-    line: int
-    column: int
-    found: dict = field(default_factory=dict)
-    json_path: str | None = None  # for a problem inside a record (a repeated key, an unpaired surrogate)
-
-    @property
-    def message(self) -> str:
-        from ..rules import reader_message  # the words live with the rules (pftlint.rules.structure)
-
-        return reader_message(self.rule, self.found)
-
-
 Unit = Union[RecordUnit, Issue]
 
 
@@ -156,27 +103,6 @@ def _placed(problem: TextProblem, unit: RecordUnit) -> Issue:
     else:
         line, column = unit.line, unit.column + index
     return Issue(problem.rule, line, column, problem.found, problem.json_path)
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON; write null, a number or a string instead")
-
-
-# One decoder for the whole run: json.loads(text, parse_constant=...) would build a new
-# JSONDecoder for every line, which costs a third of the parse itself.
-_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-_loads = _STRICT_DECODER.decode
-
-
-def _depth(text: str) -> int:
-    """Brackets opened minus brackets closed on this line, outside strings."""
-    if '"' not in text:
-        rest = text
-    elif '\\"' in text:
-        rest = _STRING.sub("", text)
-    else:
-        rest = _STRING_WITHOUT_ESCAPED_QUOTES.sub("", text)
-    return rest.count("{") + rest.count("[") - rest.count("}") - rest.count("]")
 
 
 @dataclass(slots=True)
@@ -225,17 +151,17 @@ class Reader:
         stats = self.stats
         offset = 0
         line_no = 0
-        doc: _Document | None = None
+        doc: Document | None = None
         typed = self._decoders is not None
         lines = iter(self._stream)
-        head = _head(lines)
+        head = read_head(lines)
         if head and head[0][:3] != BOM:
-            binary = binary_code(_sample(head))
+            binary = binary_code(head_sample(head))
             if binary is not None:
                 yield Issue("invalid-utf8", 1, 1, {"file": binary})
                 self._drain(head, lines)
                 return
-        for raw in _replay(head, lines):
+        for raw in replay(head, lines):
             line_no += 1
             start = offset
             size = len(raw)
@@ -266,7 +192,7 @@ class Reader:
             try:
                 text = str(raw, "utf-8")
             except UnicodeDecodeError as exc:
-                yield _bad_utf8(bytes(raw), exc, line_no)
+                yield invalid_utf8(bytes(raw), exc, line_no)
                 text = str(raw, "utf-8", "replace")
             raw = None  # a huge line is held once, as text
             if doc is not None:
@@ -289,7 +215,7 @@ class Reader:
             if self._pending_blank:
                 yield self._flush_blanks_as_inner()
             result = self._line(text, line_no, start)
-            if type(result) is _Document:
+            if type(result) is Document:
                 doc = result
             else:
                 yield from result
@@ -305,7 +231,7 @@ class Reader:
         """Count the lines of a file that is not text, without checking them."""
         stats = self.stats
         line_no = offset = 0
-        for raw in _replay(head, lines):
+        for raw in replay(head, lines):
             line_no += 1
             offset += len(raw)
         stats.lines, stats.bytes = line_no, offset
@@ -319,13 +245,13 @@ class Reader:
             if unit is not None:
                 return (unit,)
         try:
-            value = _loads(text)
+            value = strict_loads(text)
         except RecursionError:
             return [Issue("not-an-object", line_no, 1, {"kind": "too-deep", "line": True})]
         except ValueError as exc:
             return self._unparsable(text, line_no, offset, exc)
         if isinstance(value, dict):
-            if self.stats.content_lines == 1 and _records_under_key(value) is not None and not self._refeeding:
+            if self.stats.content_lines == 1 and records_under_key(value) is not None and not self._refeeding:
                 self._held = (value, text, line_no, offset)  # {"data": [...]} on one line
                 return ()
             self.stats.records += 1
@@ -333,7 +259,7 @@ class Reader:
         if isinstance(value, list) and self.stats.content_lines == 1 and not self._refeeding:
             self._held = (value, text, line_no, offset)
             return ()
-        return [_not_an_object(value, line_no)]
+        return [not_an_object(value, line_no)]
 
     def _typed(self, line: bytes | str, line_no: int, offset: int) -> RecordUnit | None:
         """The record's unit if the line (its bytes, or its text) fits a typed shape and its text hides
@@ -362,10 +288,10 @@ class Reader:
         return RecordUnit(value, line_no, 1, text, offset, parts)
 
     def _unparsable(self, text: str, line_no: int, offset: int, exc: ValueError):
-        split = _split_glued(text)
+        split = split_glued(text)
         if split is not None:
             glued, trailing = split
-            units: list[Unit] = [_glued_issue(text, glued, trailing, line_no)]
+            units: list[Unit] = [literal_newline_separator(text, glued, trailing, line_no)]
             for column, value, piece in glued:
                 self.stats.records += 1
                 units.extend(_record(value, line_no, column + 1, piece, offset))
@@ -374,41 +300,41 @@ class Reader:
         # with brackets still open. (An error in the middle of the line is just that.)
         if (not self._refeeding and isinstance(exc, json.JSONDecodeError)
                 and exc.pos >= len(text.rstrip()) and text.lstrip()[:1] in ("{", "[")):
-            doc = _Document(text, line_no, offset, first_content=self.stats.content_lines == 1)
+            doc = Document(text, line_no, offset, first_content=self.stats.content_lines == 1)
             doc.error = exc  # the error of the first line alone: no need to parse it again if nothing follows
             return doc
-        return [_invalid_json(exc, line_no, text)]
+        return [invalid_json(exc, line_no, text)]
 
     def _release_held(self, alone: bool) -> Iterator[Unit]:
         value, text, line_no, offset = self._held
         self._held = None
         if isinstance(value, dict):
             if alone:
-                yield from self._wrapped_document(_records_under_key(value), text, _Document(text, line_no, offset, True))
+                yield from self._wrapped_document(records_under_key(value), text, Document(text, line_no, offset, True))
             else:
                 self.stats.records += 1
                 yield from _record(value, line_no, 1, text, offset)
         elif alone:
             yield from self._array(value, text, line_no, offset)
         else:
-            yield _not_an_object(value, line_no)
+            yield not_an_object(value, line_no)
 
     # -- whole-file JSON and pretty-printed records ------------------------
     def _array(self, value: list, text: str, line_no: int, offset: int) -> Iterator[Unit]:
         records = sum(isinstance(item, dict) for item in value)
         yield Issue("json-array", line_no, 1, {"elements": len(value), "records": records})
         self.stats.structure = "json-array"
-        for col, item, piece in _array_items(text):
+        for col, item, piece in array_items(text):
             if isinstance(item, dict):
                 self.stats.records += 1
                 yield from _record(item, line_no, col + 1, piece, offset)
             else:
-                yield Issue("not-an-object", line_no, col + 1, {"kind": "element", "json": _json_kind(item)})
+                yield Issue("not-an-object", line_no, col + 1, {"kind": "element", "json": json_kind(item)})
 
-    def _finish_document(self, doc: "_Document") -> Iterator[Unit]:
+    def _finish_document(self, doc: Document) -> Iterator[Unit]:
         text = doc.text()
         try:
-            value = _loads(text)
+            value = strict_loads(text)
         except (ValueError, RecursionError):
             yield from self._abandon(doc)
             return
@@ -416,7 +342,7 @@ class Reader:
             yield from self._array_document(value, text, doc)
             return
         if isinstance(value, dict):
-            inner = _records_under_key(value) if doc.first_content else None
+            inner = records_under_key(value) if doc.first_content else None
             if inner is not None:
                 yield from self._wrapped_document(inner, text, doc)
                 return
@@ -428,16 +354,16 @@ class Reader:
             yield from _record(value, doc.first_line, doc.first_column, text, doc.offset)
             return
         yield Issue("not-an-object", doc.first_line, 1,
-                    {"kind": "document", "json": _json_kind(value), "first": doc.first_line, "last": doc.last_line})
+                    {"kind": "document", "json": json_kind(value), "first": doc.first_line, "last": doc.last_line})
 
-    def _array_document(self, value: list, text: str, doc: "_Document") -> Iterator[Unit]:
+    def _array_document(self, value: list, text: str, doc: Document) -> Iterator[Unit]:
         records = sum(isinstance(item, dict) for item in value)
         self.stats.structure = "json-array"
         yield Issue("json-array", doc.first_line, 1,
                     {"first": doc.first_line, "last": doc.last_line, "records": records})
-        yield from self._items_at_lines(_array_items(text), text, doc)
+        yield from self._items_at_lines(array_items(text), text, doc)
 
-    def _wrapped_document(self, inner: tuple[str, list], text: str, doc: "_Document") -> Iterator[Unit]:
+    def _wrapped_document(self, inner: tuple[str, list], text: str, doc: Document) -> Iterator[Unit]:
         key, items = inner
         self.stats.structure = "json-array"
         yield Issue("json-array", doc.first_line, 1, {"records": len(items), "key": key})
@@ -447,9 +373,9 @@ class Reader:
                 self.stats.records += 1
                 yield from _record(item, doc.first_line, 1, json.dumps(item, ensure_ascii=False), doc.offset)
             return
-        yield from self._items_at_lines(_array_items(text, start), text, doc)
+        yield from self._items_at_lines(array_items(text, start), text, doc)
 
-    def _items_at_lines(self, items, text: str, doc: "_Document") -> Iterator[Unit]:
+    def _items_at_lines(self, items, text: str, doc: Document) -> Iterator[Unit]:
         """Units for the elements of an array inside a multi-line document, each at its own line."""
         line, counted = doc.first_line, 0
         for pos, item, piece in items:
@@ -460,9 +386,9 @@ class Reader:
                 self.stats.records += 1
                 yield from _record(item, line, column, piece, doc.offset)
             else:
-                yield Issue("not-an-object", line, column, {"kind": "element", "json": _json_kind(item)})
+                yield Issue("not-an-object", line, column, {"kind": "element", "json": json_kind(item)})
 
-    def _abandon(self, doc: "_Document") -> Iterator[Unit]:
+    def _abandon(self, doc: Document) -> Iterator[Unit]:
         """A multi-line document that does not parse: one finding where it breaks, then go on after it."""
         lines = doc.lines
         first_no = lines[0][1]
@@ -471,12 +397,12 @@ class Reader:
         try:
             if len(lines) == 1 and doc.error is not None:
                 raise doc.error
-            _loads(text)
+            strict_loads(text)
         except RecursionError:
             yield Issue("not-an-object", first_no, 1, {"kind": "too-deep", "line": False})
         except ValueError as exc:
             if not isinstance(exc, json.JSONDecodeError):
-                yield _invalid_json(exc, first_no, text)
+                yield invalid_json(exc, first_no, text)
             elif exc.pos >= len(text.rstrip()):
                 yield Issue("invalid-json", first_no, 1,
                             {"kind": "unclosed", "first": first_no, "last": doc.last_line, "cut": doc.cut})
@@ -489,7 +415,7 @@ class Reader:
                 if index > 0 and broken.lstrip().startswith("{") and exc.colno <= indent + 1:
                     resume = index
                 yield Issue("invalid-json", first_no + index, exc.colno,
-                            {**_cause(exc, broken), "document_line": True if index == 0 else first_no})
+                            {**invalid_json_found(exc, broken), "document_line": True if index == 0 else first_no})
         else:  # parsed, but larger than MAX_DOCUMENT_BYTES
             yield Issue("invalid-json", first_no, 1, {"kind": "too-large", "mib": MAX_DOCUMENT_BYTES >> 20})
             resume = 1
@@ -527,284 +453,3 @@ class Reader:
             yield Issue("crlf-line-endings", self._crlf_line, 1)
         if not stats.ends_with_newline and not self._pending_blank:
             yield Issue("missing-final-newline", stats.lines, 1)
-
-
-class _Document:
-    """Lines of a JSON document pretty-printed over several lines."""
-
-    __slots__ = ("lines", "first_line", "first_column", "last_line", "offset", "depth", "size",
-                 "first_content", "is_object", "indented", "cut", "error")
-
-    def __init__(self, text: str, line_no: int, offset: int, first_content: bool):
-        self.lines: list[tuple[str, int]] = [(text, line_no)]
-        self.first_line = line_no
-        stripped = text.lstrip()
-        self.first_column = len(text) - len(stripped) + 1
-        self.last_line = line_no
-        self.offset = offset
-        self.depth = _depth(text)
-        self.size = len(text)
-        self.first_content = first_content  # nothing but blank lines before it
-        self.is_object = stripped.startswith("{")
-        self.indented = False  # a later line was indented: pretty-printed, not a cut-off line
-        self.cut = False  # abandoned because a new record started
-        self.error: ValueError | None = None
-
-    def add(self, text: str, line_no: int) -> None:
-        self.lines.append((text, line_no))
-        self.last_line = line_no
-        self.depth += _depth(text)
-        self.size += len(text) + 1
-        if not self.indented and text[:1] in (" ", "\t"):
-            self.indented = True
-
-    def restarts_at(self, text: str) -> bool:
-        """Does ``text`` start a new record, so that this (object) document was never closed?
-
-        Pretty-printers indent everything inside a record, so an unindented ``{``
-        line is a new record: either ``{`` alone (the next pretty-printed record)
-        or a complete record on one line. Arrays are exempt: their elements are
-        often written unindented, one per line.
-        """
-        if not self.is_object or text[:1] != "{":
-            return False
-        if text.rstrip() == "{":
-            self.cut = self.indented
-        else:
-            try:
-                self.cut = isinstance(_loads(text), dict)
-            except (ValueError, RecursionError):
-                self.cut = False
-        return self.cut
-
-    def text(self) -> str:
-        if len(self.lines) == 1:
-            return self.lines[0][0]
-        return "\n".join(t for t, _ in self.lines)
-
-
-def _head(lines: Iterator[bytes]) -> deque:
-    """The first lines of the file, at least _SNIFF_BYTES of them (or all of a smaller file)."""
-    head: deque = deque()
-    size = 0
-    for raw in lines:
-        head.append(raw)
-        size += len(raw)
-        if size >= _SNIFF_BYTES:
-            break
-    return head
-
-
-def _sample(head: deque) -> bytes:
-    """The first _SNIFF_BYTES of the file (without copying a huge first line whole)."""
-    parts, size = [], 0
-    for raw in head:
-        parts.append(raw[:_SNIFF_BYTES - size])
-        size += len(parts[-1])
-    return b"".join(parts)
-
-
-def _replay(head: deque, lines: Iterator[bytes]) -> Iterator[bytes]:
-    """The head lines, then the rest; a head line is let go once it is read.
-
-    (Not ``yield from lines``: closing a generator closes what it delegates to, here the file.)
-    """
-    return chain(_popped(head), lines)
-
-
-def _popped(head: deque) -> Iterator[bytes]:
-    while head:
-        yield head.popleft()
-
-
-def binary_kind(sample: bytes) -> str | None:
-    """What the file is, in words, when its first bytes show it is not UTF-8 text (else None)."""
-    code = binary_code(sample)
-    if code is None:
-        return None
-    from ..rules.structure import BINARY_FILES
-
-    return BINARY_FILES[code]
-
-
-def binary_code(sample: bytes) -> str | None:
-    """Which kind of file it is when its first bytes show it is not UTF-8 text (else None).
-
-    Beyond the magic numbers, the first 8 KiB decide: C0 control bytes (NUL and
-    the others no text holds; not tab, line breaks, form feed or ESC) make a file
-    binary when its first non-blank line is not the start of a JSON record
-    (neither ``{`` nor ``[``) and they are a NUL or 1/16 of the sample; or when
-    that line starts like a record but is not valid UTF-8 and they are 1/16 of
-    the sample (random bytes hold about 1/9). A JSONL file with a raw NUL or a
-    Windows-1252 byte in a record keeps its findings line by line.
-    """
-    for magic, kind in _BINARY_MAGIC:
-        if sample.startswith(magic):
-            return kind
-    if len(sample) >= 4 and sample[1] == 0 and sample[3] == 0 and sample[:1] in (b"{", b"["):
-        return "utf-16-le"
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if not controls:
-        return None
-    many = controls * 16 >= len(sample)
-    first = sample.lstrip().split(b"\n", 1)[0]
-    if first[:1] in (b"{", b"["):
-        binary = many and not _is_utf8(first)
-    else:
-        binary = many or b"\0" in sample
-    if not binary:
-        return None
-    return "binary"
-
-
-def _is_utf8(data: bytes) -> bool:
-    """Valid UTF-8, but for a character cut at the end of the sample."""
-    try:
-        codecs.utf_8_decode(data, "strict", False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _bad_utf8(raw: bytes, exc: UnicodeDecodeError, line_no: int) -> Issue:
-    column = len(raw[: exc.start].decode("utf-8")) + 1
-    return Issue("invalid-utf8", line_no, column, {"bytes": raw[exc.start:exc.end]})
-
-
-def _json_kind(value) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"
-
-
-def _not_an_object(value, line_no: int) -> Issue:
-    found = {"kind": "line", "json": _json_kind(value)}
-    if isinstance(value, str):
-        try:
-            inner = _loads(value)
-        except (ValueError, RecursionError):
-            inner = None
-        if isinstance(inner, dict):
-            found["holds"] = "record-string"  # double-encoded JSON
-    elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
-        found["holds"] = "messages" if all("role" in i for i in value) else "objects"
-        found["count"] = len(value)
-    return Issue("not-an-object", line_no, 1, found)
-
-
-_PYTHON_LITERALS = ("True", "False", "None")
-
-
-def _cause(exc: json.JSONDecodeError, text: str) -> dict:
-    """What an invalid-json finding found: the parser's reason, and the likely cause where one is clear."""
-    msg = exc.msg.removesuffix(" at")
-    pos = exc.colno - 1
-    char = text[pos] if 0 <= pos < len(text) else ""
-    cause = "parser"
-    if char == "\0":
-        cause = "nul-in-string" if msg.startswith("Invalid control character") else "nul-bytes"
-    elif msg.startswith("Invalid control character"):
-        cause = "control-character"
-    elif char == "'":
-        cause = "single-quote"
-    elif msg == "Expecting value" and text.startswith(_PYTHON_LITERALS, pos):
-        cause = "python-literal"
-    elif msg == "Extra data":
-        cause = "extra-data"
-    elif msg == "Expecting property name enclosed in double quotes" and text[:pos].rstrip().endswith(","):
-        cause = "trailing-comma-object"
-    elif msg == "Expecting value" and text[:pos].rstrip().endswith(","):
-        cause = "trailing-comma-array"
-    return {"kind": "syntax", "cause": cause, "msg": msg, "char": char}
-
-
-def _invalid_json(exc: ValueError, line_no: int, text: str) -> Issue:
-    if isinstance(exc, json.JSONDecodeError):
-        return Issue("invalid-json", line_no, exc.colno, _cause(exc, text))
-    return Issue("invalid-json", line_no, 1, {"kind": "value", "reason": str(exc)})
-
-
-def _split_glued(text: str) -> tuple[list[tuple[int, dict, str]], int | None] | None:
-    """Records joined (or ended) by a literal backslash-n, or None.
-
-    Returns (column, record, text) for each record, and the index of a literal
-    separator after the last one (None when the line ends with the record).
-    """
-    if _LITERAL_NEWLINE not in text:
-        return None
-    pieces = []
-    trailing = None
-    pos = _WS.match(text, 0).end()
-    while pos < len(text):
-        try:
-            value, end = _DECODER.raw_decode(text, pos)
-        except (ValueError, RecursionError):
-            return None
-        if not isinstance(value, dict):
-            return None
-        pieces.append((pos, value, text[pos:end]))
-        pos = _WS.match(text, end).end()
-        separator_at = pos
-        pos = _past_separators(text, pos)
-        if pos == separator_at and pos < len(text):
-            return None
-        trailing = separator_at if pos == len(text) and pos > separator_at else None
-    if len(pieces) >= 2 or (pieces and trailing is not None):
-        return pieces, trailing
-    return None
-
-
-def _past_separators(text: str, pos: int) -> int:
-    """Past the literal separators (and the whitespace around them) at ``pos``."""
-    while True:
-        for separator in _LITERAL_SEPARATORS:
-            if text.startswith(separator, pos):
-                pos = _WS.match(text, pos + len(separator)).end()
-                break
-        else:
-            return pos
-
-
-def _glued_issue(text: str, glued: list[tuple[int, dict, str]], trailing: int | None, line_no: int) -> Issue:
-    if len(glued) == 1:
-        separator = next(s for s in _LITERAL_SEPARATORS if text.startswith(s, trailing))
-        return Issue("literal-newline-separator", line_no, trailing + 1, {"records": 1, "separator": separator})
-    first_column, first_piece = glued[0][0], glued[0][2]
-    return Issue("literal-newline-separator", line_no, first_column + len(first_piece) + 1,
-                 {"records": len(glued), "trailing": trailing is not None})
-
-
-def _array_items(text: str, start: int = 0) -> Iterator[tuple[int, object, str]]:
-    """(character index, value, value text) of each element of the JSON array at ``start``."""
-    pos = _WS.match(text, start).end() + 1  # past '['
-    while True:
-        pos = _WS.match(text, pos).end()
-        if pos >= len(text) or text[pos] == "]":
-            return
-        value, end = _DECODER.raw_decode(text, pos)
-        yield pos, value, text[pos:end]
-        pos = _WS.match(text, end).end()
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-
-
-_RECORD_KEYS = frozenset({"input", "messages", "preferred_output", "non_preferred_output",
-                          "prompt", "chosen", "rejected", "completion"})
-
-
-def _records_under_key(value: dict) -> tuple[str, list] | None:
-    """A document like {"data": [{...}, ...]}: the key and its list of records."""
-    if _RECORD_KEYS.intersection(value) or formats.detect(value) != formats.UNKNOWN:
-        return None  # a record itself (of any format pftlint reads: a Vertex record's completions hold
-        # "completion" objects), perhaps pretty-printed
-    for key, inner in value.items():
-        if (isinstance(inner, list) and inner and all(isinstance(i, dict) for i in inner)
-                and any(_RECORD_KEYS.intersection(i) for i in inner)):
-            return key, inner
-    return None

@@ -1,4 +1,5 @@
-"""Rule implementations, one module per area.
+"""Rule implementations, one module per area (a module that registers no rule holds helpers of one
+area's rules: key_names for shape, json_schema for tools).
 
 A rule's metadata (code, severity, scope, rationale) lives in its document in
 ``rules/``; this package holds only the code, registered by name:

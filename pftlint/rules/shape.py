@@ -1,7 +1,8 @@
 """Record shape: which keys a record holds and the JSON types of their values.
 
 The schemas are OpenAI's ``FineTuneChatRequestInput`` and
-``FineTunePreferenceRequestInput`` (SOURCES.md §1b, §1c). Every rule
+``FineTunePreferenceRequestInput`` (SOURCES.md §1b, §1c); their keys, and what an unknown
+key stands for, are in :mod:`pftlint.rules.key_names`. Every rule
 takes a fast path on a well-formed record (one subset test of its keys, or a
 ``type() is`` test per value) and only builds messages when something is wrong.
 """
@@ -9,14 +10,13 @@ takes a fast path on a well-formed record (one subset test of its keys, or a
 from __future__ import annotations
 
 import json
-from difflib import get_close_matches
-from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 from ..engine.findings import Problem
-from ..model.formats import DPO_KEYS, OLD_DPO_KEYS, SUPERVISED_KEYS, normal_key
+from ..model.formats import DPO_KEYS, SUPERVISED_KEYS
 from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
 from . import reader_rule, record_rule, silent_when_typed
+from .key_names import INPUT_KEYS, MESSAGE_KEYS, SCHEMAS, near_miss
 
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 @reader_rule("duplicate-key")
@@ -26,86 +26,15 @@ def duplicate_key(found: dict) -> str:
             "same object); JSON parsers keep only one of the values (Python's json silently keeps the last) and "
             "which one a provider keeps is undocumented: keep one")
 
-INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
-MESSAGE_KEYS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight",
-                          "refusal"})
 PART_TYPES = frozenset({"text", "image_url", "input_audio", "file", "refusal"})
 _PART_TYPES_SHOWN = "'text', 'image_url', 'input_audio', 'file' or 'refusal'"
 
-_SCHEMAS = {"dpo": DPO_KEYS, "supervised": SUPERVISED_KEYS, "input": INPUT_KEYS, "message": MESSAGE_KEYS}
 _WHERE = {"dpo": "a preference record", "supervised": "a supervised record", "input": "'input'",
           "message": "a message"}
 _ALLOWED = {"dpo": "input, preferred_output and non_preferred_output",
             "supervised": "messages, tools, parallel_tool_calls and functions",
             "input": "messages, tools, parallel_tool_calls and functions",
             "message": "role, content, name, tool_calls, tool_call_id, function_call, weight and refusal"}
-
-_WEIGHT = ("'weight' is not a record key (OpenAI rejects a top-level \"weight\"); "
-           "put \"weight\": 0 or 1 on the assistant messages instead", None)
-_INTO_INPUT = "{key!r} belongs inside 'input': {{\"input\": {{\"messages\": [...], {key!r}: ...}}}}"
-
-# Names people use instead of the schema's, by schema: normalized key -> (advice, the key it stands for).
-# Advice None: another name for that key, nothing more to say than the name to use.
-_ALIASES: dict[str, dict[str, tuple[str | None, str | None]]] = {
-    "dpo": {
-        **{old: (f"{{key!r}} is the name in OpenAI's spec of Dec 2024 to Jun 2025; rename it to {new!r}, the "
-                 "name of the docs and of every provider", new) for old, new in OLD_DPO_KEYS.items()},
-        "chosen": ("{key!r} is TRL's name; rename it to 'preferred_output'", "preferred_output"),
-        "rejected": ("{key!r} is TRL's name; rename it to 'non_preferred_output'", "non_preferred_output"),
-        "chosen_response": (None, "preferred_output"),
-        "rejected_response": (None, "non_preferred_output"),
-        "preferred": (None, "preferred_output"),
-        "non_preferred": (None, "non_preferred_output"),
-        "prompt": ("{key!r} is TRL's name; rename it to 'input', an object holding the prompt: "
-                   "{{\"input\": {{\"messages\": [...]}}}}", "input"),
-        "messages": ("'messages' belongs inside 'input': {{\"input\": {{\"messages\": [...]}}}}", "input"),
-        "tools": (_INTO_INPUT, None),
-        "parallel_tool_calls": (_INTO_INPUT, None),
-        "functions": (_INTO_INPUT, None),
-        "weight": _WEIGHT,
-    },
-    "supervised": {
-        "conversations": (None, "messages"),
-        "conversation": (None, "messages"),
-        "weight": _WEIGHT,
-    },
-    "input": {},
-    "message": {
-        "text": (None, "content"),
-        "value": (None, "content"),
-        "from": (None, "role"),
-        "speaker": (None, "role"),
-        "author": (None, "role"),
-    },
-}
-
-
-class NearMiss(NamedTuple):
-    """What an unknown key probably is."""
-
-    meant: str | None     # the schema key it stands for, if any
-    advice: str | None    # what to do, when it is more than renaming it to ``meant``
-    misspelt: bool        # a spelling of ``meant`` (case, separators, typo), not another name for it
-
-
-_NO_MISS = NearMiss(None, None, False)
-
-
-@lru_cache(maxsize=4096)
-def near_miss(schema: str, key: str) -> NearMiss:
-    """The one similarity test: what an unknown key of ``schema`` stands for (unknown-key and missing-key)."""
-    allowed = _SCHEMAS[schema]
-    name = normal_key(key)
-    alias = _ALIASES[schema].get(name)
-    if alias is not None:
-        advice, meant = alias
-        return NearMiss(meant, advice.format(key=key) if advice else None, False)
-    if name in allowed:  # wrong case or separator: 'Role', 'non-preferred_output'
-        return NearMiss(name, None, True)
-    close = get_close_matches(name, sorted(allowed), n=1, cutoff=0.75)
-    if close:
-        return NearMiss(close[0], None, True)
-    return _NO_MISS
 
 
 def _required(obj: dict, schema: str) -> frozenset:
@@ -129,7 +58,7 @@ def misnamed(obj: dict, schema: str) -> dict[str, str]:
     missing-key reports these (naming the key found), so unknown-key leaves them out: a
     misspelt required key is one error, and it stays one when unknown-key is ignored.
     """
-    allowed = _SCHEMAS[schema]
+    allowed = SCHEMAS[schema]
     found: dict[str, str] = {}
     required = None
     for key in obj:
@@ -146,7 +75,7 @@ def misnamed(obj: dict, schema: str) -> dict[str, str]:
 
 
 def _unknown(obj: dict, schema: str, prefix: tuple) -> Iterator[Problem]:
-    allowed = _SCHEMAS[schema]
+    allowed = SCHEMAS[schema]
     renamed = misnamed(obj, schema).values()
     for key in obj:
         if key not in allowed and key not in renamed:

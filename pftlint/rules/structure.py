@@ -9,7 +9,7 @@ from . import file_rule, reader_rule
 # Each function below turns what the reader found (``found``: plain data) into the finding's message.
 
 _NOT_THIS_FILE = "; check that this is the file you meant (a file renamed .jsonl?)"
-# What a file that is not UTF-8 text is (pftlint.reading.reader.binary_code names it).
+# What a file that is not UTF-8 text is (pftlint.reading.sniff.binary_code names it).
 BINARY_FILES = {
     "utf-16-le-bom": "UTF-16 text (byte-order mark FF FE); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)",
     "utf-16-be-bom": "UTF-16 text (byte-order mark FE FF); re-encode it as UTF-8 (iconv -f utf-16 -t utf-8)",
