@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from pftlint.cli import main
-from pftlint.profiles.config import Config, ConfigError, load_config
+from pftlint.profiles.config import Config, ConfigError
+from pftlint.profiles.config_files import load_config
 
 BOM_RECORD = b'\xef\xbb\xbf'
 

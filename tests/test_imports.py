@@ -147,3 +147,13 @@ def test_the_checks_see_cycles_and_private_names(tmp_path):
     assert sorted(private) == [("pkg.c", "pkg.b", "_secret"), ("pkg.c", "pkg.sub.d", "_hidden"),
                                ("pkg.e", "pkg.a", "_x")]
     assert edges["pkg.sub.d"] == {"pkg.a"}  # its own package's __init__ is no edge
+
+
+# One concern per module: a module that grows past this has two, and the second gets its own file.
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_longer_than_500_lines():
+    long = {name: n for name, path in modules(PACKAGE).items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"split these modules (lines): {long}"

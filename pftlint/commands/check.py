@@ -12,7 +12,7 @@ from typing import Callable, TextIO
 from ..engine.findings import Report, Severity
 from ..engine.plan import Group, ignored_rules, lint_group, merge_validation, plan
 from ..errors import UsageError
-from ..profiles.config import Resolver, Settings
+from ..profiles.config_files import Resolver, Settings
 from ..reporters import REPORTERS, resolve_format, use_color
 from .trainer_flags import add_trainer_flags, trainer_settings
 

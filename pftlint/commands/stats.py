@@ -48,7 +48,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..engine.plan import files_by_settings
-    from ..profiles.config import Resolver
+    from ..profiles.config_files import Resolver
     from ..reporters import use_color
     from ..reporters.stats_table import render
     from ..stats import compute_by_settings, problems

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..errors import UsageError
-from ..profiles.config import Resolver, Settings
+from ..profiles.config_files import Resolver, Settings
 from ..profiles.targets import Target, load_target
 from ..reading.discovery import discover
 from ..rules.dataset import OVERLAP, same_file
