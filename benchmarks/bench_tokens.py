@@ -18,7 +18,7 @@ so that all see the same machine state):
 - ``pftlint stats --isolated --output-format json FILE``: every example counted exactly.
 Both are the real console script in a subprocess (start-up and tokenizer loading included).
 Reported: wall seconds, CPU seconds (children), ratio to the baseline. Targets (issue 3):
-check at most 0.3x, stats at most 0.8x, on two cores.
+check at most 0.3x, stats at most 0.8x, on two cores; issue 11: stats at most 0.6x the script.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ sys.path.insert(0, str(HERE))
 
 from bench import DATA, ensure_file, machine, pftlint_command  # noqa: E402
 
-TARGETS = {"check": 0.3, "stats": 0.8}
+TARGETS = {"check": 0.3, "stats": 0.8}  # against the baseline
+SCRIPT_TARGETS = {"stats": 0.6}  # against the script
 
 
 def message_texts(path: Path) -> list[str]:
@@ -123,6 +124,7 @@ def bench(path: Path, repeat: int) -> dict:
         "cpu_ratios": {name: round(best[name]["cpu_seconds"] / best["baseline"]["cpu_seconds"], 3)
                        for name in ("check", "stats")},
         "targets": TARGETS,
+        "script_targets": SCRIPT_TARGETS,
     }
 
 
@@ -132,13 +134,14 @@ def report(r: dict) -> None:
           f"{r['message_texts']:,} message texts, {r['baseline_tokens']:,} text tokens; best of {r['repeat']}")
     print(f"machine: {m.get('cpu')}, {m.get('nproc')} cores, Python {m.get('python')}")
     print(f"load average before: {m.get('load_before')}")
-    print(f"{'':40} {'wall s':>8} {'cpu s':>8} {'ratio':>7} {'cpu ratio':>9} {'vs script':>9} {'target':>7}")
+    print(f"{'':40} {'wall s':>8} {'cpu s':>8} {'ratio':>7} {'cpu ratio':>9} {'vs script':>9} {'target':>7} {'script target':>13}")
     print(f"{'baseline: tiktoken, 1 thread, encode only':40} {r['baseline']['seconds']:8.2f} "
           f"{r['baseline']['cpu_seconds']:8.2f} {'1.000':>7} {'1.000':>9}")
     print(f"{'script: read + json.loads + encode':40} {r['script']['seconds']:8.2f} {r['script']['cpu_seconds']:8.2f}")
     for name, label in (("check", "pftlint check (token rule on)"), ("stats", "pftlint stats (exact counts)")):
         print(f"{label:40} {r[name]['seconds']:8.2f} {r[name]['cpu_seconds']:8.2f} {r['ratios'][name]:7.3f} "
-              f"{r['cpu_ratios'][name]:9.3f} {r['ratios_vs_script'][name]:9.3f} {TARGETS[name]:7.1f}")
+              f"{r['cpu_ratios'][name]:9.3f} {r['ratios_vs_script'][name]:9.3f} {TARGETS[name]:7.1f} "
+              f"{SCRIPT_TARGETS[name] if name in SCRIPT_TARGETS else '':>13}")
 
 
 def main(argv: list[str] | None = None) -> int:

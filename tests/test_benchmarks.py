@@ -179,3 +179,20 @@ def test_bench_startup_runs():
     assert set(doc["seconds"]) == {"python -c pass", "check", "check --model gpt-4.1-mini (table)"}
     loads = doc["tokenizer load (seconds, in a fresh interpreter)"]
     assert set(loads) == {"o200k_base", "cl100k_base"} and all(min(v.values()) > 0 and len(v) == 4 for v in loads.values())
+
+
+def test_bench_stages_runs_and_each_stage_adds_to_the_one_before(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    _generate(path, "60KB", "--seed", "3")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_stages.py"), str(path), "--repeat", "1",
+                           "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["records"] == len(path.read_bytes().splitlines())
+    stages = result["us_per_record"]
+    assert list(stages) == ["json.loads loop", "msgspec typed decode", "reader", "reader + view",
+                            "check, no dataset rules", "check"]
+    assert all(us > 0 for us in stages.values())
+    text = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_stages.py"), str(path), "--repeat", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert text.returncode == 0 and "check, no dataset rules" in text.stdout, text.stderr
