@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import subprocess
 
 import pytest
@@ -92,3 +93,17 @@ def test_the_console_script_draws_the_bar_on_a_terminal_only(big):
     assert status == 0 and "checking 1 file" in terminal
     piped = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_no_color_reaches_the_progress_bar(big, command):
+    """--no-color takes the colour out of the bar as NO_COLOR does (the bar is made deep in the run)."""
+    pytest.importorskip("pty")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "GITHUB_ACTIONS", "FORCE_COLOR")}
+    env["COLUMNS"] = "100"
+    coloured = on_terminal([*pftlint_command(), command, "--isolated", str(big)], env, stdout=subprocess.DEVNULL)[1]
+    plain = on_terminal([*pftlint_command(), command, "--isolated", "--no-color", str(big)], env,
+                        stdout=subprocess.DEVNULL)[1]
+    colour = re.compile(r"\x1b\[[0-9;]*3[0-9]m")  # a foreground colour
+    assert colour.search(coloured), coloured[:200]  # the test can see colour when there is some
+    assert not colour.search(plain), plain[:300]

@@ -200,9 +200,10 @@ def run(args: argparse.Namespace) -> int:
         if args.diff and not args.output_file:
             return 1 if fixed and not args.exit_zero else 0
     from ..engine import parallel
-    from ..util.progress import files_progress, tracked
+    from ..util.progress import allow_colour, files_progress, tracked
 
     report, reached, hidden = Report(), False, 0
+    allow_colour(not args.no_color)
     with files_progress([] if args.quiet else paths) as done:  # a bar on stderr for big files, on a terminal only
         parallel.on_read = done.read  # every process advances the bar as it reads (None: no bar)
         try:

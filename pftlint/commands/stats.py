@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     from ..reporters import use_color
     from ..reporters.stats_table import render
     from ..stats import compute_by_settings, problems
+    from ..util.progress import allow_colour
 
+    allow_colour(not args.no_color)
     if args.config is not None and args.isolated:
         from ..errors import UsageError
 

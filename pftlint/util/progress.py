@@ -16,6 +16,16 @@ from ..reporters import is_terminal
 PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 
 
+# Whether bars may be coloured: each command sets it for its run from --no-color (the bars are made deep
+# inside the engine and stats, so the flag reaches them here); NO_COLOR in the environment works anyway.
+_COLOUR = {"allowed": True}
+
+
+def allow_colour(allowed: bool) -> None:
+    """Colour the progress bars of this run, or not (``--no-color``)."""
+    _COLOUR["allowed"] = allowed
+
+
 def _wanted(total: int | None, stream: TextIO) -> bool:
     return bool(total) and total >= PROGRESS_MIN_BYTES and is_terminal(stream)  # a terminal, whatever NO_COLOR says
 
@@ -25,7 +35,8 @@ def _bar(stream: TextIO):
     from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TimeElapsedColumn
 
     return Progress(SpinnerColumn(), "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                    TimeElapsedColumn(), console=Console(file=stream), transient=True)
+                    TimeElapsedColumn(), console=Console(file=stream, no_color=not _COLOUR["allowed"] or None),
+                    transient=True)
 
 
 class ByteProgress:
