@@ -47,9 +47,17 @@ def make_linter(
     tokenizer: str | None = None,
     max_length: int = 1024,
     truncation_mode: str = "keep_start",
+    **unknown: Any,
 ) -> Linter:
     """A Linter with the given settings (the same names as the config file, in snake_case), checked as the
     config file and the flags are (pftlint.profiles.config): a bad one raises ValueError naming the keyword."""
+    if unknown:  # a ValueError like every other bad setting, not Python's TypeError
+        from .profiles.config import ConfigError
+        from .util.suggest import did_you_mean
+
+        name = next(iter(unknown))
+        known = [k for k in make_linter.__kwdefaults__ if k != "unknown"]
+        raise ConfigError(f"keyword {name}: unknown setting (settings: {', '.join(known)}){did_you_mean(name, known)}")
     config = from_keywords(target=target, method=method, select=select, extend_select=extend_select,
                            ignore=ignore, rules=rules, model=model, tokenizer=tokenizer, max_length=max_length,
                            truncation_mode=truncation_mode)

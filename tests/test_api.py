@@ -131,3 +131,13 @@ def test_severity_is_ordered_by_how_bad_it_is():
     assert sorted([Severity.WARNING, Severity.ERROR, Severity.INFO]) == [Severity.INFO, Severity.WARNING,
                                                                        Severity.ERROR]
     assert max(Severity) is Severity.ERROR and min(Severity) is Severity.INFO
+
+
+@pytest.mark.parametrize("call", [lambda **kw: lint_records([], **kw), lambda **kw: make_linter(**kw),
+                                  lambda **kw: lint_bytes(b"", **kw)])
+def test_an_unknown_keyword_is_a_value_error_with_a_did_you_mean(call):
+    with pytest.raises(ValueError, match=r"^keyword targt: unknown setting \(settings: target, .*\); "
+                                         r"did you mean 'target'\?$"):
+        call(targt="openai")
+    with pytest.raises(ValueError, match=r"^keyword foo: unknown setting \(settings: [a-z_, ]+\)$"):
+        call(foo=1)

@@ -238,3 +238,14 @@ def test_readme_trainer_rules_table_matches_the_catalog():
         code, name, severity = [c.strip().strip("`") for c in row.strip("|").split("|")[:3]]
         rule = lookup(code)
         assert rule is not None and rule.name == name and rule.doc.severity == severity, row
+
+
+def test_readme_option_table_names_every_check_flag(run_cli):
+    """Usage's option table is where a user looks a flag up: every flag of `check --help` is in it."""
+    import re
+
+    help_text = run_cli("check", "--help").stdout
+    flags = set(re.findall(r"^\s+(--[a-z][a-z-]+)", help_text, re.M)) - {"--help"}
+    table = README.split("| option | meaning |", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`(--[a-z][a-z-]+)", table))
+    assert flags and not flags - documented, sorted(flags - documented)

@@ -52,3 +52,11 @@ def test_a_rule_without_options_has_no_options_section(run_cli):
     name = next(r.name for r in all_rules() if not r.doc.options)
     shown = run_cli("rule", name)
     assert shown.returncode == 0 and "Options" not in shown.stdout
+
+
+def test_an_unknown_rule_gets_a_did_you_mean(run_cli):
+    proc = run_cli("rule", "invalid-rol")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("pftlint: error: no rule named 'invalid-rol'; did you mean 'invalid-role'? "
+                                   "(see `pftlint rules`)")
+    assert "did you mean" not in run_cli("rule", "zzzz").stderr  # nothing close: no guess

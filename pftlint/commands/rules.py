@@ -69,7 +69,10 @@ def target_cell(rule, targets) -> str:
 def run_one(args) -> int:
     rule = lookup(args.rule)
     if rule is None:
-        raise UsageError(f"no rule named {args.rule!r} (see `pftlint rules`)")
+        from ..util.suggest import did_you_mean
+
+        names = [r.name for r in all_rules()]
+        raise UsageError(f"no rule named {args.rule!r}{did_you_mean(args.rule, names)} (see `pftlint rules`)")
     if args.output_format == "json":
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
