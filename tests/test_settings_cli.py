@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -412,3 +414,14 @@ def test_check_help_groups_the_flags(run_cli):
 
     flat = " ".join(proc.stdout.split())
     assert all(f" {t.name}" in flat.rsplit("--target NAME", 1)[1].split("--model", 1)[0] for t in all_targets())
+
+
+def test_a_trainer_flag_no_rule_reads_gets_a_note(run_cli):
+    clean = str(REPO / "examples" / "clean-dpo.jsonl")
+    idle = run_cli("check", "--isolated", "--max-length", "50", "--truncation-mode", "keep_end", clean)
+    assert idle.returncode == 0
+    notes = [line for line in idle.stderr.splitlines() if line.startswith("pftlint: note: ")]
+    assert [line.split()[2] for line in notes] == ["--max-length", "--truncation-mode"], idle.stderr
+    assert all("under --target openai" in line and "--target trl" in line for line in notes)
+    used = run_cli("check", "--isolated", "--target", "trl", "--max-length", "50", clean)
+    assert "pftlint: note" not in used.stderr and "max_length 50" in used.stdout

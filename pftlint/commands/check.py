@@ -176,6 +176,20 @@ def check_format_pair(args: argparse.Namespace, settings: Settings) -> None:
                      "write that report to a file")
 
 
+def note_idle_trainer_flags(args: argparse.Namespace, groups) -> None:
+    """One stderr line for each trainer flag that no active rule of the run reads (the budget rules run under
+    --target trl): a flag that silently does nothing looks like a passing check."""
+    given = [flag for flag, key in (("--tokenizer", "tokenizer"), ("--max-length", "max-length"),
+                                    ("--truncation-mode", "truncation-mode"))
+             if trainer_settings(args).get(key) is not None]
+    for flag in given:
+        key = flag[2:]
+        if not any(key in active.options for group in groups for active in group.active.values()):
+            targets = sorted({group.settings.config.target for group in groups}) or ["openai"]
+            print(f"pftlint: note: {flag} changes nothing under --target {', '.join(targets)}: the rules that "
+                  "read it (prompt-too-long, reply-truncated, ...) run under --target trl", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..util.atomic import is_stdout
 
@@ -188,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
     if args.show_settings:
         return show_settings(groups, named, args.stdin_filename, baseline_file(args, resolver.default.config.baseline))
     paths = [path for group in groups for path in group.paths]
+    note_idle_trainer_flags(args, groups)
     output_format = resolver.default.config.output_format
     sources = {str(g.settings.source) for g in groups if g.settings.source} | (
         {str(resolver.default.source)} if resolver.default.source else set())
