@@ -225,13 +225,7 @@ def single_core_linter():
     """A Linter with the default rules on one core (cProfile cannot follow worker processes)."""
     from pftlint import api
 
-    try:
-        linter = api.make_linter(jobs=1)
-    except TypeError:
-        linter = api.make_linter()
-    if hasattr(linter, "jobs"):
-        linter.jobs = 1
-    return linter
+    return api.make_linter()  # a Linter runs in one process; workers are runner.run's
 
 
 def in_process(path: Path) -> dict:

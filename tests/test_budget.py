@@ -193,3 +193,19 @@ def test_the_python_api_takes_the_same_settings(model, model_dir):
     assert kept.findings == []
     with pytest.raises(ValueError, match="keyword truncation_mode"):
         lint_records([record], truncation_mode="left")
+
+
+@pytest.mark.parametrize("target, model, flagged", [("azure", "gpt-4.1-nano", True), ("openai", "gpt-3.5-turbo-0613", True),
+                                                     ("azure", "gpt-4.1-mini", False), ("openai", "gpt-4.1-nano", False)])
+def test_a_preference_file_for_a_model_that_trains_no_dpo_is_an_error(run_cli, target, model, flagged):
+    from conftest import REPO
+
+    clean = str(REPO / "examples" / "clean-dpo.jsonl")
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", target, "--model", model, clean)
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "method-not-supported"]
+    assert proc.returncode == (1 if flagged else 0), proc.stderr
+    assert len(found) == flagged
+    if flagged:
+        (f,) = found
+        assert (f["line"], f["column"], f["severity"]) == (1, 1, "error")
+        assert "not listed for preference (DPO) fine-tuning" in f["message"] and "gpt-4.1-mini" in f["message"]

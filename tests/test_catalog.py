@@ -70,6 +70,7 @@ def lint_example(doc, example, tokenizer=None):
         options["validation"] = valid.filename
     linter = make_linter(
         target=attrs.get("target", "openai"),
+        model=attrs.get("model"),
         method=attrs.get("method", "auto"),
         extend_select=[doc.name],
         ignore=sorted(NOISY - {doc.name}),

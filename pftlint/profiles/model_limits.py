@@ -132,3 +132,12 @@ def budget(name: str, target: str) -> Budget:
     price = info.training_price if target == "openai" else None
     return Budget(base, target, info.encoding, over.limit if over.limit is not None else info.limit,
                   over.methods if over.methods is not None else info.methods, price)
+
+
+def models_for(method: str, target: str) -> list[str]:
+    """The models that train ``method`` under ``target``, by their shortest name (an alias when there is one)."""
+    found = []
+    for name, info in models().items():
+        if method in budget(name, target).methods:
+            found.append(min((name, *info.aliases), key=len))
+    return sorted(found)

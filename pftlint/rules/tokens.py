@@ -1,14 +1,15 @@
-"""Token budgets: examples longer than the model's per-example training limit."""
+"""Token budgets and the model: examples longer than the model's per-example training limit, and a file
+of a method the model does not train."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from ..engine.findings import Problem, Severity
-from ..profiles.model_limits import budget
+from ..profiles.model_limits import budget, models_for
 from ..tokens.counting import TOOL_COSTS, example_pieces, get_encoding, token_counter, utf8_size
 from ..model.view import CHOSEN, MESSAGES, PROMPT, REJECTED
-from . import record_rule
+from . import file_rule, record_rule
 from .content import side_names
 
 SLACK = 64  # reply priming and the fixed tool-definition tokens
@@ -89,3 +90,23 @@ def example_too_long(record, options):
 def _tokens(n: int, exact: bool) -> str:
     """The count, or the lower bound it reached when counting stopped early."""
     return f"{n:,} tokens" if exact else f"at least {n:,} tokens (counting stops past the limit)"
+
+
+_METHOD_WORDS = {"dpo": "preference (DPO)", "supervised": "supervised"}
+
+
+@file_rule("method-not-supported")
+def method_not_supported(file, options):
+    model = file.target.default_model  # --model, or the target's default model
+    if not model or not file.stats.records or file.method not in _METHOD_WORDS:
+        return
+    b = budget(model, file.target.name)
+    if file.method in b.methods:
+        return
+    others = models_for(file.method, file.target.name)
+    instead = f"choose a model that does with --model ({', '.join(others)})" if others else \
+        f"no model pftlint knows trains it under --target {file.target.name}"
+    trains = " or ".join(_METHOD_WORDS[m] for m in b.methods) or "nothing"
+    yield Problem(f"this is a {_METHOD_WORDS[file.method]} file, but {b.model} is not listed for "
+                  f"{_METHOD_WORDS[file.method]} fine-tuning under {file.target.title} (only {trains}), so expect "
+                  f"the job to be refused; {instead}")
