@@ -185,7 +185,8 @@ class _Unread:
         if self.empty is not None:
             return self.empty.message
         if not examples and not reader.stats.records and self.first is not None:
-            return (f"no line is a JSON record object ({_lines(self.lines)} are not; line {self.first.line}: "
+            return (f"no line is a JSON record object ({_lines(self.lines)} {'is' if self.lines == 1 else 'are'} "
+                    f"not; line {self.first.line}: "
                     f"{self.first.message})")
         return None
 
@@ -485,6 +486,14 @@ def problems(doc: dict) -> Iterator[tuple[str, bool]]:
         elif f["unreadable_lines"]:
             yield (f"{f['path']}: {unreadable_text(f)}; the other records are counted "
                    f"(pftlint check {f['path']} shows each)"), False
+        t = f.get("trainer")
+        if f["error"] is None and t and t["not_tokenized"]:
+            # with no pair left there are no figures at all: the file is not counted (exit status 1)
+            n = t["not_tokenized"]
+            yield (f"{f['path']}: {n:,} record{'' if n == 1 else 's'} not tokenized: the chat template refuses "
+                   f"{'it' if n == 1 else 'them'} or {'it is' if n == 1 else 'they are'} no pair (the first: line "
+                   f"{t['first_not_tokenized']:,}); pftlint check --target trl --tokenizer ... shows each "
+                   "(template-error)"), not f["examples"]
 
 
 def unreadable_text(f: dict) -> str:

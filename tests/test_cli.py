@@ -467,3 +467,14 @@ def test_json_formats_stay_valid_json_on_an_ascii_console(run_cli, tmp_path, fmt
     doc = json.loads(proc.stdout)  # \uXXXX escapes, not backslash-replaced bytes
     text = json.dumps(doc, ensure_ascii=False)
     assert ("donn%C3%A9es" if fmt == "sarif" else "données") in text  # SARIF URIs are percent-encoded
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_help_names_every_target_and_every_file_kind_a_folder_search_finds(run_cli, command):
+    from pftlint.profiles.targets import all_targets
+
+    text = " ".join(run_cli(command, "--help").stdout.split())
+    targets = text.split("--target NAME", 2)[-1].split(" --", 1)[0]
+    assert all(t.name in targets for t in all_targets()), targets
+    for pattern in ("*.jsonl,", "*.jsonl.gz", "*.json.gz", "*.parquet"):
+        assert pattern in text, pattern

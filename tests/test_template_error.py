@@ -94,3 +94,18 @@ def test_the_templates_message_is_escaped(run_cli, tmp_path):
     (line,) = [line for line in proc.stdout.splitlines() if "PFT505" in line]
     assert "unknown role critic\\x1b[2J" in line and "\x1b" not in proc.stdout
     assert not any(text.startswith("::") for text in proc.stdout.splitlines())  # no workflow command either
+
+
+def test_stats_says_on_stderr_which_records_were_not_tokenized(run_cli, tmp_path, no_system):
+    """Some refused: one stderr line, the others counted (exit 0); every one refused: no figures, exit 1."""
+    env = offline_env(tmp_path / "guard")
+    some = write(tmp_path / "some.jsonl", ROWS)
+    proc = run_cli("stats", "--isolated", "--target", "trl", "--tokenizer", str(no_system), str(some), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [f"pftlint: {some}: 4 records not tokenized: the chat template refuses them "
+                                        "or they are no pair (the first: line 1); pftlint check --target trl "
+                                        "--tokenizer ... shows each (template-error)"]
+    every = write(tmp_path / "every.jsonl", ROWS[:1])
+    proc = run_cli("stats", "--isolated", "--target", "trl", "--tokenizer", str(no_system), str(every), env=env)
+    assert proc.returncode == 1 and "1 record not tokenized: the chat template refuses it or it is no pair" in \
+        proc.stderr, proc.stderr

@@ -30,10 +30,12 @@ def add_parser(sub) -> None:
                                    "[tool.pftlint], as check uses them (--config or --isolated: the same for "
                                    "every file).")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files, directories (every *.jsonl inside) or - for stdin (default: .)")
+                   help="files, directories (every *.jsonl, *.jsonl.gz, *.json.gz and *.parquet inside) or - for "
+                   "stdin (default: .)")
     p.add_argument("--model", help="a snapshot, alias (gpt-4.1-mini) or fine-tuned name "
                                    "(default: the target's default-model)")
-    p.add_argument("--target", help="provider profile: openai (default), azure, together, fireworks")
+    p.add_argument("--target", metavar="NAME", help="provider or trainer profile: openai (default), azure, together, "
+                   "fireworks, trl, vertex, nova")
     p.add_argument("--method", help="training method: auto (default: decided per file), dpo, supervised")
     p.add_argument("--output-format", choices=("auto", "table", "json", "markdown"), default=None,
                    help="table (default), json, or markdown (tables to paste into a dataset card or README)")
