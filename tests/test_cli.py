@@ -436,7 +436,7 @@ def test_rules_json_lists_every_rule(run_cli):
 
 @pytest.mark.parametrize("columns", [80, 160])
 def test_rules_table(run_cli, columns):
-    proc = run_cli("rules", env={"COLUMNS": str(columns)})
+    proc = run_cli("rules", "--output-format", "table", env={"COLUMNS": str(columns)})
     assert proc.returncode == 0
     assert max(len(line) for line in proc.stdout.splitlines()) <= columns
     assert_tables_closed(proc.stdout)
@@ -478,3 +478,16 @@ def test_help_names_every_target_and_every_file_kind_a_folder_search_finds(run_c
     assert all(t.name in targets for t in all_targets()), targets
     for pattern in ("*.jsonl,", "*.jsonl.gz", "*.json.gz", "*.parquet"):
         assert pattern in text, pattern
+
+
+def test_rules_piped_are_one_whole_line_per_rule(run_cli):
+    """Piped (grep, cut), `pftlint rules` prints every rule on one tab-separated line, never cut at 80 columns."""
+    proc = run_cli("rules", env={"COLUMNS": "80"})
+    assert proc.returncode == 0
+    rows = [line.split("\t") for line in proc.stdout.splitlines()]
+    docs = rule_docs()
+    assert [row[:2] for row in rows] == [[d.code, d.name] for d in docs]
+    assert all(len(row) == 5 for row in rows)
+    bom = next(row for row in rows if row[1] == "utf8-bom")
+    assert "azure: off" in bom[3] and bom[4] == next(d.summary for d in docs if d.name == "utf8-bom")
+    assert proc.stdout == run_cli("rules", "--output-format", "text").stdout

@@ -8,12 +8,14 @@ import sys
 from ..engine.registry import all_rules, lookup
 from ..errors import UsageError
 from ..profiles.targets import all_targets
-from ..reporters import use_color
+from ..reporters import is_terminal, use_color
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("rules", help="list every rule", description="List every rule of the catalog.")
-    p.add_argument("--output-format", choices=("table", "json"), default="table")
+    p.add_argument("--output-format", choices=("auto", "table", "text", "json"), default="auto",
+                   help="auto (default): the table on a terminal, text when piped; table; text: one line per rule, "
+                   "tab-separated (code, name, severity, targets, summary: for grep and cut); json")
     p.add_argument("--no-color", action="store_true", help="no colour (the NO_COLOR variable does the same)")
     p.set_defaults(run=run_list)
     p = sub.add_parser("rule", help="show one rule's document", description="Show a rule's document.")
@@ -29,10 +31,16 @@ def run_list(args) -> int:
         json.dump([r.to_dict() for r in rules], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
+    targets = all_targets()
+    if args.output_format == "text" or args.output_format == "auto" and not is_terminal(sys.stdout):
+        for r in rules:  # whole lines: a piped table would be cut at 80 columns mid-cell
+            cells = (r.code, r.name, r.doc.severity if r.doc.enabled else "off", target_cell(r, targets),
+                     r.doc.summary)
+            sys.stdout.write("\t".join(cells) + "\n")
+        return 0
     from rich.console import Console
     from rich.table import Table
 
-    targets = all_targets()
     color = use_color(sys.stdout, getattr(args, "no_color", False))
     console = Console(highlight=False, force_terminal=color, no_color=not color, emoji=False)
     table = Table(title="pftlint rules", title_justify="left")
@@ -76,6 +84,13 @@ def run_one(args) -> int:
     if args.output_format == "json":
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
+        return 0
+    targets = all_targets()
+    if args.output_format == "text" or args.output_format == "auto" and not is_terminal(sys.stdout):
+        for r in rules:  # whole lines: a piped table would be cut at 80 columns mid-cell
+            cells = (r.code, r.name, r.doc.severity if r.doc.enabled else "off", target_cell(r, targets),
+                     r.doc.summary)
+            sys.stdout.write("\t".join(cells) + "\n")
         return 0
     from rich.console import Console
     from rich.markdown import Markdown
