@@ -85,13 +85,6 @@ def run_one(args) -> int:
         json.dump({**rule.to_dict(), "documentation": rule.doc.text}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
-    targets = all_targets()
-    if args.output_format == "text" or args.output_format == "auto" and not is_terminal(sys.stdout):
-        for r in rules:  # whole lines: a piped table would be cut at 80 columns mid-cell
-            cells = (r.code, r.name, r.doc.severity if r.doc.enabled else "off", target_cell(r, targets),
-                     r.doc.summary)
-            sys.stdout.write("\t".join(cells) + "\n")
-        return 0
     from rich.console import Console
     from rich.markdown import Markdown
 
