@@ -363,7 +363,8 @@ def test_foreign_file_gets_one_finding(records, words):
     found = lint(*records, name="data/prefs.jsonl")
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert words in found[0].message
-    assert "pftlint convert data/prefs.jsonl -o data/prefs.openai.jsonl" in found[0].message
+    to = "supervised" if words == "prompt / completion" else "openai"  # pairs without a rejected reply
+    assert found[0].message.endswith(f"pftlint convert data/prefs.jsonl -o data/prefs.{to}.jsonl --to {to}")
 
 
 @pytest.mark.parametrize("records", [SHAREGPT, SHAREGPT_SYSTEM, SHAREGPT_MESSAGES])
@@ -373,7 +374,7 @@ def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, metho
                        method=method).findings
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert "ShareGPT" in found[0].message
-    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.openai.jsonl --to supervised")
+    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.supervised.jsonl --to supervised")
 
 
 def test_sharegpt_preference_file_gets_one_finding():
@@ -385,15 +386,15 @@ def test_sharegpt_preference_file_gets_one_finding():
 def test_prompt_completion_converts_to_supervised():
     # a prompt/completion file is supervised data: read as such, it converts to supervised chat
     (finding,) = lint(*PC, name="pc.jsonl")
-    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.supervised.jsonl --to supervised")
     (finding,) = lint(*PC, name="pc.jsonl", method="dpo")
-    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.supervised.jsonl --to supervised")
     assert "no rejected reply" in finding.message
 
 
 def test_convert_command_quotes_odd_paths_and_follows_the_method():
     (finding,) = lint(*TRL_STRING, name="my data.jsonl", method="supervised")
-    assert "pftlint convert 'my data.jsonl' -o 'my data.openai.jsonl' --to supervised" in finding.message
+    assert "pftlint convert 'my data.jsonl' -o 'my data.supervised.jsonl' --to supervised" in finding.message
 
 
 def test_supervised_file_checked_as_dpo_gets_one_finding():

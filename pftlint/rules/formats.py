@@ -36,14 +36,13 @@ def convert_command(fmt: str, method: str, path: str, target: Target) -> str:
     """The ``pftlint convert`` command that rewrites the file in a format the target reads (``convert_to``
     is not None)."""
     to = convert_to(fmt, method, target)
-    suffix = "openai" if to == "supervised" else to
     if path == "-":
         src, out = "-", "out.jsonl"
     elif path.startswith("<"):
         src, out = "IN.jsonl", "OUT.jsonl"
     else:
         p = Path(path)
-        src, out = path, str(p.with_name(f"{p.stem}.{suffix}.jsonl"))
+        src, out = path, str(p.with_name(f"{p.stem}.{to}.jsonl"))
     return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)} --to {to}"
 
 
@@ -55,8 +54,10 @@ def _fix(fmt: str, method: str, path: str, target: Target) -> str:
         return (f"{target.title} tunes on preference pairs only, and these records have no rejected reply: "
                 "write pairs (a prompt, a chosen and a rejected reply), then pftlint convert can write them for it")
     if fmt in formats.NO_REJECTED and method == formats.DPO:
+        only = (" (only the desirable rows, label true, are converted: a completion labelled false is "
+                "the bad example)" if fmt == formats.TRL_UNPAIRED else "")
         return (f"{formats.NO_REJECTED[fmt]} have no rejected reply, so they cannot train DPO; "
-                f"convert them to supervised chat: {convert_command(fmt, method, path, target)}")
+                f"convert them to supervised chat{only}: {convert_command(fmt, method, path, target)}")
     return f"convert it: {convert_command(fmt, method, path, target)}"
 
 
