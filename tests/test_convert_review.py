@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from builders import jsonl
 
 SKIP_LINE = re.compile(r"^(.*):(\d+): skipped: (.+)$")
@@ -49,3 +51,81 @@ def test_kto_file_hint_says_only_desirable_rows_convert_and_names_the_output_aft
     (line,) = [line for line in proc.stdout.splitlines() if "PFT204" in line]
     assert "only the desirable rows, label true, are converted" in line
     assert line.endswith("pftlint convert kto.jsonl -o kto.supervised.jsonl --to supervised")
+
+
+U = {"role": "user", "content": "Sky?"}
+A = {"role": "assistant", "content": "Blue."}
+B = {"role": "assistant", "content": "Green."}
+TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}
+# One record each source reader converts (--from NAME), to be broken at every position.
+SAMPLES = {
+    "trl": {"prompt": [U], "chosen": [A], "rejected": [B], "tools": [TOOL]},
+    "hh": {"chosen": "\n\nHuman: Sky?\n\nAssistant: Blue.", "rejected": "\n\nHuman: Sky?\n\nAssistant: Green."},
+    "sharegpt": {"system": "Be brief.", "conversations": [{"from": "human", "value": "Sky?"},
+                                                         {"from": "gpt", "value": "Blue."}],
+                 "chosen": {"from": "gpt", "value": "Blue."}, "rejected": {"from": "gpt", "value": "Green."}},
+    "columns": {"prompt": "Sky?", "chosen": "Blue.", "rejected": "Green."},
+    "prompt-completion": {"prompt": "Sky?", "completion": "Blue.", "label": True},
+    "dpo": {"input": {"messages": [U], "tools": [TOOL]}, "preferred_output": [A], "non_preferred_output": [B]},
+    "supervised": {"messages": [U, A], "tools": [TOOL]},
+    "vertex": {"system_instruction": {"parts": [{"text": "Be brief."}]},
+               "contents": [{"role": "user", "parts": [{"text": "Sky?"}]}],
+               "completions": [{"score": 1, "completion": {"role": "model", "parts": [{"text": "Blue."}]}},
+                               {"score": 0, "completion": {"role": "model", "parts": [{"text": "Green."}]}}]},
+    "nova": {"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "Be brief."}],
+             "messages": [{"role": "user", "content": [{"text": "Sky?"}]},
+                          {"role": "assistant", "candidates": [
+                              {"content": [{"text": "Blue."}], "preferenceLabel": "preferred"},
+                              {"content": [{"text": "Green."}], "preferenceLabel": "non-preferred"}]}]},
+    "ultrafeedback-argilla": {"instruction": "Sky?", "chosen_response": "Blue.", "rejected_response": "Green."},
+    "ultrafeedback-h4": {"prompt": "Sky?", "chosen": [U, A], "rejected": [U, B]},
+    "alpaca-ranking": {"instruction": "Sky?", "input": "Now.", "system": "Be brief.", "history": [["Hi", "Hello"]],
+                       "chosen": "Blue.", "rejected": "Green."},
+    "axolotl": {"system": "Be brief.", "question": "Sky?", "chosen_response": "Blue.", "rejected_response": "Green."},
+    "axolotl-chat-template": {"messages": [U], "chosen": [U, A], "rejected": B},
+}
+ODD_VALUES = ({}, [], 5, None, True)
+
+
+def broken_everywhere(value):
+    """``value`` with each of its values (the whole too), one at a time, replaced by each odd value."""
+    for odd in ODD_VALUES:
+        yield odd
+    if isinstance(value, dict):
+        for key, item in value.items():
+            for changed in broken_everywhere(item):
+                yield {**value, key: changed}
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            for changed in broken_everywhere(item):
+                yield [*value[:i], changed, *value[i + 1:]]
+
+
+def test_every_source_names_a_sample():
+    from pftlint.convert import SOURCES
+
+    assert set(SOURCES) - {"openai"} == set(SAMPLES)  # openai is dpo's other name
+
+
+@pytest.mark.parametrize("to", ["openai", "supervised", "vertex"])
+@pytest.mark.parametrize("source", sorted(SAMPLES))
+def test_no_value_anywhere_crashes_a_source_reader(run_cli, tmp_path, source, to):
+    records = [SAMPLES[source], *broken_everywhere(SAMPLES[source])]
+    records = [r for r in records if isinstance(r, dict)]  # the reader skips a line that is not an object
+    status, written, skips, _ = convert(run_cli, tmp_path, records, "--from", source, "--to", to)
+    assert status in (0, 1)  # every record converted or skipped with its line: none stops the run
+    assert len(written or ()) + len(skips) == len(records)
+
+
+def test_a_vertex_role_that_is_an_object_or_a_list_is_a_skip(run_cli, tmp_path):
+    good = SAMPLES["vertex"]
+    odd = [{**good, "contents": [{"role": role, "parts": [{"text": "Sky?"}]}]} for role in ({}, ["user"])]
+    status, written, skips, _ = convert(run_cli, tmp_path, [odd[0], good, odd[1]])
+    assert status == 1 and len(written) == 1 and set(skips) == {1, 3}
+    assert all("Vertex AI turns are 'user' or 'model'" in skip for skip in skips.values())
+
+
+def test_no_value_anywhere_crashes_detection(run_cli, tmp_path):
+    records = [r for sample in SAMPLES.values() for r in broken_everywhere(sample) if isinstance(r, dict)]
+    status, written, skips, _ = convert(run_cli, tmp_path, records, "--to", "trl")
+    assert status == 1 and len(written) + len(skips) == len(records)

@@ -18,7 +18,7 @@ def _turn(value, where: str) -> dict:
     if not isinstance(value, dict):
         raise Skip(WRONG_TYPE, f"{where} is not a message object")
     role = value.get("role")
-    if role not in _ROLES:
+    if not isinstance(role, str) or role not in _ROLES:
         raise Skip(ROLE, f"{where} has role {role!r}; Amazon Nova messages are 'user' or 'assistant'")
     return {"role": role, "content": parts_content(value.get("content"), where)}
 
