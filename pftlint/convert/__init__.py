@@ -1,6 +1,6 @@
 """``pftlint convert``: records in the formats people have, rewritten in the format providers accept.
 
-Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> ``detect`` names each record's format ->
+Pipeline: ``readers.units`` (JSONL, JSON array, CSV; gzip, Parquet) -> ``detect`` names each record's format ->
 a source module per format (``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``, ``vertex``,
 ``nova``, ``argilla``, ``h4``, ``alpaca``, ``axolotl``, ``axolotl_chat_template``) gives a ``Pair`` ->
 ``layouts.build`` checks it and writes it in the ``--to`` layout (a ``to_*`` module per layout) -> one

@@ -8,6 +8,7 @@ written in another format than the rest of its file (those records are checked b
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Iterator
@@ -16,6 +17,7 @@ from ..engine.findings import Problem
 from ..model import formats
 from ..model.view import FileInfo, Record
 from ..profiles.targets import Target
+from ..reading import sources
 from . import record_rule
 
 
@@ -42,8 +44,16 @@ def convert_command(fmt: str, method: str, path: str, target: Target) -> str:
         src, out = "IN.jsonl", "OUT.jsonl"
     else:
         p = Path(path)
-        src, out = path, str(p.with_name(f"{p.stem}.{to}.jsonl"))
+        src, out = path, str(p.with_name(f"{_base_name(p.name)}.{to}.jsonl"))
     return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)} --to {to}"
+
+
+def _base_name(name: str) -> str:
+    """A file name without its extension and packing: ``t.jsonl.gz`` and ``t.parquet`` are ``t`` (convert
+    reads them, and writes JSONL)."""
+    if sources.kind(name) == sources.GZIP:
+        name = name[:-len(".gz")]
+    return os.path.splitext(name)[0] or name
 
 
 def _fix(fmt: str, method: str, path: str, target: Target) -> str:
