@@ -498,3 +498,25 @@ def test_real_clean_files_have_no_shape_findings(corpus, prefix):
     assert paths
     findings = make_linter(select=SHAPE).run(paths).findings
     assert findings == []
+
+
+_OPENAI_ROW = {"input": {"messages": [{"role": "user", "content": "q"}]},
+               "preferred_output": [{"role": "assistant", "content": "a"}],
+               "non_preferred_output": [{"role": "assistant", "content": "b"}]}
+_TRL_ROW = {"prompt": "a", "chosen": " b", "rejected": " c"}
+
+
+def test_the_one_record_the_target_reads_is_not_told_to_convert_to_that_format(run_cli, tmp_path):
+    (tmp_path / "mix.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (_OPENAI_ROW, _TRL_ROW, _OPENAI_ROW)))
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "trl", "mix.jsonl", cwd=tmp_path)
+    found = {f["line"]: f["message"] for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"}
+    assert set(found) == {1, 2}
+    assert found[2].startswith("this record is in TRL preference (prompt / chosen / rejected) format, which TRL "
+                               "reads, but the file is in OpenAI preference")
+    assert "not OpenAI" not in found[2] and "convert it" not in found[2]
+    assert found[2].endswith("pftlint convert mix.jsonl -o mix.trl.jsonl --to trl")
+    # a record in a format the target does not read either keeps its message
+    proc = run_cli("check", "--isolated", "--output-format", "json", "mix.jsonl", cwd=tmp_path)
+    (message,) = [f["message"] for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert message.startswith("this record is in TRL preference (prompt / chosen / rejected) format, not OpenAI")
+    assert message.endswith("convert it: pftlint convert mix.jsonl -o mix.openai.jsonl --to openai")

@@ -101,8 +101,21 @@ def record_problem(fmt: str, file: FileInfo, target: Target) -> Problem:
         return Problem(
             f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[file_fmt]}; "
             "a job reads a whole file as one format: keep supervised and preference records in separate files")
+    if fmt in target.formats and file_fmt not in target.formats:  # this record is the one the target reads
+        return Problem(
+            f"this record is in {formats.DESCRIPTIONS[fmt]} format, which {target.title} reads, but the file is in "
+            f"{formats.DESCRIPTIONS[file_fmt]} format (its other records), which it does not: a job reads a whole "
+            f"file as one format; {_one_format(file_fmt, fmt, file, target)}")
     return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[file_fmt]}; "
                    + _fix(fmt, file.method, file.path, target))
+
+
+def _one_format(file_fmt: str, fmt: str, file: FileInfo, target: Target) -> str:
+    """How a file whose records the target does not read, but for this one, becomes one format it reads."""
+    if file_fmt not in formats.NO_CONVERTER and convert_to(file_fmt, file.method, target) is not None:
+        return (f"convert the file, which rewrites its other records (and this one) in a format {target.title} "
+                f"reads: {convert_command(file_fmt, file.method, file.path, target)}")
+    return f"write the other records as {formats.DESCRIPTIONS[fmt]} records"
 
 
 @record_rule("wrong-format", on_foreign=True)
