@@ -129,3 +129,19 @@ def test_no_value_anywhere_crashes_detection(run_cli, tmp_path):
     records = [r for sample in SAMPLES.values() for r in broken_everywhere(sample) if isinstance(r, dict)]
     status, written, skips, _ = convert(run_cli, tmp_path, records, "--to", "trl")
     assert status == 1 and len(written) + len(skips) == len(records)
+
+
+BAD_TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": "oops"}}}
+
+
+def test_a_bad_tool_definition_skip_names_its_json_path_as_check_does(run_cli, tmp_path):
+    sft = {"messages": [U, A], "tools": [BAD_TOOL]}
+    pref = {"input": {"messages": [U], "tools": [BAD_TOOL]}, "preferred_output": [A], "non_preferred_output": [B]}
+    _, _, skips, _ = convert(run_cli, tmp_path, [sft], "--to", "supervised")
+    assert skips[1].startswith("tools[0].function.parameters.properties: parameters is not a valid JSON Schema")
+    _, _, skips, _ = convert(run_cli, tmp_path, [pref])
+    assert skips[1].startswith("input.tools[0].function.parameters.properties: parameters is not a valid JSON")
+    (tmp_path / "check.jsonl").write_bytes(jsonl([pref]))
+    checked = run_cli("check", "--isolated", "--output-format", "json", str(tmp_path / "check.jsonl"))
+    (finding,) = [f for f in json.loads(checked.stdout)["findings"] if f["rule"] == "invalid-tool-definition"]
+    assert skips[1].startswith(f"{finding['json_path']}: {finding['message']}")
