@@ -145,3 +145,47 @@ def test_a_bad_tool_definition_skip_names_its_json_path_as_check_does(run_cli, t
     checked = run_cli("check", "--isolated", "--output-format", "json", str(tmp_path / "check.jsonl"))
     (finding,) = [f for f in json.loads(checked.stdout)["findings"] if f["rule"] == "invalid-tool-definition"]
     assert skips[1].startswith(f"{finding['json_path']}: {finding['message']}")
+
+
+NOT_CARRIED = re.compile(r"^not carried over: (.+): convert writes the (\w+) layout's own fields only$", re.M)
+
+
+def test_columns_no_layout_holds_are_named_in_the_summary(run_cli, tmp_path):
+    records = [{**SAMPLES["trl"], "code_id": i, **({"score": 0.5} if i % 2 else {})} for i in range(4)]
+    status, written, skips, err = convert(run_cli, tmp_path, records)
+    assert status == 0 and len(written) == 4  # the records themselves are converted
+    assert NOT_CARRIED.findall(err) == [("code_id (4 records), score (2 records)", "openai")]
+    assert not any("code_id" in json.dumps(r) for r in written)
+
+
+def test_a_skipped_record_is_not_counted_and_a_clean_conversion_says_nothing(run_cli, tmp_path):
+    same = {**SAMPLES["columns"], "rejected": "Blue.", "code_id": 2}
+    status, _, skips, err = convert(run_cli, tmp_path, [{**SAMPLES["columns"], "code_id": 1}, same])
+    assert status == 1 and set(skips) == {2}
+    assert NOT_CARRIED.findall(err) == [("code_id (1 record)", "openai")]
+    _, _, _, err = convert(run_cli, tmp_path, [SAMPLES[name] for name in ("trl", "vertex", "nova", "hh")])
+    assert "not carried over" not in err  # every key of those is read (Nova's schemaVersion is its marker)
+
+
+def test_supervised_output_does_not_report_the_rejected_reply_it_leaves_out_by_design(run_cli, tmp_path):
+    records = [SAMPLES[name] for name in ("alpaca-ranking", "axolotl", "axolotl-chat-template", "dpo", "trl")]
+    status, written, _, err = convert(run_cli, tmp_path, [{**r, "extra": 1} for r in records], "--to", "supervised")
+    assert status == 0 and len(written) == 5
+    assert NOT_CARRIED.findall(err) == [("extra (5 records)", "supervised")]
+
+
+def test_many_columns_are_cut_to_the_most_common(run_cli, tmp_path):
+    records = [{**SAMPLES["trl"], **{f"c{k}": 1 for k in range(i + 1)}} for i in range(10)]
+    _, _, _, err = convert(run_cli, tmp_path, records, "--to", "trl")
+    (names, layout), = NOT_CARRIED.findall(err)
+    assert names.startswith("c0 (10 records), c1 (9 records)") and names.endswith(", and 2 other columns")
+    assert layout == "trl"
+
+
+def test_the_real_trl_file_reports_its_code_id_column(run_cli, tmp_path, corpus):
+    src = corpus / "trl-string__Vecaaa_basic-rl-feedback-workflow__dpo_data.old.jsonl"
+    with_code_id = sum("code_id" in json.loads(line) for line in src.read_text(encoding="utf-8").splitlines())
+    proc = run_cli("convert", str(src), "-o", str(tmp_path / "x.jsonl"))
+    written = len((tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines())
+    assert with_code_id > written > 0 and proc.returncode == 1  # one record is skipped (identical replies)
+    assert NOT_CARRIED.findall(proc.stderr) == [(f"code_id ({written} records)", "openai")]

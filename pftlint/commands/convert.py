@@ -109,6 +109,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _not_carried(counts, layout: str, shown: int = 8) -> str:
+    """The one summary line naming the columns no record written carried over, the most common first."""
+    names = ", ".join(f"{key} ({_plural(n, 'record')})" for key, n in counts.most_common(shown))
+    more = f", and {_plural(len(counts) - shown, 'other column')}" if len(counts) > shown else ""
+    return f"not carried over: {names}{more}: convert writes the {layout} layout's own fields only"
+
+
 def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     seen = ", ".join(f"{conv.DESCRIPTIONS.get(f, f)}: {n:,}" for f, n in stats.formats.most_common())
     say(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), err)
@@ -120,6 +127,8 @@ def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     if stats.skipped:
         reasons = ", ".join(f"{reason}: {n:,}" for reason, n in stats.skipped.most_common())
         say(f"skipped {_plural(stats.skipped_total, 'record')} ({reasons})", err)
+    if stats.not_carried:
+        say(_not_carried(stats.not_carried, conv.layouts.canonical(args.to)), err)
     guess = columns.guess(stats.unknown_keys or ())
     if guess is not None:
         flags = f" --prompt-field {shlex.quote(guess.prompt)} --chosen-field {shlex.quote(guess.chosen)} " \

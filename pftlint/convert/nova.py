@@ -26,6 +26,7 @@ def _turn(value, where: str) -> dict:
 def pair(record: dict, need_rejected: bool = True) -> Pair:
     if record.get("toolConfig") or record.get("tools"):
         raise Skip(TOOLS, "the record defines tools: records with tools are not converted")
+    record.get("schemaVersion")  # the format's marker, read so as not to be reported as a column left behind
     messages = record.get("messages")
     if not isinstance(messages, list) or not messages:
         raise Skip(MISSING_FIELD if messages is None else WRONG_TYPE, "'messages' is not a list of turns")
