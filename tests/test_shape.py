@@ -520,3 +520,16 @@ def test_the_one_record_the_target_reads_is_not_told_to_convert_to_that_format(r
     (message,) = [f["message"] for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
     assert message.startswith("this record is in TRL preference (prompt / chosen / rejected) format, not OpenAI")
     assert message.endswith("convert it: pftlint convert mix.jsonl -o mix.openai.jsonl --to openai")
+
+
+def test_hh_under_the_trl_target_is_one_info_with_the_convert_command(run_cli, tmp_path):
+    (tmp_path / "hh.jsonl").write_text("".join(json.dumps(r) + "\n" for r in HH_RECORDS))
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "trl", "hh.jsonl", cwd=tmp_path)
+    assert proc.returncode == 0
+    (finding,) = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert (finding["line"], finding["severity"]) == (1, "info")
+    assert "cuts where chosen and rejected first differ" in finding["message"]
+    assert finding["message"].endswith("pftlint convert hh.jsonl -o hh.trl.jsonl --to trl")
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "vertex", "hh.jsonl", cwd=tmp_path)
+    (finding,) = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert finding["severity"] == "error" and finding["message"].endswith("--to vertex")  # unchanged elsewhere

@@ -13,12 +13,17 @@ import shlex
 from pathlib import Path
 from typing import Iterator
 
-from ..engine.findings import Problem
+from ..engine.findings import Problem, Severity
 from ..model import formats
 from ..model.view import FileInfo, Record
 from ..profiles.targets import Target
 from ..reading import sources
 from . import record_rule
+
+
+# Formats a target may read as they are, only as plain text (Anthropic HH's "\n\nHuman: ..." transcripts are
+# TRL's implicit-prompt standard rows): converting them gives the chat template a real conversation.
+_READ_AS_TEXT = (formats.HH,)
 
 
 def convert_to(fmt: str, method: str, target: Target) -> str | None:
@@ -91,6 +96,12 @@ def file_problem(file: FileInfo, target: Target) -> Problem | None:
     if fmt not in target.formats:
         return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {_wanted(method, target)}, "
                        f"which {target.title} reads; " + _fix(fmt, method, file.path, target))
+    if fmt in _READ_AS_TEXT and target.convert_to is not None:
+        return Problem(
+            f"{target.title} trains on {formats.DESCRIPTIONS[fmt]} records as they are: as plain text with an "
+            "implicit prompt, which it cuts where chosen and rejected first differ, not at the last Assistant "
+            "turn, and renders with no chat template; for a chat model, give it a real chat prompt: "
+            f"{convert_command(fmt, method, file.path, target)}", severity=Severity.INFO)
     return None
 
 
