@@ -1,6 +1,7 @@
 """`pftlint convert` reads UTF-8 only, and says so: the file's encoding is detected as `check` does.
 
-A UTF-16 file (with or without a byte-order mark), a gzip, zip or Parquet file is refused with
+A UTF-16 file (with or without a byte-order mark), or a gzip, zip or Parquet file whose name does
+not say so (``.jsonl``; ``.jsonl.gz`` and ``.parquet`` are read: tests/test_convert_packed.py), is refused with
 one line saying what it is (exit status 2, OUT not written); lines are decoded as UTF-8, never
 guessed one by one; a UTF-8 byte-order mark is fine.
 """

@@ -192,3 +192,18 @@ def test_whole_corpus_in_one_run(corpus, run_cli):
     proc = run_cli("check", "--isolated", "--output-format", "concise", str(corpus))
     assert proc.returncode == 1 and proc.stderr == ""
     assert proc.stdout.splitlines()[-1].startswith(f"Checked {len(set(CLEAN) | set(BROKEN))} files")
+
+
+def test_hh_file_under_the_trl_target_is_read_as_it_is(corpus, run_cli):
+    """TRL trains on HH transcripts as implicit-prompt text rows: no error about the format, one info that
+    converting gives the chat template a real prompt, and the same content findings as under openai."""
+    path = corpus / "hh__anthropics_hh-rlhf__harmless-base_test.jsonl"
+    _, trl = check(run_cli, path, "--target", "trl")
+    (wrong,) = [f for f in trl["findings"] if f["rule"] == "wrong-format"]
+    assert (wrong["line"], wrong["severity"]) == (1, "info")
+    assert wrong["message"].startswith("TRL trains on Anthropic HH")
+    assert wrong["message"].endswith(f"-o {path.with_name(path.stem + '.trl.jsonl')} --to trl")
+    _, openai = check(run_cli, path)
+    assert _found(trl) == _found(openai)
+    (wrong,) = [f for f in openai["findings"] if f["rule"] == "wrong-format"]
+    assert wrong["severity"] == "error" and wrong["message"].endswith("--to openai")

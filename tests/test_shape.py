@@ -363,7 +363,8 @@ def test_foreign_file_gets_one_finding(records, words):
     found = lint(*records, name="data/prefs.jsonl")
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert words in found[0].message
-    assert "pftlint convert data/prefs.jsonl -o data/prefs.openai.jsonl" in found[0].message
+    to = "supervised" if words == "prompt / completion" else "openai"  # pairs without a rejected reply
+    assert found[0].message.endswith(f"pftlint convert data/prefs.jsonl -o data/prefs.{to}.jsonl --to {to}")
 
 
 @pytest.mark.parametrize("records", [SHAREGPT, SHAREGPT_SYSTEM, SHAREGPT_MESSAGES])
@@ -373,7 +374,7 @@ def test_sharegpt_chat_file_gets_one_finding_not_three_per_record(records, metho
                        method=method).findings
     assert [(f.rule, f.line) for f in found] == [("wrong-format", 1)]
     assert "ShareGPT" in found[0].message
-    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.openai.jsonl --to supervised")
+    assert found[0].message.endswith("pftlint convert data/chat.jsonl -o data/chat.supervised.jsonl --to supervised")
 
 
 def test_sharegpt_preference_file_gets_one_finding():
@@ -385,15 +386,15 @@ def test_sharegpt_preference_file_gets_one_finding():
 def test_prompt_completion_converts_to_supervised():
     # a prompt/completion file is supervised data: read as such, it converts to supervised chat
     (finding,) = lint(*PC, name="pc.jsonl")
-    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.supervised.jsonl --to supervised")
     (finding,) = lint(*PC, name="pc.jsonl", method="dpo")
-    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.openai.jsonl --to supervised")
+    assert finding.message.endswith("pftlint convert pc.jsonl -o pc.supervised.jsonl --to supervised")
     assert "no rejected reply" in finding.message
 
 
 def test_convert_command_quotes_odd_paths_and_follows_the_method():
     (finding,) = lint(*TRL_STRING, name="my data.jsonl", method="supervised")
-    assert "pftlint convert 'my data.jsonl' -o 'my data.openai.jsonl' --to supervised" in finding.message
+    assert "pftlint convert 'my data.jsonl' -o 'my data.supervised.jsonl' --to supervised" in finding.message
 
 
 def test_supervised_file_checked_as_dpo_gets_one_finding():
@@ -497,3 +498,38 @@ def test_real_clean_files_have_no_shape_findings(corpus, prefix):
     assert paths
     findings = make_linter(select=SHAPE).run(paths).findings
     assert findings == []
+
+
+_OPENAI_ROW = {"input": {"messages": [{"role": "user", "content": "q"}]},
+               "preferred_output": [{"role": "assistant", "content": "a"}],
+               "non_preferred_output": [{"role": "assistant", "content": "b"}]}
+_TRL_ROW = {"prompt": "a", "chosen": " b", "rejected": " c"}
+
+
+def test_the_one_record_the_target_reads_is_not_told_to_convert_to_that_format(run_cli, tmp_path):
+    (tmp_path / "mix.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (_OPENAI_ROW, _TRL_ROW, _OPENAI_ROW)))
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "trl", "mix.jsonl", cwd=tmp_path)
+    found = {f["line"]: f["message"] for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"}
+    assert set(found) == {1, 2}
+    assert found[2].startswith("this record is in TRL preference (prompt / chosen / rejected) format, which TRL "
+                               "reads, but the file is in OpenAI preference")
+    assert "not OpenAI" not in found[2] and "convert it" not in found[2]
+    assert found[2].endswith("pftlint convert mix.jsonl -o mix.trl.jsonl --to trl")
+    # a record in a format the target does not read either keeps its message
+    proc = run_cli("check", "--isolated", "--output-format", "json", "mix.jsonl", cwd=tmp_path)
+    (message,) = [f["message"] for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert message.startswith("this record is in TRL preference (prompt / chosen / rejected) format, not OpenAI")
+    assert message.endswith("convert it: pftlint convert mix.jsonl -o mix.openai.jsonl --to openai")
+
+
+def test_hh_under_the_trl_target_is_one_info_with_the_convert_command(run_cli, tmp_path):
+    (tmp_path / "hh.jsonl").write_text("".join(json.dumps(r) + "\n" for r in HH_RECORDS))
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "trl", "hh.jsonl", cwd=tmp_path)
+    assert proc.returncode == 0
+    (finding,) = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert (finding["line"], finding["severity"]) == (1, "info")
+    assert "cuts where chosen and rejected first differ" in finding["message"]
+    assert finding["message"].endswith("pftlint convert hh.jsonl -o hh.trl.jsonl --to trl")
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--target", "vertex", "hh.jsonl", cwd=tmp_path)
+    (finding,) = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "wrong-format"]
+    assert finding["severity"] == "error" and finding["message"].endswith("--to vertex")  # unchanged elsewhere

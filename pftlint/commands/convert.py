@@ -23,14 +23,17 @@ def add_parser(sub) -> None:
         "convert", help="convert preference records between OpenAI, TRL, Vertex AI, Amazon Nova and other layouts",
         description="Convert preference records from any recognised format (OpenAI, TRL prompt/chosen/rejected, "
                     "Vertex AI Gemini, Amazon Nova DPO, Anthropic HH transcripts, ShareGPT and LLaMA-Factory, "
-                    "UltraFeedback, axolotl, or any flat columns), read from JSONL, a JSON array or CSV, into "
+                    "UltraFeedback, axolotl, or any flat columns), read from JSONL, a JSON array, CSV, gzip or "
+                    "Parquet, into "
                     "the layout --to names: OpenAI preference JSONL (default), TRL's conversational layout, "
                     "Vertex AI or Amazon Nova preference JSONL, or supervised chat. Records that cannot be "
                     "converted, or that the output layout cannot hold, are skipped and reported with their "
                     "line. Exit status: 0 all converted, 1 some skipped, 2 usage or I/O error.")
     p.add_argument("input", metavar="IN", help="the file to convert: .jsonl, .json (an array), .csv, .tsv, "
-                                               "or - for stdin; UTF-8 text (a UTF-8 byte-order mark is fine; "
-                                               "UTF-16, gzip, zip or Parquet is refused, exit status 2)")
+                                               "gzip-compressed (.jsonl.gz, .json.gz), .parquet (needs "
+                                               "pftlint[parquet]), or - for stdin; UTF-8 text (a UTF-8 "
+                                               "byte-order mark is fine; UTF-16, zip or another binary file "
+                                               "is refused, exit status 2)")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="the file to write (replaced only once complete; a device such as /dev/null is written "
                         "through), or - for stdout; not IN itself")
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {out} is a folder; give a file name ending in .jsonl")
     stats = conv.Stats()
     err = sys.stderr
-    with (sys.stdin.buffer if src == "-" else open(src, "rb")) as stream, writer.atomic(out) as sink:
+    with conv.readers.open_input(src) as stream, writer.atomic(out) as sink:
         try:
             for line, result in conv.convert(conv.units(stream, src, args.input_format), options, stats):
                 if isinstance(result, bytes):
@@ -106,6 +109,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _not_carried(counts, layout: str, shown: int = 8) -> str:
+    """The one summary line naming the columns no record written carried over, the most common first."""
+    names = ", ".join(f"{key} ({_plural(n, 'record')})" for key, n in counts.most_common(shown))
+    more = f", and {_plural(len(counts) - shown, 'other column')}" if len(counts) > shown else ""
+    return f"not carried over: {names}{more}: convert writes the {layout} layout's own fields only"
+
+
 def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     seen = ", ".join(f"{conv.DESCRIPTIONS.get(f, f)}: {n:,}" for f, n in stats.formats.most_common())
     say(f"read {_plural(stats.read, 'record')}" + (f" ({seen})" if seen else ""), err)
@@ -117,6 +127,8 @@ def _summary(stats: conv.Stats, args: argparse.Namespace, err) -> None:
     if stats.skipped:
         reasons = ", ".join(f"{reason}: {n:,}" for reason, n in stats.skipped.most_common())
         say(f"skipped {_plural(stats.skipped_total, 'record')} ({reasons})", err)
+    if stats.not_carried:
+        say(_not_carried(stats.not_carried, conv.layouts.canonical(args.to)), err)
     guess = columns.guess(stats.unknown_keys or ())
     if guess is not None:
         flags = f" --prompt-field {shlex.quote(guess.prompt)} --chosen-field {shlex.quote(guess.chosen)} " \

@@ -1,11 +1,11 @@
 """``pftlint convert``: records in the formats people have, rewritten in the format providers accept.
 
-Pipeline: ``readers.units`` (JSONL, JSON array, CSV) -> ``detect`` names each record's format ->
+Pipeline: ``readers.units`` (JSONL, JSON array, CSV; gzip, Parquet) -> ``detect`` names each record's format ->
 a source module per format (``trl``, ``hh``, ``sharegpt``, ``columns``, ``openai``, ``vertex``,
 ``nova``, ``argilla``, ``h4``, ``alpaca``, ``axolotl``, ``axolotl_chat_template``) gives a ``Pair`` ->
 ``layouts.build`` checks it and writes it in the ``--to`` layout (a ``to_*`` module per layout) -> one
 JSON line. Every record is accounted for: ``Stats.read == written + skipped``, each skip with its line
-and reason.
+and reason; a written record's columns its reader took nothing from are counted (``Stats.not_carried``).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class Stats:
         self.skipped: Counter[str] = Counter()
         self.formats: Counter[str] = Counter()
         self.unknown_keys: list | None = None  # the keys of the first record of no known format
+        self.not_carried: Counter[str] = Counter()  # keys of written records the reader took nothing from
 
     @property
     def skipped_total(self) -> int:
@@ -117,15 +118,47 @@ def convert(source_units: Iterable[Unit], options: Options, stats: Stats) -> Ite
             stats.formats[fmt] += 1
             if fmt == formats.UNKNOWN and stats.unknown_keys is None:
                 stats.unknown_keys = list(record)
+            reads = _Reads(record)
             try:
-                result = _line(layouts.build(handler(record, need), to))
+                result = _line(layouts.build(handler(reads, need), to))
             except Skip as skip:
                 result = skip
+            else:
+                if not need:  # the rejected reply is left out by --to supervised's design, not lost
+                    _read_as_pair(handler, reads)
+                stats.not_carried.update(key for key in record if key not in reads.read)
         if isinstance(result, Skip):
             stats.skipped[result.reason] += 1
         else:
             stats.written += 1
         yield unit.line, result
+
+
+class _Reads(dict):
+    """A record that notes the keys a reader took a value from: the others are columns no layout carries
+    (``code_id``, ratings), reported rather than dropped in silence."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, record: dict):
+        super().__init__(record)
+        self.read: set = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def _read_as_pair(handler: Callable[[dict, bool], Pair], reads: _Reads) -> None:
+    """Note the keys a preference pair's reading takes (the rejected reply's too)."""
+    try:
+        handler(reads, True)
+    except Skip:
+        pass
 
 
 def _line(record: dict) -> bytes:

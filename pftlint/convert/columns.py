@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import trl
-from .common import Pair
+from .common import WRONG_TYPE, Pair, Skip, shown
+
+UNDESIRABLE = "labelled undesirable"  # a KTO row whose completion is the bad example
 
 
 class Fields(NamedTuple):
@@ -26,6 +28,15 @@ def pair(record: dict, fields: Fields, need_rejected: bool = True) -> Pair:
 
 
 def prompt_completion(record: dict, need_rejected: bool = True) -> Pair:
+    """A prompt / completion pair; with TRL's unpaired ``label`` (KTO), only a desirable (``true``) row:
+    a completion labelled undesirable written as a training example would teach what it shows."""
+    if "label" in record:
+        label = record["label"]
+        if type(label) is not bool:
+            raise Skip(WRONG_TYPE, f"'label' is {shown(label)}, not true or false: whether the completion "
+                                   "is desirable is not stated")
+        if not label:
+            raise Skip(UNDESIRABLE, "labelled undesirable (label false): a supervised example would teach it")
     return trl.pair(record, "prompt", "completion", None, implicit=False, need_rejected=False)
 
 

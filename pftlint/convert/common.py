@@ -14,6 +14,7 @@ import json
 from types import SimpleNamespace
 from typing import NamedTuple
 
+from ..engine.findings import json_path_text
 from ..rules.messages import meant_role
 from ..rules.tools import invalid_tool_definition
 
@@ -207,9 +208,10 @@ def tools(value, path: str) -> list | None:
             raise Skip(TOOLS, f"'{path}' is text that is not JSON: give the tool definitions as a list") from None
     if not isinstance(value, list):
         raise Skip(WRONG_TYPE, f"'{path}' is a {type(value).__name__}, not a list of tool definitions")
-    # The rule reads only the view's ``tools`` (path, value): its logic stays in one place.
-    for problem in invalid_tool_definition(SimpleNamespace(tools=(path, value)), {}):
-        raise Skip(TOOLS, f"{problem.json_path}: {problem.message}")
+    # The rule reads only the view's ``tools`` (its JSON path as a tuple of keys, value): its logic stays in one
+    # place, and its path is rendered as check renders it (tools[0].function.parameters).
+    for problem in invalid_tool_definition(SimpleNamespace(tools=(tuple(path.split(".")), value)), {}):
+        raise Skip(TOOLS, f"{json_path_text(problem.json_path)}: {problem.message}")
     return value or None
 
 

@@ -18,7 +18,7 @@ def _turn(value, where: str) -> dict:
     if not isinstance(value, dict):
         raise Skip(WRONG_TYPE, f"{where} is not a message object")
     role = value.get("role")
-    if role not in _ROLES:
+    if not isinstance(role, str) or role not in _ROLES:
         raise Skip(ROLE, f"{where} has role {role!r}; Amazon Nova messages are 'user' or 'assistant'")
     return {"role": role, "content": parts_content(value.get("content"), where)}
 
@@ -26,6 +26,7 @@ def _turn(value, where: str) -> dict:
 def pair(record: dict, need_rejected: bool = True) -> Pair:
     if record.get("toolConfig") or record.get("tools"):
         raise Skip(TOOLS, "the record defines tools: records with tools are not converted")
+    record.get("schemaVersion")  # the format's marker, read so as not to be reported as a column left behind
     messages = record.get("messages")
     if not isinstance(messages, list) or not messages:
         raise Skip(MISSING_FIELD if messages is None else WRONG_TYPE, "'messages' is not a list of turns")

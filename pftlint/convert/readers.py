@@ -1,5 +1,8 @@
 """Input readers: JSONL (streamed), a JSON array file, CSV / TSV (stdlib csv). Each yields ``Unit``s.
 
+``open_input`` opens IN as ``pftlint check`` reads it: gzip (``.jsonl.gz``, ``.json.gz``) and
+Parquet (``.parquet``, one row a JSON line; needs pftlint[parquet]) through pftlint.reading.sources.
+
 A unit is one source record with the line it starts on, or the reason the line is not a
 record. What stops the whole input (a file that is not UTF-8 text at all, a broken JSON array,
 bytes that are not UTF-8 in a CSV) raises ``InputError``: one line for the user, exit status 2.
@@ -11,14 +14,16 @@ never guessed one by one (``json.loads`` of bytes would take a line for UTF-16 o
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
-from typing import BinaryIO, Iterator, NamedTuple
+from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
 from ..errors import PftlintError
+from ..reading import sources
 from ..reading.sniff import binary_kind
 from .common import BAD_ROW, INVALID_JSON, NOT_AN_OBJECT, Skip
 
@@ -47,6 +52,20 @@ def input_format(path: str, first: bytes) -> str:
     if head == b"{" or ext in (".jsonl", ".json", ".ndjson") or not head:
         return "jsonl"
     return "csv"
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    """IN as a binary stream: stdin (``-``), the text a packed file holds, or the file. A packed file that
+    cannot be read (damaged, or Parquet without pyarrow) raises sources.SourceError, here or while read."""
+    if path == "-":
+        yield sys.stdin.buffer
+    elif sources.kind(path) is not None:
+        with sources.open_lines(path) as lines:
+            yield io.BufferedReader(_Lines(lines), 1 << 16)
+    else:
+        with open(path, "rb") as stream:
+            yield stream
 
 
 def units(stream: BinaryIO, path: str, fmt: str | None = None) -> Iterator[Unit]:
@@ -210,3 +229,25 @@ class _Prefixed(io.RawIOBase):
         data = self._stream.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+
+class _Lines(io.RawIOBase):
+    """A binary stream over an iterator of lines of bytes (sources.open_lines gives one)."""
+
+    def __init__(self, lines: Iterable[bytes]):
+        self._lines = iter(lines)
+        self._line = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._line:
+            line = next(self._lines, None)
+            if line is None:
+                return 0
+            self._line = memoryview(line)
+        n = min(len(buffer), len(self._line))
+        buffer[:n] = self._line[:n]
+        self._line = self._line[n:]
+        return n

@@ -19,7 +19,7 @@ def _turn(value, where: str, default_role: str | None = None) -> dict:
         raise Skip(WRONG_TYPE, f"{where} is a {type(value).__name__ if value is not None else 'null'}, "
                                "not a turn object")
     role = value.get("role", default_role)
-    if role not in _ROLES:
+    if not isinstance(role, str) or role not in _ROLES:  # a dict or list role cannot be looked up
         raise Skip(ROLE, f"{where} has role {role!r}; Vertex AI turns are 'user' or 'model'")
     return {"role": _ROLES[role], "content": parts_content(value.get("parts"), where)}
 

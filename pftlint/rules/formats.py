@@ -8,15 +8,22 @@ written in another format than the rest of its file (those records are checked b
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Iterator
 
-from ..engine.findings import Problem
+from ..engine.findings import Problem, Severity
 from ..model import formats
 from ..model.view import FileInfo, Record
 from ..profiles.targets import Target
+from ..reading import sources
 from . import record_rule
+
+
+# Formats a target may read as they are, only as plain text (Anthropic HH's "\n\nHuman: ..." transcripts are
+# TRL's implicit-prompt standard rows): converting them gives the chat template a real conversation.
+_READ_AS_TEXT = (formats.HH,)
 
 
 def convert_to(fmt: str, method: str, target: Target) -> str | None:
@@ -36,15 +43,22 @@ def convert_command(fmt: str, method: str, path: str, target: Target) -> str:
     """The ``pftlint convert`` command that rewrites the file in a format the target reads (``convert_to``
     is not None)."""
     to = convert_to(fmt, method, target)
-    suffix = "openai" if to == "supervised" else to
     if path == "-":
         src, out = "-", "out.jsonl"
     elif path.startswith("<"):
         src, out = "IN.jsonl", "OUT.jsonl"
     else:
         p = Path(path)
-        src, out = path, str(p.with_name(f"{p.stem}.{suffix}.jsonl"))
+        src, out = path, str(p.with_name(f"{_base_name(p.name)}.{to}.jsonl"))
     return f"pftlint convert {shlex.quote(src)} -o {shlex.quote(out)} --to {to}"
+
+
+def _base_name(name: str) -> str:
+    """A file name without its extension and packing: ``t.jsonl.gz`` and ``t.parquet`` are ``t`` (convert
+    reads them, and writes JSONL)."""
+    if sources.kind(name) == sources.GZIP:
+        name = name[:-len(".gz")]
+    return os.path.splitext(name)[0] or name
 
 
 def _fix(fmt: str, method: str, path: str, target: Target) -> str:
@@ -55,8 +69,10 @@ def _fix(fmt: str, method: str, path: str, target: Target) -> str:
         return (f"{target.title} tunes on preference pairs only, and these records have no rejected reply: "
                 "write pairs (a prompt, a chosen and a rejected reply), then pftlint convert can write them for it")
     if fmt in formats.NO_REJECTED and method == formats.DPO:
+        only = (" (only the desirable rows, label true, are converted: a completion labelled false is "
+                "the bad example)" if fmt == formats.TRL_UNPAIRED else "")
         return (f"{formats.NO_REJECTED[fmt]} have no rejected reply, so they cannot train DPO; "
-                f"convert them to supervised chat: {convert_command(fmt, method, path, target)}")
+                f"convert them to supervised chat{only}: {convert_command(fmt, method, path, target)}")
     return f"convert it: {convert_command(fmt, method, path, target)}"
 
 
@@ -80,6 +96,12 @@ def file_problem(file: FileInfo, target: Target) -> Problem | None:
     if fmt not in target.formats:
         return Problem(f"the file is in {formats.DESCRIPTIONS[fmt]} format, not {_wanted(method, target)}, "
                        f"which {target.title} reads; " + _fix(fmt, method, file.path, target))
+    if fmt in _READ_AS_TEXT and target.convert_to is not None:
+        return Problem(
+            f"{target.title} trains on {formats.DESCRIPTIONS[fmt]} records as they are: as plain text with an "
+            "implicit prompt, which it cuts where chosen and rejected first differ, not at the last Assistant "
+            "turn, and renders with no chat template; for a chat model, give it a real chat prompt: "
+            f"{convert_command(fmt, method, file.path, target)}", severity=Severity.INFO)
     return None
 
 
@@ -90,8 +112,21 @@ def record_problem(fmt: str, file: FileInfo, target: Target) -> Problem:
         return Problem(
             f"this record is {formats.DESCRIPTIONS[fmt]}, but the file is {formats.DESCRIPTIONS[file_fmt]}; "
             "a job reads a whole file as one format: keep supervised and preference records in separate files")
+    if fmt in target.formats and file_fmt not in target.formats:  # this record is the one the target reads
+        return Problem(
+            f"this record is in {formats.DESCRIPTIONS[fmt]} format, which {target.title} reads, but the file is in "
+            f"{formats.DESCRIPTIONS[file_fmt]} format (its other records), which it does not: a job reads a whole "
+            f"file as one format; {_one_format(file_fmt, fmt, file, target)}")
     return Problem(f"this record is in {formats.DESCRIPTIONS[fmt]} format, not {formats.DESCRIPTIONS[file_fmt]}; "
                    + _fix(fmt, file.method, file.path, target))
+
+
+def _one_format(file_fmt: str, fmt: str, file: FileInfo, target: Target) -> str:
+    """How a file whose records the target does not read, but for this one, becomes one format it reads."""
+    if file_fmt not in formats.NO_CONVERTER and convert_to(file_fmt, file.method, target) is not None:
+        return (f"convert the file, which rewrites its other records (and this one) in a format {target.title} "
+                f"reads: {convert_command(file_fmt, file.method, file.path, target)}")
+    return f"write the other records as {formats.DESCRIPTIONS[fmt]} records"
 
 
 @record_rule("wrong-format", on_foreign=True)
