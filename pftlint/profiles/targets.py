@@ -52,6 +52,9 @@ class Target:
     # The most tokens one example may hold, input and output together, when no model is named
     # (example-too-long counts them with o200k_base: an estimate for other tokenizers); None: no limit.
     max_example_tokens: int | None = None
+    # The most severe a tool-call-mismatch finding on ids may be (an answer to no call, a second answer,
+    # a call never answered): "warning" where whether the service matches the ids is unconfirmed.
+    tool_call_id_match: str = "error"
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -81,6 +84,7 @@ _CHECKS = {
     "dpo_output_requires_text": boolean, "leading_system_messages": integer,
     "formats": list_of(one_of(*formats.METHOD_OF)),
     "convert_to": one_of(*CONVERT_TO), "max_example_tokens": integer,
+    "tool_call_id_match": one_of("error", "warning", "info"),
 }
 
 
