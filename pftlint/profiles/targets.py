@@ -41,6 +41,8 @@ class Target:
     max_images_per_example: int | None = None
     image_url_prefixes: tuple[str, ...] = ()
     uniform_content: bool = False
+    # Whether a DPO example's every message writes its content as a string, never a list of parts.
+    string_content: bool = False
     # Whether a DPO output must hold text, even when it makes tool calls (empty-content).
     dpo_output_requires_text: bool = False
     # How many system messages a conversation may start with; 0: any number (system-not-first).
@@ -80,7 +82,7 @@ _CHECKS = {
     "name": string, "title": string, "source": string, "min_examples": integer, "max_file_bytes": integer,
     "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
     "weight_roles": _ROLES, "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
-    "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean,
+    "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean, "string_content": boolean,
     "dpo_output_requires_text": boolean, "leading_system_messages": integer,
     "formats": list_of(one_of(*formats.METHOD_OF)),
     "convert_to": one_of(*CONVERT_TO), "max_example_tokens": integer,

@@ -148,6 +148,19 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
                       "split it into several examples, or drop the images it does not need", json_path=over)
     if parts and target.uniform_content:
         yield from _mixed_content(record)
+    if parts and dpo and target.string_content:
+        yield from _part_lists(record)
+
+
+def _part_lists(record: Record) -> Iterator[Problem]:
+    """Content written as a list of text parts where the profile's DPO format writes a string (Fireworks)."""
+    for path, part, index, msg in record.messages():
+        content = msg.content
+        # a list with media is reported above; other items are wrong-type's
+        if isinstance(content, list) and all(isinstance(p, dict) and _part_type(p) in _TEXT_PARTS for p in content):
+            yield Problem(f"{_which(part, index, msg, record)} has a list of parts; the {record.target.title} "
+                          "preference format writes each message's content as a string: join the texts into "
+                          "one string", json_path=field_path(path, msg, "content"))
 
 
 def _image_url(part: dict, where: tuple, target: Target) -> Iterator[Problem]:

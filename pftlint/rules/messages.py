@@ -61,6 +61,13 @@ def role_word(record: Record, role: str) -> str:
     return _WRITTEN.get(record.format, {}).get(role, role)
 
 
+def format_title(record: Record) -> str:
+    """Who reads the record's format: the target's title when it reads it ('Vertex AI'), else the format's name."""
+    if record.format in record.target.formats:
+        return record.target.title
+    return formats.DESCRIPTIONS[record.format].split(" (", 1)[0]
+
+
 def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeio' else 'a'} {word}"  # the roles: an assistant, a user, a model
 
@@ -171,8 +178,7 @@ def _written_roles(record: Record) -> Iterator[Problem]:
     fmt = record.format
     own = formats.TURN_ROLES[fmt]
     names = " or ".join(repr(r) for r in own)
-    target = record.target
-    title = target.title if fmt in target.formats else formats.DESCRIPTIONS[fmt].split(" (", 1)[0]
+    title = format_title(record)
     system_key = formats.SYSTEM_KEYS[fmt]
     data = record.raw if record.raw is not None else record.mapping()
     seen = set()
@@ -186,6 +192,7 @@ def _written_roles(record: Record) -> Iterator[Problem]:
             if part in _OUTPUTS:
                 continue  # a reply's role may be left out: it is the model's
             text = f"the turn has no role; {title} turns are {names}: add it"
+            path = path[:-1]  # the turn that lacks it
         elif type(role) is not str:
             text = f"the role is {type_name(role)}, not a string; {title} turns are {names}: write one of them"
         elif role in own:
@@ -318,8 +325,7 @@ def first_turn_not_user(record: Record, options: dict):
                 continue  # invalid-role's
             if role == first:
                 return ()
-            title = record.target.title if record.format in record.target.formats else \
-                formats.DESCRIPTIONS[record.format].split(" (", 1)[0]
+            title = format_title(record)
             word = role_word(record, role)
             return (Problem(f"the conversation starts with {_a(word)} turn; {title} wants the {first}'s turn first: "
                             f"add the {first} turn the {word} answers, or drop this turn",
