@@ -115,16 +115,17 @@ def _role_problem(role: str, allowed, title: str, in_output: bool, output_roles)
 
 
 _KNOWN: dict[frozenset, frozenset] = {}
-_CHAT_ROLES: dict[str, frozenset] = {}
+_CHAT_ROLES: dict[tuple, frozenset] = {}
 
 
 def chat_roles(target) -> frozenset:
     """The roles the view's messages may have under a profile: its roles, and 'system' where its format
     writes the system prompt under a key of its own (Vertex AI, Nova: read as a system message)."""
-    roles = _CHAT_ROLES.get(target.name)
+    key = (target.roles, target.formats)
+    roles = _CHAT_ROLES.get(key)
     if roles is None:
         extra = {"system"} if any(fmt in formats.SYSTEM_KEYS for fmt in target.formats) else set()
-        roles = _CHAT_ROLES[target.name] = target.roles | extra
+        roles = _CHAT_ROLES[key] = target.roles | extra
     return roles
 
 
@@ -309,6 +310,7 @@ def empty_prompt(record: Record, options: dict):
                     "is conversational fails on an empty list); write the user turn the replies answer",
                     json_path=record.paths[PROMPT] or None),)
 
+
 # -- PFT313 -------------------------------------------------------------------
 @record_rule("first-turn-not-user")
 def first_turn_not_user(record: Record, options: dict):
@@ -404,8 +406,8 @@ def _same_roles(record: Record) -> Iterator[Problem]:
                 # a call followed straight by another assistant turn is tool-call-mismatch's
                 if not (role == "assistant" and makes_calls(items[i - 1])):
                     if role == "user":
-                        text = ("two user messages in a row; merge them into one turn, or add the assistant "
-                                "reply that belongs between them")
+                        text = ("two user messages in a row; merge them into one turn, or add the "
+                                f"{role_word(record, 'assistant')} reply that belongs between them")
                     else:
                         text = (f"two {role_word(record, role)} messages in a row; merge them into one reply, or "
                                 "add the user turn that belongs between them")
