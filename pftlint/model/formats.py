@@ -63,6 +63,17 @@ DESCRIPTIONS = {
     UNKNOWN: "unknown",
 }
 
+# The roles the turns of a format with its own role names are written with, each with the chat role it
+# stands for (SOURCES.md §7 V1, N1); every other format writes chat roles. Their system prompt is a
+# top-level key (SYSTEM_KEYS), never a turn. Shared by the readers (pftlint.model.layouts), invalid-role
+# and `pftlint convert`.
+TURN_ROLES = {VERTEX: {"user": "user", "model": "assistant"}, NOVA: {"user": "user", "assistant": "assistant"}}
+SYSTEM_KEYS = {VERTEX: "system_instruction", NOVA: "system"}
+# The role a format's conversation must open with (SOURCES.md §7 N1: Nova's first turn is the user's).
+FIRST_ROLE = {NOVA: "user"}
+# Foreign formats whose trainer reads text parts only (SOURCES.md §7 V1): non-text-content checks them.
+TEXT_ONLY = frozenset({VERTEX})
+
 # The top-level keys of each method's record (SOURCES.md §1b, §1c).
 DPO_KEYS = frozenset({"input", "preferred_output", "non_preferred_output"})
 SUPERVISED_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})

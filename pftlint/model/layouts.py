@@ -200,37 +200,72 @@ def _hh(data: dict) -> _Parts:
 
 # -- Vertex AI Gemini -------------------------------------------------------------------
 
-_VERTEX_ROLES = {"user": "user", "model": "assistant"}
+# Parts that are not text, by the key that holds them (Vertex AI's inlineData / fileData carry a
+# MIME type; Nova's image / video / document blocks name their kind), as the view's part types.
+_MEDIA_PARTS = {"image": "image", "video": "video", "document": "file"}
+_MIME_KINDS = {"image": "image", "audio": "input_audio", "video": "video"}
+
+
+def _view_part(part: object) -> object:
+    """A part of another format as the view's OpenAI-style part: {"type": "text", "text": ...} or {"type": media}."""
+    if type(part) is not dict:
+        return part
+    if isinstance(part.get("text"), str):
+        return {"type": "text", "text": part["text"]}
+    for key in ("inlineData", "fileData", "inline_data", "file_data"):
+        blob = part.get(key)
+        if type(blob) is dict:
+            mime = blob.get("mimeType", blob.get("mime_type"))
+            major = mime.split("/", 1)[0] if isinstance(mime, str) else ""
+            return {"type": _MIME_KINDS.get(major, "file")}
+    for key, kind in _MEDIA_PARTS.items():
+        if key in part:
+            return {"type": kind}
+    return part
 
 
 def _joined_parts(value: object, path: tuple, text_key: str = "text") -> tuple[object, tuple]:
-    """(content, its path) of a list of ``{"text": ...}`` parts: the texts joined; anything else as it is."""
+    """(content, its path) of a list of ``{"text": ...}`` parts: the texts joined; anything else as it is.
+
+    A list holding a part that is not text (an image, a file) stays a list of parts, in the view's
+    part form, so that the content rules see the medium (non-text-content), not an empty text."""
     if not isinstance(value, list):
         return value, path
     texts = [p[text_key] for p in value if isinstance(p, dict) and isinstance(p.get(text_key), str)]
+    if len(texts) < len(value) and any(type(p) is dict and text_key not in p for p in value):
+        return [_view_part(p) for p in value], path
     if len(value) == 1 and texts:
         return texts[0], (*path, 0, text_key)
     return "".join(texts), path
 
 
-def _mapped(turn: object, path: tuple, roles: dict, content_key: str, role: object = _ABSENT) -> object:
-    """A turn of another format as a message: its role mapped to a chat role, its content parts joined."""
+def _mapped(turn: object, path: tuple, roles: dict, content_key: str, role: object = _ABSENT,
+            role_path: tuple | None = None) -> object:
+    """A turn of another format as a message: its role mapped to a chat role, its content parts joined.
+
+    The role's path is where it is written (``role_path``: another object's, as a Nova candidate's);
+    a role the format does not name stays as written (invalid-role reads it there)."""
     if type(turn) is not dict:
         return turn
     raw_role = turn.get("role", UNSET) if role is _ABSENT else role
     mapped = roles.get(raw_role, raw_role) if isinstance(raw_role, str) else raw_role
     content, content_path = _joined_parts(turn.get(content_key, UNSET), (*path, content_key))
-    return made_message(mapped, content, path, {"role": (*path, "role"), "content": content_path}, raw=turn)
+    paths = {"content": content_path, "role": role_path if role_path is not None else (*path, "role")}
+    return made_message(mapped, content, path, paths, raw=turn)
+
+
+_VERTEX_ROLES = formats.TURN_ROLES[formats.VERTEX]
+_VERTEX_SYSTEM = formats.SYSTEM_KEYS[formats.VERTEX]
 
 
 def _vertex(data: dict) -> _Parts:
     parts = _Parts()
     contents, completions = data.get("contents"), data.get("completions")
     prompt: list = []
-    system = data.get("system_instruction")
+    system = data.get(_VERTEX_SYSTEM)
     if isinstance(system, dict):
-        content, path = _joined_parts(system.get("parts", UNSET), ("system_instruction", "parts"))
-        prompt.append(made_message("system", content, ("system_instruction",), {"content": path}, raw=system))
+        content, path = _joined_parts(system.get("parts", UNSET), (_VERTEX_SYSTEM, "parts"))
+        prompt.append(made_message("system", content, (_VERTEX_SYSTEM,), {"content": path}, raw=system))
     if isinstance(contents, list):
         prompt.extend(_mapped(turn, ("contents", i), _VERTEX_ROLES, "parts") for i, turn in enumerate(contents))
     parts.prompt, parts.prompt_path = prompt, ("contents",)
@@ -256,7 +291,8 @@ def _vertex(data: dict) -> _Parts:
 
 # -- Amazon Nova ------------------------------------------------------------------------
 
-_NOVA_ROLES = {"user": "user", "assistant": "assistant"}
+_NOVA_ROLES = formats.TURN_ROLES[formats.NOVA]
+_NOVA_SYSTEM = formats.SYSTEM_KEYS[formats.NOVA]
 
 
 def _nova(data: dict) -> _Parts:
@@ -265,10 +301,11 @@ def _nova(data: dict) -> _Parts:
     if not (isinstance(messages, list) and messages and type(messages[-1]) is dict):
         messages = [{}]  # no turns to read: no prompt, no candidates
     prompt: list = []
-    system = data.get("system")
+    system = data.get(_NOVA_SYSTEM)
     if isinstance(system, list):
-        content, path = _joined_parts(system, ("system",))
-        prompt.append(made_message("system", content, ("system",), {"content": path}, raw={"system": system}))
+        content, path = _joined_parts(system, (_NOVA_SYSTEM,))
+        prompt.append(made_message("system", content, (_NOVA_SYSTEM,), {"content": path},
+                                   raw={_NOVA_SYSTEM: system}))
     last = len(messages) - 1
     prompt.extend(_mapped(turn, ("messages", i), _NOVA_ROLES, "content") for i, turn in enumerate(messages[:last]))
     parts.prompt, parts.prompt_path = prompt, ("messages",)
@@ -282,11 +319,13 @@ def _nova(data: dict) -> _Parts:
             if isinstance(label, str) and label not in labelled:
                 labelled[label] = j
         order = [labelled.get("preferred", 0), labelled.get("non-preferred", 1)]
+        role_path = ("messages", last, "role")  # the candidates' role is the final turn's, written once for both
         sides = []
         for j in order:
             item = candidates[j] if j < len(candidates) else None
             path = ("messages", last, "candidates", j)
-            sides.append(([_mapped(item, path, _NOVA_ROLES, "content", role=final.get("role", "assistant"))]
+            sides.append(([_mapped(item, path, _NOVA_ROLES, "content", role=final.get("role", "assistant"),
+                                   role_path=role_path)]
                           if type(item) is dict else None, path,
                           item.get("preferenceLabel") if type(item) is dict else None))
         (parts.chosen, parts.chosen_path, chosen_label), (parts.rejected, parts.rejected_path, rejected_label) = sides

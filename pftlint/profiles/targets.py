@@ -41,6 +41,8 @@ class Target:
     max_images_per_example: int | None = None
     image_url_prefixes: tuple[str, ...] = ()
     uniform_content: bool = False
+    # Whether a DPO example's every message writes its content as a string, never a list of parts.
+    string_content: bool = False
     # Whether a DPO output must hold text, even when it makes tool calls (empty-content).
     dpo_output_requires_text: bool = False
     # How many system messages a conversation may start with; 0: any number (system-not-first).
@@ -52,6 +54,9 @@ class Target:
     # The most tokens one example may hold, input and output together, when no model is named
     # (example-too-long counts them with o200k_base: an estimate for other tokenizers); None: no limit.
     max_example_tokens: int | None = None
+    # The most severe a tool-call-mismatch finding on ids may be (an answer to no call, a second answer,
+    # a call never answered): "warning" where whether the service matches the ids is unconfirmed.
+    tool_call_id_match: str = "error"
 
     def with_model(self, model: str | None) -> "Target":
         """This profile with --model's choice as its model (resolved to the base snapshot)."""
@@ -77,10 +82,11 @@ _CHECKS = {
     "name": string, "title": string, "source": string, "min_examples": integer, "max_file_bytes": integer,
     "roles": _ROLES, "dpo_output_roles": _ROLES, "dpo_output_messages": integer,
     "weight_roles": _ROLES, "severity": table_of(one_of(*SEVERITY_OR_OFF)), "default_model": _known_model,
-    "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean,
+    "max_images_per_example": integer, "image_url_prefixes": list_of(string), "uniform_content": boolean, "string_content": boolean,
     "dpo_output_requires_text": boolean, "leading_system_messages": integer,
     "formats": list_of(one_of(*formats.METHOD_OF)),
     "convert_to": one_of(*CONVERT_TO), "max_example_tokens": integer,
+    "tool_call_id_match": one_of("error", "warning", "info"),
 }
 
 

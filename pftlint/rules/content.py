@@ -14,6 +14,7 @@ import msgspec
 from msgspec import UNSET
 
 from ..engine.findings import Problem
+from ..model import formats
 from ..model.view import (CHOSEN, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, normal_message,
                           safe_equal, text_of)
 from ..profiles.targets import Target
@@ -102,9 +103,12 @@ def _makes_calls(msg) -> bool:
 
 # -- non-text-content -----------------------------------------------------
 
-# Typed contents are strings: no part, no medium, no mix of forms.
-@record_rule("non-text-content", guard=silent_when_typed, openai_layout=True)
+# Typed contents are strings: no part, no medium, no mix of forms. Other formats than OpenAI's: only
+# those whose trainer reads text alone (Vertex AI's; their parts are read into the view's part form).
+@record_rule("non-text-content", guard=silent_when_typed)
 def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
+    if not record.openai_layout and record.format not in formats.TEXT_ONLY:
+        return
     target = record.target
     dpo = record.is_dpo
     images = 0
@@ -120,7 +124,7 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
             kind = _MEDIA_KIND.get(_part_type(part))
             if kind is None:
                 continue
-            where = (*path, "content", i)
+            where = (*field_path(path, msg, "content"), i)
             if dpo:
                 yield Problem(f"{kind} part in a DPO example: preference fine-tuning is text-only; "
                               f"describe the {kind} in text, or train on it in a supervised file",
@@ -144,6 +148,19 @@ def non_text_content(record: Record, options: dict) -> Iterator[Problem]:
                       "split it into several examples, or drop the images it does not need", json_path=over)
     if parts and target.uniform_content:
         yield from _mixed_content(record)
+    if parts and dpo and target.string_content:
+        yield from _part_lists(record)
+
+
+def _part_lists(record: Record) -> Iterator[Problem]:
+    """Content written as a list of text parts where the profile's DPO format writes a string (Fireworks)."""
+    for path, part, index, msg in record.messages():
+        content = msg.content
+        # a list with media is reported above; other items are wrong-type's
+        if isinstance(content, list) and all(isinstance(p, dict) and _part_type(p) in _TEXT_PARTS for p in content):
+            yield Problem(f"{_which(part, index, msg, record)} has a list of parts; the {record.target.title} "
+                          "preference format writes each message's content as a string: join the texts into "
+                          "one string", json_path=field_path(path, msg, "content"))
 
 
 def _image_url(part: dict, where: tuple, target: Target) -> Iterator[Problem]:

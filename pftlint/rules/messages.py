@@ -13,10 +13,10 @@ from typing import Iterator
 from msgspec import UNSET
 
 from ..engine.findings import Problem, Severity
-from ..model.layouts import split_index
-from ..model.view import (CHOSEN, MESSAGES, PROMPT, REJECTED, Record, field_path, is_message, message_path,
-                          safe_equal)
+from ..model import formats
+from ..model.view import CHOSEN, MESSAGES, PROMPT, REJECTED, LooseMessage, Record, field_path, is_message, message_path
 from . import record_rule
+from .shape import type_name
 
 # What people write instead of a chat role (ShareGPT, Gemini, LangChain, OpenAssistant,
 # Llama 3 and typos), mapped to the role meant. Keys are lower case, stripped.
@@ -49,6 +49,27 @@ def meant_role(role: str) -> str | None:
     if key in _ROLE_ORDER:
         return key
     return ROLE_ALIASES.get(key)
+
+
+# The role each chat role of the view is written as, per format with its own role names ('model' for
+# Vertex AI's assistant turns): what a message names a role in.
+_WRITTEN = {fmt: {chat: own for own, chat in roles.items()} for fmt, roles in formats.TURN_ROLES.items()}
+
+
+def role_word(record: Record, role: str) -> str:
+    """A chat role of the view in the words of the record's format (Vertex AI: 'model' for assistant)."""
+    return _WRITTEN.get(record.format, {}).get(role, role)
+
+
+def format_title(record: Record) -> str:
+    """Who reads the record's format: the target's title when it reads it ('Vertex AI'), else the format's name."""
+    if record.format in record.target.formats:
+        return record.target.title
+    return formats.DESCRIPTIONS[record.format].split(" (", 1)[0]
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeio' else 'a'} {word}"  # the roles: an assistant, a user, a model
 
 
 def conversations(record: Record) -> Iterator[tuple[str, list]]:
@@ -94,24 +115,37 @@ def _role_problem(role: str, allowed, title: str, in_output: bool, output_roles)
 
 
 _KNOWN: dict[frozenset, frozenset] = {}
+_CHAT_ROLES: dict[tuple, frozenset] = {}
+
+
+def chat_roles(target) -> frozenset:
+    """The roles the view's messages may have under a profile: its roles, and 'system' where its format
+    writes the system prompt under a key of its own (Vertex AI, Nova: read as a system message)."""
+    key = (target.roles, target.formats)
+    roles = _CHAT_ROLES.get(key)
+    if roles is None:
+        extra = {"system"} if any(fmt in formats.SYSTEM_KEYS for fmt in target.formats) else set()
+        roles = _CHAT_ROLES[key] = target.roles | extra
+    return roles
 
 
 @record_rule("invalid-role")
 def invalid_role(record: Record, options: dict):
+    if record.format in formats.TURN_ROLES:  # judged by the roles as written (Vertex AI's 'model')
+        return _written_roles(record)
     # Each rule below tests the record at C speed first and only walks it when something is off.
-    allowed = record.target.roles
+    allowed = chat_roles(record.target)
     known = _KNOWN.get(allowed)
     if known is None:
         known = _KNOWN[allowed] = allowed | {None}  # None: not a string role, wrong-type's
     for _, _, _, roles in record.roles():
         if not known.issuperset(roles):
-            return _invalid_roles(record)
+            return _invalid_roles(record, allowed)
     return ()
 
 
-def _invalid_roles(record: Record) -> Iterator[Problem]:
+def _invalid_roles(record: Record, allowed: frozenset) -> Iterator[Problem]:
     target = record.target
-    allowed = target.roles
     for list_path, part, items in record.message_lists():
         for i, msg in enumerate(items):
             role = msg.role if is_message(msg) else None  # non-string roles are wrong-type's
@@ -122,6 +156,59 @@ def _invalid_roles(record: Record) -> Iterator[Problem]:
                 continue
             yield Problem(_role_problem(role, allowed, target.title, in_output, target.dpo_output_roles),
                           json_path=field_path(message_path(list_path, items, i), msg, "role"))
+
+
+_ABSENT = object()
+
+
+def _written_at(data: object, path: tuple) -> object:
+    """The value at a JSON path of the record as written, or _ABSENT."""
+    for key in path:
+        if type(data) is dict and type(key) is str:
+            data = data.get(key, _ABSENT)
+        elif type(data) is list and type(key) is int and key < len(data):
+            data = data[key]
+        else:
+            return _ABSENT
+    return data
+
+
+def _written_roles(record: Record) -> Iterator[Problem]:
+    """The roles of a format with its own role names, as written: its names only, strings, where written
+    (the shape rules, which would report a role of the wrong type, read OpenAI's layout only)."""
+    fmt = record.format
+    own = formats.TURN_ROLES[fmt]
+    names = " or ".join(repr(r) for r in own)
+    title = format_title(record)
+    system_key = formats.SYSTEM_KEYS[fmt]
+    data = record.raw if record.raw is not None else record.mapping()
+    seen = set()
+    for _, part, _, msg in record.messages():
+        path = msg.paths.get("role") if type(msg) is LooseMessage and msg.paths else None
+        if path is None or path in seen:
+            continue  # the system prompt, written under its own key; a Nova final turn's role, once
+        seen.add(path)
+        role = _written_at(data, path)
+        if role is _ABSENT:
+            if part in _OUTPUTS:
+                continue  # a reply's role may be left out: it is the model's
+            text = f"the turn has no role; {title} turns are {names}: add it"
+            path = path[:-1]  # the turn that lacks it
+        elif type(role) is not str:
+            text = f"the role is {type_name(role)}, not a string; {title} turns are {names}: write one of them"
+        elif role in own:
+            continue  # a user turn as a reply is output-not-single-assistant's
+        else:
+            meant = meant_role(role)
+            written = _WRITTEN[fmt].get(meant) if meant is not None else None
+            if meant == "system":
+                text = (f"role {role!r} is not a turn role; {title} turns are {names} and the system prompt "
+                        f"goes in the top-level {system_key!r} key: move this text there")
+            elif written is not None:
+                text = f"role {role!r} is not a turn role; {title} turns are {names}: use {written!r}"
+            else:
+                text = f"role {role!r} is not a turn role; {title} turns are {names}"
+        yield Problem(text, json_path=path)
 
 
 # -- PFT302 -------------------------------------------------------------------
@@ -152,8 +239,8 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
     prompt = prompt_name(record)
     limit = target.dpo_output_messages
     output_roles = target.dpo_output_roles
-    wanted = f"one {role_list(output_roles)} message" if limit == 1 else \
-        f"1 to {limit} {role_list(output_roles)} messages"
+    words = role_list(role_word(record, r) for r in output_roles)
+    wanted = f"one {words} message" if limit == 1 else f"1 to {limit} {words} messages"
     for path, part, items in record.message_lists():
         if part not in _OUTPUTS:
             continue
@@ -163,7 +250,8 @@ def _outputs_not_single(record: Record) -> Iterator[Problem]:
             # unknown roles are invalid-role's, non-string roles wrong-type's
             if role is None or role in output_roles or role not in target.roles:
                 continue
-            yield Problem(f"the output is a {role} message, not the assistant's reply; it must hold exactly "
+            role, reply = role_word(record, role), role_word(record, "assistant")
+            yield Problem(f"the output is {_a(role)} message, not the {reply}'s reply; it must hold exactly "
                           f"{wanted}: move the {role} turn into {prompt} and put the reply here",
                           json_path=field_path(message_path(path, items, 0), items[0], "role"))
         elif n == 0:
@@ -181,8 +269,9 @@ def input_ends_with_assistant(record: Record, options: dict):
     for path, part, items, roles in record.roles():
         if part == PROMPT and roles and roles[-1] == "assistant":
             last = len(items) - 1
-            return (Problem("the prompt ends with an assistant turn, so the outputs would answer the "
-                            f"assistant; end {prompt_name(record)} with the user turn the outputs reply to (move "
+            reply = role_word(record, "assistant")
+            return (Problem(f"the prompt ends with {_a(reply)} turn, so the outputs would answer the "
+                            f"{reply}; end {prompt_name(record)} with the user turn the outputs reply to (move "
                             "this reply into the outputs or drop it)",
                             json_path=field_path(message_path(path, items, last), items[last], "role")),)
     return ()
@@ -190,6 +279,12 @@ def input_ends_with_assistant(record: Record, options: dict):
 
 
 # -- PFT311 -------------------------------------------------------------------
+# Why a prompt may not end with the system prompt, in the words of the record's trainer (SOURCES.md §7).
+_SYSTEM_LAST_TRL = "TRL's chat-template step refuses it, others render no user turn"  # T9: TRL's layouts
+_SYSTEM_LAST = {formats.VERTEX: "Vertex AI wants contents to end with a user turn",
+                formats.NOVA: "Amazon Nova wants the conversation to start with a user turn"}
+
+
 @record_rule("input-ends-with-system", methods=("dpo",))
 def input_ends_with_system(record: Record, options: dict):
     if record.openai_layout:  # OpenAI's pages say nothing of it (SOURCES.md §7 T9 is about TRL's templates)
@@ -197,9 +292,9 @@ def input_ends_with_system(record: Record, options: dict):
     for path, part, items, roles in record.roles():
         if part == PROMPT and roles and roles[-1] == "system":
             last = len(items) - 1
-            return (Problem("the prompt ends with a system turn, so the replies answer the system prompt: TRL's "
-                            "chat-template step refuses it, others render no user turn; end "
-                            f"{prompt_name(record)} with the user turn the replies answer",
+            why = _SYSTEM_LAST.get(record.format, _SYSTEM_LAST_TRL)
+            return (Problem(f"the prompt ends with a system turn, so the replies answer the system prompt: {why}; "
+                            f"end {prompt_name(record)} with the user turn the replies answer",
                             json_path=field_path(message_path(path, items, last), items[last], "role")),)
     return ()
 
@@ -214,6 +309,31 @@ def empty_prompt(record: Record, options: dict):
     return (Problem("the prompt is an empty list, so the replies answer nothing (and TRL's test of whether a row "
                     "is conversational fails on an empty list); write the user turn the replies answer",
                     json_path=record.paths[PROMPT] or None),)
+
+
+# -- PFT313 -------------------------------------------------------------------
+@record_rule("first-turn-not-user")
+def first_turn_not_user(record: Record, options: dict):
+    first = formats.FIRST_ROLE.get(record.format)  # only formats whose trainer says which turn opens
+    if first is None:
+        return ()
+    turn_roles = set(formats.TURN_ROLES[record.format].values())
+    for list_path, _, items in record.message_lists():  # the prompt's turns, then a reply's
+        for i, msg in enumerate(items):
+            if not is_message(msg) or (type(msg) is LooseMessage and msg.paths and "role" not in msg.paths):
+                continue  # not a message, or the system prompt (written under a key of its own)
+            role = msg.role
+            if type(role) is not str or role not in turn_roles:
+                continue  # invalid-role's
+            if role == first:
+                return ()
+            title = format_title(record)
+            word = role_word(record, role)
+            return (Problem(f"the conversation starts with {_a(word)} turn; {title} wants the {first}'s turn first: "
+                            f"add the {first} turn the {word} answers, or drop this turn",
+                            json_path=field_path(message_path(list_path, items, i), msg, "role")),)
+    return ()
+
 
 # -- PFT304 -------------------------------------------------------------------
 def leading_systems(roles: tuple) -> int:
@@ -286,11 +406,11 @@ def _same_roles(record: Record) -> Iterator[Problem]:
                 # a call followed straight by another assistant turn is tool-call-mismatch's
                 if not (role == "assistant" and makes_calls(items[i - 1])):
                     if role == "user":
-                        text = ("two user messages in a row; merge them into one turn, or add the assistant "
-                                "reply that belongs between them")
+                        text = ("two user messages in a row; merge them into one turn, or add the "
+                                f"{role_word(record, 'assistant')} reply that belongs between them")
                     else:
-                        text = ("two assistant messages in a row; merge them into one reply, or add the user "
-                                "turn that belongs between them")
+                        text = (f"two {role_word(record, role)} messages in a row; merge them into one reply, or "
+                                "add the user turn that belongs between them")
                     yield Problem(text, json_path=field_path(message_path(path, items, i), items[i], "role"))
             previous = role
 
@@ -350,77 +470,3 @@ def _invalid_weights(record: Record) -> Iterator[Problem]:
             text = _weight_problem(msg.weight)
             if text:
                 yield Problem(text, json_path=field_path(message_path(list_path, items, i), msg, "weight"))
-
-
-# -- PFT310 -------------------------------------------------------------------
-def _shown(value, limit: int = 40) -> str:
-    """A piece of a reply for a message: a text quoted (cut to ``limit`` characters), messages by their roles."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= limit else value[:limit] + "...")
-    roles = [item.get("role") if type(item) is dict else None for item in value]
-    return "[" + ", ".join(f"{r} message" if isinstance(r, str) else "an item" for r in roles) + "]"
-
-
-def _differing_keys(a: object, b: object) -> str:
-    """Why two first messages differ when their role and content agree: the other keys, named."""
-    if not (type(a) is dict and type(b) is dict and a.get("role") == b.get("role")
-            and safe_equal(a.get("content"), b.get("content"))):
-        return ""
-    keys = sorted({k for k in a.keys() | b.keys() if k not in a or k not in b or not safe_equal(a[k], b[k])}, key=str)
-    return f" (their first messages differ only in {', '.join(repr(k) for k in keys)}; TRL compares whole messages)"
-
-
-def _elements(value: str | list) -> str:
-    return "character" if isinstance(value, str) else "message"
-
-
-@record_rule("implicit-prompt-split", methods=("dpo",))
-def implicit_prompt_split(record: Record, options: dict):
-    # only TRL rows without a prompt: TRL cuts their prompt out of chosen and rejected (SOURCES.md §7 T4)
-    if record.format != "trl" or record.typed or record.kinds is None or record.kinds.get(PROMPT) != "absent":
-        return ()
-    data = record.mapping()
-    chosen, rejected = data.get("chosen"), data.get("rejected")
-    if not (type(chosen) is type(rejected) and isinstance(chosen, (str, list))):
-        return ()  # mixed or other types: mixed-prompt-types, wrong-type
-    return _split_problems(chosen, rejected)
-
-
-def _split_problems(chosen: str | list, rejected: str | list) -> Iterator[Problem]:
-    unit = _elements(chosen)
-    for name, side in ((CHOSEN, chosen), (REJECTED, rejected)):
-        if not side:
-            yield Problem(f"{name} is empty and there is no prompt: TRL's prompt extraction fails on this row "
-                          "(UnboundLocalError); give both replies their text, or add a prompt column",
-                          json_path=(name,))
-            return
-    idx = split_index(chosen, rejected)
-    prompt, kept, lost = chosen[:idx], chosen[idx:], rejected[idx:]
-    trains = f"TRL trains on {_shown(kept)} as chosen and {_shown(lost)} as rejected"
-    n = min(len(chosen), len(rejected))
-    if safe_equal(chosen[:n], rejected[:n]):  # identical, or one starts with the other: no difference found
-        if len(chosen) == len(rejected):
-            return  # identical replies: identical-outputs' (the view splits them as TRL does)
-        if len(chosen) < len(rejected):
-            what = "rejected starts with the whole of chosen"
-        else:
-            what = "chosen starts with the whole of rejected"
-        yield Problem(f"{what}, and there is no prompt: TRL's extraction then takes all but the last shared "
-                      f"{unit} as the prompt, so {trains}; add the prompt column, and make the replies differ",
-                      json_path=(REJECTED,))
-        return
-    if idx <= 0 or not prompt:
-        if idx < 0:  # TRL reads chosen[-1]: a trailing space moves the cut to the end of chosen
-            yield Problem(f"chosen and rejected differ from their first character and chosen ends with a space: "
-                          f"TRL's extraction then takes chosen minus its last character as the prompt, so {trains}; "
-                          "add the prompt column (TRL found no shared prompt)", json_path=(CHOSEN,))
-        else:
-            yield Problem(f"chosen and rejected differ from their first {unit}, so the prompt TRL extracts is "
-                          f"empty and it trains on both whole replies with no prompt"
-                          f"{_differing_keys(chosen[0], rejected[0]) if unit == 'message' else ''}; add the prompt "
-                          "column, or write the shared prompt at the start of both", json_path=(REJECTED,))
-        return
-    if isinstance(chosen, str) and chosen[idx - 1].isalnum() and (chosen[idx].isalnum() or rejected[idx].isalnum()):
-        yield Problem(f"the prompt TRL extracts ends inside a word ({_shown(prompt[-20:])}): {trains}, split "
-                      "mid-word, so their tokens do not match the prompt's; add the prompt column",
-                      json_path=(REJECTED,), severity=Severity.WARNING)

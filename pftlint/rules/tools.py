@@ -132,11 +132,12 @@ def _calls(msg, path: str) -> Iterator[tuple[str | None, int, Problem | None]]:
             yield None, -1, Problem(text, json_path=(*path, "function_call", "arguments"))
 
 
-def _unanswered(path: tuple, items: list, pending: dict[str, tuple[int, int]], why: str) -> Iterator[Problem]:
+def _unanswered(path: tuple, items: list, pending: dict[str, tuple[int, int]], why: str,
+                cap: Severity | None) -> Iterator[Problem]:
     for call_id, (i, j) in pending.items():
         yield Problem(f"tool call {call_id!r} is never answered {why}; add a tool message with "
                       f"tool_call_id {call_id!r} right after the call",
-                      json_path=(*message_path(path, items, i), "tool_calls", j, "id"))
+                      json_path=(*message_path(path, items, i), "tool_calls", j, "id"), severity=cap)
 
 
 def _has_tool_traffic(items: list, roles: tuple) -> bool:
@@ -148,8 +149,9 @@ def _has_tool_traffic(items: list, roles: tuple) -> bool:
     return False
 
 
-def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem]:
-    """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input)."""
+def _conversation(path: tuple, items: list, continues: bool, cap: Severity | None) -> Iterator[Problem]:
+    """Match calls and answers in one conversation. ``continues``: a reply follows the list (DPO input);
+    ``cap``: the most severe a finding on matching ids may be (the profile's ``tool-call-id-match``)."""
     pending: dict[str, tuple[int, int]] = {}  # open call id -> (message index, call index)
     answered: set[str] = set()
     closed: set[str] = set()  # reported as unanswered: a late answer is not reported again
@@ -170,12 +172,14 @@ def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem
                 answered.add(call_id)
             elif call_id in answered:
                 yield Problem(f"a second answer to tool call {call_id!r}; each call gets exactly one tool "
-                              "message: merge the answers or remove this one", json_path=(*message_path(path, items, i), "tool_call_id"))
+                              "message: merge the answers or remove this one",
+                              json_path=(*message_path(path, items, i), "tool_call_id"), severity=cap)
             elif call_id not in closed:
                 open_ids = ", ".join(repr(k) for k in pending)
                 hint = f"the open calls are {open_ids}" if open_ids else "no call is waiting for an answer"
                 yield Problem(f"tool_call_id {call_id!r} answers no earlier tool call ({hint}); use the id "
-                              "of the assistant tool call this message answers", json_path=(*message_path(path, items, i), "tool_call_id"))
+                              "of the assistant tool call this message answers",
+                              json_path=(*message_path(path, items, i), "tool_call_id"), severity=cap)
                 if pending:
                     # most likely a mistyped id: let it stand for the first open call, reported once here
                     first = next(iter(pending))
@@ -184,7 +188,7 @@ def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem
             continue
         if role in _MOVES_ON or meant_role(role) in _MOVES_ON:
             if pending:
-                yield from _unanswered(path, items, pending, f"before the next {role} turn")
+                yield from _unanswered(path, items, pending, f"before the next {role} turn", cap)
                 closed.update(pending)
                 pending = {}
             if role == "assistant":
@@ -196,7 +200,8 @@ def _conversation(path: tuple, items: list, continues: bool) -> Iterator[Problem
     # A conversation may end with the assistant making calls (the training target itself). Calls left
     # open after some answers came, or before the DPO reply, were never answered.
     if pending and last_role != "assistant":
-        yield from _unanswered(path, items, pending, "before the reply" if continues else "before the conversation ends")
+        yield from _unanswered(path, items, pending, "before the reply" if continues else "before the conversation ends",
+                               cap)
 
 
 @record_rule("tool-call-mismatch")
@@ -208,11 +213,12 @@ def tool_call_mismatch(record: Record, options: dict):
 
 
 def _mismatches(record: Record) -> Iterator[Problem]:
+    cap = Severity(record.target.tool_call_id_match)  # the ids' matching: unconfirmed at some providers
     for path, part, items, roles in record.roles():
         if not _has_tool_traffic(items, roles):
             continue
         if part == MESSAGES or part == PROMPT:
-            yield from _conversation(path, items, continues=record.is_dpo)
+            yield from _conversation(path, items, record.is_dpo, cap)
         else:
             # a DPO output: its calls answer nothing yet (the reply is the call); only check their shape
             for i, msg in enumerate(items):
