@@ -207,3 +207,19 @@ def test_hh_file_under_the_trl_target_is_read_as_it_is(corpus, run_cli):
     assert _found(trl) == _found(openai)
     (wrong,) = [f for f in openai["findings"] if f["rule"] == "wrong-format"]
     assert wrong["severity"] == "error" and wrong["message"].endswith("--to openai")
+
+
+def test_hh_file_under_the_trl_target_gets_the_split_trl_makes(corpus, run_cli):
+    """TRL cuts an HH row's prompt where chosen and rejected first differ: often inside the first word of the
+    last Assistant turn. implicit-prompt-split says so under --target trl only (elsewhere HH is converted)."""
+    path = corpus / "hh__anthropics_hh-rlhf__harmless-base_test.jsonl"
+    _, trl = check(run_cli, path, "--target", "trl")
+    split = [f for f in trl["findings"] if f["rule"] == "implicit-prompt-split"]
+    assert split
+    first = split[0]
+    row = json.loads(path.read_text(encoding="utf-8").splitlines()[first["line"] - 1])
+    a, b = row["chosen"], row["rejected"]
+    shared = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)
+    assert a[shared - 1].isalnum() and "inside a word" in first["message"]  # the cut falls mid-word indeed
+    _, openai = check(run_cli, path)
+    assert not [f for f in openai["findings"] if f["rule"] == "implicit-prompt-split"]

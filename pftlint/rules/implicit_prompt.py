@@ -37,8 +37,14 @@ def _elements(value: str | list) -> str:
 
 @record_rule("implicit-prompt-split", methods=("dpo",))
 def implicit_prompt_split(record: Record, options: dict):
-    # only TRL rows without a prompt: TRL cuts their prompt out of chosen and rejected (SOURCES.md §7 T4)
-    if record.format != "trl" or record.typed or record.kinds is None or record.kinds.get(PROMPT) != "absent":
+    # only TRL rows without a prompt: TRL cuts their prompt out of chosen and rejected (SOURCES.md §7 T4);
+    # an Anthropic HH row is one, when TRL reads the file as it is (--target trl)
+    if record.typed:
+        return ()
+    if record.format == "hh":
+        if record.target.name != "trl":
+            return ()
+    elif record.format != "trl" or record.kinds is None or record.kinds.get(PROMPT) != "absent":
         return ()
     data = record.mapping()
     chosen, rejected = data.get("chosen"), data.get("rejected")
