@@ -19,6 +19,9 @@ happens only on lines that fail.
 
 A file that is not text is reported once (``invalid-utf8`` at line 1) and then
 only counted, never checked (:mod:`pftlint.reading.sniff` tells from its first bytes).
+A packed file whose lines broke off (a truncated gzip, a damaged Parquet file: the
+stream's ``damage``, :mod:`pftlint.reading.sources`) is reported the same way, once,
+after the records read before the damage.
 
 A literal ``\\n`` (or ``\\r\\n``) between records or after the last record of a
 line is ``literal-newline-separator``; the records are still checked.
@@ -221,6 +224,12 @@ class Reader:
                 yield from result
         stats.lines = line_no
         stats.bytes = offset
+        damage = getattr(self._stream, "damage", None)  # a packed file that broke off (reading.sources)
+        if damage is not None:  # its end is unknown: no end-of-file finding, and the file is not counted
+            stats.content_lines = max(stats.content_lines, 1)  # not empty-file: the finding says what it is
+            stats.structure = "binary"
+            yield Issue("invalid-utf8", 1, 1, damage)
+            return
         if doc is not None:
             yield from self._abandon(doc)
         if self._held is not None:

@@ -31,6 +31,30 @@ BINARY_FILES = {
 }
 
 
+
+
+def _damaged_gzip(found: dict) -> str:
+    where = f"after line {found['after']:,}" if found["after"] else "at its start"
+    return (f"the gzip data is damaged {where} ({found['reason']}): the file is truncated or corrupt, and "
+            "nothing after that was checked; download or compress it again")
+
+
+def _damaged_parquet(found: dict) -> str:
+    if found["after"] is None:
+        return f"the file is not a readable Parquet file ({found['reason']}); write it again (pandas to_parquet)"
+    return (f"the Parquet data is damaged after row {found['after']:,} ({found['reason']}); nothing after that "
+            "was checked: write the file again")
+
+
+def _unwritable_row(found: dict) -> str:
+    return (f"{found['reason']}; nothing after that row was checked: store the value as text or a "
+            "struct with text keys")
+
+
+# A packed file whose lines broke off: what pftlint.reading.sources found, worded.
+PACKED_DAMAGE = {"gzip-damaged": _damaged_gzip, "parquet-damaged": _damaged_parquet, "parquet-row": _unwritable_row}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -42,6 +66,8 @@ def utf8_bom(found: dict) -> str:
 
 @reader_rule("invalid-utf8")
 def invalid_utf8(found: dict) -> str:
+    if found.get("file") in PACKED_DAMAGE:  # a packed file that broke off (pftlint.reading.sources)
+        return PACKED_DAMAGE[found["file"]](found)
     if "file" in found:  # the whole file is not text
         return f"the file is {BINARY_FILES[found['file']]}"
     bad = found["bytes"]
