@@ -185,6 +185,8 @@ class _Unread:
         if self.empty is not None:
             return self.empty.message
         if not examples and not reader.stats.records and self.first is not None:
+            if self.first.found.get("kind") == "text":  # a text file: the reader's one finding says it all
+                return self.first.message
             return (f"no line is a JSON record object ({_lines(self.lines)} are not; line {self.first.line}: "
                     f"{self.first.message})")
         return None

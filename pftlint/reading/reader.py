@@ -44,6 +44,7 @@ from .issues import (Issue, invalid_json, invalid_json_found, invalid_utf8, json
 from .locate import column_of
 from .sniff import binary_code, head_sample, read_head, replay
 from .textcheck import TextProblem, keys_surely_unique, text_problems
+from .textfile import TextWatch
 
 BOM = b"\xef\xbb\xbf"
 # A multi-line document larger than this is not reassembled (the file is broken
@@ -157,6 +158,7 @@ class Reader:
         doc: Document | None = None
         typed = self._decoders is not None
         lines = iter(self._stream)
+        watch = TextWatch()  # a text file is one finding, not one per line
         head = read_head(lines)
         if head and head[0][:3] != BOM:
             binary = binary_code(head_sample(head))
@@ -216,14 +218,21 @@ class Reader:
             if self._held is not None:
                 yield from self._release_held(alone=False)
             if self._pending_blank:
-                yield self._flush_blanks_as_inner()
+                blanks = self._flush_blanks_as_inner()
+                if not watch.text_file:  # in a text file, its blank lines are not worth a finding each
+                    yield blanks
             result = self._line(text, line_no, start)
+            if watch.active:
+                held, result = watch.see(result, text, stats.content_lines)
+                yield from held
+                typed = self._decoders is not None and not watch.held  # records seen by the watch while it holds
             if type(result) is Document:
                 doc = result
             else:
                 yield from result
         stats.lines = line_no
         stats.bytes = offset
+        yield from watch.finish()
         damage = getattr(self._stream, "damage", None)  # a packed file that broke off (reading.sources)
         if damage is not None:  # its end is unknown: no end-of-file finding, and the file is not counted
             stats.content_lines = max(stats.content_lines, 1)  # not empty-file: the finding says what it is

@@ -133,6 +133,9 @@ def _cause(found: dict) -> str:
         return f"{msg}: JSON strings use double quotes (str() of a Python dict is not JSON; use json.dumps)"
     if cause == "python-literal":
         return f"{msg}: Python's True/False/None are written true/false/null in JSON"
+    if cause == "unterminated-string":
+        return (f"the string that starts at column {found['column']} is never closed (a closing '\"' is missing, "
+                "or the text was cut off)")
     if cause == "extra-data":
         return "extra data after the first JSON value (several records on one line?)"
     if cause == "trailing-comma-object":
@@ -151,6 +154,10 @@ def invalid_json(found: dict) -> str:
             return f"invalid JSON: {_cause(found)}; fix the syntax of this line"
         where = "" if start is True else f" (in the JSON that starts on line {start})"
         return f"invalid JSON{where}: {_cause(found)}; fix the syntax"
+    if kind == "text":
+        return (f"the file is text, not JSON Lines: its first {found['lines']} lines are not JSON (none starts "
+                "with '{'), and the lines after them that are not JSON are not reported one by one; check that "
+                "this is the file you meant, or write one JSON record object per line")
     if kind == "value":
         reason = found["reason"]
         if "integer string conversion" in reason:
