@@ -343,6 +343,8 @@ def fixable_rules_in(path: str, rules_found: Iterable[str]) -> frozenset[str]:
     rules = repairable(rules_found)
     if not rules or path == "-":  # standard input cannot be read again: the rules alone decide
         return rules
+    if kind(path) is not None:  # a packed file is never rewritten: no need to read it again
+        return frozenset()
     try:
         changed = scan(path, rules).changed
     except OSError:  # gone since it was linted (or never a file: lint_bytes' name)
