@@ -28,7 +28,9 @@ with a key repeated in one of its objects, at any depth (``json.dumps`` of
 the parsed record would keep only the last value), is left alone with one
 line saying which line to repair by hand. Records kept byte for byte keep
 their duplicate keys as they are (``duplicate-key`` reports them); they are
-not parsed a second time.
+not parsed a second time. A gzip or Parquet file is never rewritten (``Not fixed``,
+when its text has something to fix). The marks ``[*]`` come from the same
+decision (:func:`scan`): a file ``--fix`` leaves alone has no fixable findings.
 
 Safety: the fixed file is written to a temporary file in the same folder,
 re-read, and compared record by record with the original
@@ -73,6 +75,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 from .errors import PftlintError
 from .fix_verify import repeated_key, same_records
 from .reading.reader import BOM, Reader, RecordUnit
+from .reading.sources import GZIP, kind, open_lines
 from .util.printable import printable, printable_path
 
 FIXABLE = ("json-array", "multiline-record", "literal-newline-separator", "blank-line",
@@ -87,7 +90,7 @@ _NOTHING_TO_DO = frozenset({"empty-file"})
 _KEPT = frozenset({"unpaired-surrogate", "duplicate-key"})
 # A file with a finding of one of these is not rewritten at all: its other findings are not fixable.
 BLOCKING = frozenset({"invalid-json", "invalid-utf8", "not-an-object"})
-# Above this size --diff prints a summary of what would change instead of a line diff.
+# Above this size --diff prints no line diff, only the "Would fix" line on stderr.
 DIFF_MAX_BYTES = 4 * 1024 * 1024
 
 _STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\r\n]+')
@@ -107,10 +110,12 @@ class Outcome:
     records: int = 0
     rewritten: int = 0  # records not kept byte for byte (pretty-printed ones)
     wrapped: bool = False  # a {"key": [records]} document
+    refused: str | None = None  # why the whole file is not rewritten (a packed file)
+    too_large: bool = False  # --diff printed no diff: the file is over DIFF_MAX_BYTES
 
     @property
     def changed(self) -> bool:
-        return bool(self.fixes) and self.blocked is None and self.records > 0
+        return bool(self.fixes) and self.blocked is None and self.refused is None and self.records > 0
 
     def what(self) -> str:
         """What the fix does, for ``Fixed <path>: <what>``."""
@@ -136,6 +141,8 @@ class Outcome:
         return "; ".join(phrases)
 
     def why_not(self) -> str:
+        if self.refused is not None:
+            return self.refused
         line, rule, why = self.blocked
         return f"{why}: fix line {line} by hand ({rule}), then run --fix again"
 
@@ -303,9 +310,46 @@ def _wrapper_block(data: bytes | None, path: str) -> tuple[int, str, str] | None
 
 
 def repairable(rules_found: Iterable[str]) -> frozenset[str]:
-    """Of the rules with findings in one file, those whose findings ``--fix`` repairs."""
+    """Of the rules with findings in one file, those ``--fix`` may repair (before reading the file again)."""
     found = frozenset(rules_found)
     return frozenset() if found & BLOCKING else found & frozenset(FIXABLE)
+
+
+def scan(path: str, active: Iterable[str], data: bytes | None = None) -> Outcome:
+    """What ``--fix`` would do to ``path`` (its bytes ``data`` when already read), writing nothing:
+    the one decision behind ``--fix``, ``--diff`` and the fixable marks."""
+    active = frozenset(active)
+    packed = kind(path)
+    if packed is not None:  # the text inside is read to tell whether there was something to fix
+        outcome = Outcome(refused=f"a {'gzip' if packed == GZIP else 'Parquet'} file is not rewritten: "
+                                  "decompress it, fix the text, recompress it")
+        if packed == GZIP:
+            with contextlib.suppress(OSError), open_lines(path) as lines:  # a damaged file: nothing to fix
+                outcome.fixes = rewrite(lines, active, _Null()).fixes
+        return outcome
+    if data is None:
+        with open(path, "rb") as src:
+            outcome = rewrite(src, active, _Null())
+    else:
+        outcome = rewrite(io.BytesIO(data), active, _Null())
+    if outcome.changed and outcome.wrapped:
+        outcome.blocked = _wrapper_block(data, path)
+    return outcome
+
+
+def fixable_rules_in(path: str, rules_found: Iterable[str]) -> frozenset[str]:
+    """Of the rules with findings in the file ``path``, those whose findings ``--fix`` repairs: none when
+    ``--fix`` would leave the file as it is. Only a file with findings of fixable rules is read again."""
+    rules = repairable(rules_found)
+    if not rules or path == "-":  # standard input cannot be read again: the rules alone decide
+        return rules
+    if kind(path) is not None:  # a packed file is never rewritten: no need to read it again
+        return frozenset()
+    try:
+        changed = scan(path, rules).changed
+    except OSError:  # gone since it was linted (or never a file: lint_bytes' name)
+        return rules
+    return rules if changed else frozenset()
 
 
 def _open_temp(fd: int) -> BinaryIO:
@@ -330,10 +374,7 @@ def fix_file(path: str, active: Iterable[str]) -> Outcome:
     """Fix ``path`` in place. Raises FixError (the file untouched) when it cannot be written safely."""
     active = frozenset(active)
     real = os.path.realpath(path)  # a symlink stays a symlink: its target is fixed
-    with open(real, "rb") as src:
-        outcome = rewrite(src, active, _Null())
-    if outcome.changed and outcome.wrapped:
-        outcome.blocked = _wrapper_block(None, real)
+    outcome = scan(real, active)
     if not outcome.changed:
         return outcome
     st = os.stat(real)
@@ -371,27 +412,20 @@ def _lines_of(data: bytes) -> list[str]:
 
 
 def diff_file(path: str, active: Iterable[str], out: TextIO) -> Outcome:
-    """Print what fix_file would change (a unified diff, or a summary for a big file); change nothing."""
+    """Print what fix_file would change as a unified diff; change nothing. A file over DIFF_MAX_BYTES gets
+    no diff (``too_large``: run_fixes says so on stderr), nor does a packed one (fix_file refuses it)."""
     active = frozenset(active)
-    size = os.path.getsize(path)
-    if size > DIFF_MAX_BYTES:
-        with open(path, "rb") as src:
-            outcome = rewrite(src, active, _Null())
-        if outcome.changed and outcome.wrapped:
-            outcome.blocked = _wrapper_block(None, path)
-        if outcome.changed:
-            out.write(f"--- {path}\n+++ {path} (fixed)\n@@ {_plural(outcome.records, 'record')}, "
-                      f"{_plural(outcome.rewritten, 'record')} rewritten, first change at line "
-                      f"{outcome.first_line}; the file is too large for a line diff: {outcome.what()} @@\n")
+    if kind(path) is not None or os.path.getsize(path) > DIFF_MAX_BYTES:
+        outcome = scan(path, active)
+        outcome.too_large = outcome.changed
         return outcome
     with open(path, "rb") as src:
         before = src.read()
-    buffer = io.BytesIO()
-    outcome = rewrite(io.BytesIO(before), active, buffer)
-    if outcome.changed and outcome.wrapped:
-        outcome.blocked = _wrapper_block(before, path)
+    outcome = scan(path, active, before)
     if not outcome.changed:
         return outcome
+    buffer = io.BytesIO()
+    rewrite(io.BytesIO(before), active, buffer)
     after = buffer.getvalue()
     problem = verify(io.BytesIO(before), io.BytesIO(after), active)
     if problem is not None:
@@ -413,8 +447,9 @@ def run_fixes(paths: list[str], active: Iterable[str], diff: bool, out: TextIO, 
     safely; None prints nothing.
     """
     if "-" in paths:
-        raise FixError(f"--{'diff' if diff else 'fix'} cannot rewrite standard input; save it to a file "
-                       "and fix that")
+        raise FixError("--diff needs a file: standard input is read once, by the check; save it to a file and "
+                       "run --diff on that" if diff else
+                       "--fix cannot rewrite standard input; save it to a file and fix that")
     if not diff:
         for path in paths:  # a pipe (`<(zcat ...)`, a FIFO) is read once and cannot be replaced
             with contextlib.suppress(OSError):
@@ -432,7 +467,10 @@ def run_fixes(paths: list[str], active: Iterable[str], diff: bool, out: TextIO, 
         if outcome.changed:
             changed = True
             if err is not None:
-                err.write(printable(f"{'Would fix' if diff else 'Fixed'} {printable_path(path)}: {outcome.what()}") + "\n")
-        elif outcome.blocked is not None and outcome.fixes and err is not None:
+                shown = ("; the diff is too large to show (over 4 MiB): run --fix to apply it"
+                         if outcome.too_large else "")
+                err.write(printable(f"{'Would fix' if diff else 'Fixed'} {printable_path(path)}: {outcome.what()}"
+                                    f"{shown}") + "\n")
+        elif (outcome.blocked is not None or outcome.refused is not None) and outcome.fixes and err is not None:
             err.write(printable(f"Not fixed {printable_path(path)}: {outcome.why_not()}") + "\n")
     return changed

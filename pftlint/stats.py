@@ -26,10 +26,10 @@ The figures of a file, all in tokens of the model's encoding (defined here, in `
   once plus both outputs, uncapped (DPO: ``total``); see ``BILLING_NOTE``.
 
 What the reader could not read is reported, not counted: ``error`` names a file that is not
-JSON Lines text at all (UTF-16, gzip, zip, Parquet, binary: the reader's own wording) or holds
-no records; ``unreadable_lines`` counts lines (a broken multi-line document once) that are not
-a JSON record object, with ``first_unreadable`` the first of them. ``skipped`` counts records of
-another format than the file's method.
+JSON Lines text at all (UTF-16, gzip, zip, Parquet, binary, a damaged .gz or .parquet: the
+reader's own wording) or holds no records; ``unreadable_lines`` counts lines (a broken
+multi-line document once) that are not a JSON record object, with ``first_unreadable`` the first
+of them. ``skipped`` counts records of another format than the file's method.
 
 Each file is counted with the settings of its closest configuration, found and grouped as
 ``pftlint check`` finds them (pftlint.engine.plan.files_by_settings); the document's run-level
@@ -185,6 +185,8 @@ class _Unread:
         if self.empty is not None:
             return self.empty.message
         if not examples and not reader.stats.records and self.first is not None:
+            if self.first.found.get("kind") == "text":  # a text file: the reader's one finding says it all
+                return self.first.message
             return (f"no line is a JSON record object ({_lines(self.lines)} {'is' if self.lines == 1 else 'are'} "
                     f"not; line {self.first.line}: "
                     f"{self.first.message})")
@@ -317,7 +319,8 @@ class _CountJob(FileJob):
     def one_pass(self, stream: BinaryIO, path: str, size: int | None) -> dict:
         settings, b = self.settings, self.budget
         progress = ByteProgress(path, size)
-        reader = Reader(LineStream(progress.wrap(stream)))
+        # without a bar, the stream itself: a packed file's stream tells the reader where it broke off
+        reader = Reader(stream if progress.bar is None else LineStream(progress.wrap(stream)))
         units = iter(reader)
         head, method, _ = sample_method(units, settings.method)
         acc = _Acc(self.limit)

@@ -227,23 +227,26 @@ def test_diff_of_a_clean_file_is_empty_and_exits_0(tmp_path, run_cli):
     assert report_only.returncode == 0 and report_only.stdout.startswith("---")
 
 
-def test_diff_of_a_big_file_is_a_summary(tmp_path, monkeypatch, capsys):
+def test_diff_of_a_big_file_is_no_patch_but_a_note(run_cli, tmp_path):
     path = tmp_path / "t.jsonl"
-    before = _lines(*RECORDS * 50, sep="\n \n")
+    copies = fix.DIFF_MAX_BYTES // len(_lines(*RECORDS)) + 1
+    before = _lines(*RECORDS * copies, sep="\n \n")
     path.write_bytes(before)
-    monkeypatch.setattr(fix, "DIFF_MAX_BYTES", 1000)
-    assert main("--diff", str(path)) == 1
-    out = capsys.readouterr().out
-    assert out.count("\n") == 3 and "150 records" in out and "first change at line 2" in out
-    assert "149 blank lines deleted" in out
+    proc = run_cli("check", "--isolated", "--diff", "t.jsonl", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""  # nothing `patch` could take for a patch
+    assert proc.stderr == (f"Would fix t.jsonl: {len(RECORDS) * copies - 1:,} blank lines deleted (blank-line); "
+                           "the diff is too large to show (over 4 MiB): run --fix to apply it\n")
     assert path.read_bytes() == before
 
 
 def test_standard_input_is_never_fixed(run_cli):
-    for flag in ("--fix", "--diff"):
+    said = {"--fix": "--fix cannot rewrite standard input; save it to a file and fix that",
+            "--diff": "--diff needs a file: standard input is read once, by the check; save it to a file and run "
+                      "--diff on that"}
+    for flag, why in said.items():
         proc = run_cli("check", flag, "-", input=_lines(R1, R2, sep="\n\n"))
         assert proc.returncode == 2 and proc.stdout == ""
-        assert proc.stderr == f"pftlint: error: {flag} cannot rewrite standard input; save it to a file and fix that\n"
+        assert proc.stderr == f"pftlint: error: {why}\n"
     both = run_cli("check", "--fix", "--diff", "x.jsonl")
     assert both.returncode == 2 and both.stderr == "pftlint: error: cannot use --fix with --diff\n"
 

@@ -85,7 +85,7 @@ CASES = [
     ("invalid-utf8", b"\x1f\x8b\x08\x00binary\n\x00\xff\n", (1, 1), R1 + b"\n"),
     ("invalid-json", R1 + b"\n" + R2[:-1] + b",}\n", (2, len(R2) + 1), R1 + b"\n" + R2 + b"\n"),
     ("invalid-json", R1.replace(b"[", b"[\x00", 1) + b"\n", (1, R1.index(b"[") + 2), R1 + b"\n"),
-    ("invalid-json", b'{"input": NaN}\n', (1, 1), b'{"input": null}\n'),
+    ("invalid-json", b'{"input": NaN}\n', (1, len(b'{"input": ') + 1), b'{"input": null}\n'),
     ("not-an-object", R1 + b"\n42\n", (2, 1), R1 + b"\n"),
     ("not-an-object", b"[" * 200_000 + b"]" * 200_000 + b"\n" + R1 + b"\n", (1, 1), R1 + b"\n"),
     ("not-an-object", json.dumps(R1.decode()).encode() + b"\n", (1, 1), R1 + b"\n"),

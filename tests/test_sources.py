@@ -140,7 +140,7 @@ def test_stats_reads_gzip_as_the_text_inside(run_cli, tmp_path):
     assert docs[0] == docs[1]
 
 
-# -- broken packed files: one line, exit status 2 ----------------------------------------------------------
+# -- a missing extra: one line, exit status 2 -------------------------------------------------------------
 def _one_line_error(proc, *words: str) -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
@@ -149,20 +149,64 @@ def _one_line_error(proc, *words: str) -> None:
         assert word in line, line
 
 
-def test_truncated_gzip_is_one_line_naming_where_it_broke(run_cli, tmp_path):
+# -- broken packed files: one finding on the file, the run goes on (exit status 1) -------------------------
+CLEAN_FILE = REPO / "examples" / "clean-dpo.jsonl"
+BROKEN_FILE = REPO / "examples" / "broken.jsonl"
+
+
+def _one_finding(run_cli, path: Path, *words: str, records: int = 0) -> None:
+    """check and stats on the damaged ``path`` beside good files: one invalid-utf8 finding (of the file, at
+    line 1) for it, every other file reported, the report file written; ``records``: read before the damage."""
+    report = path.parent / "report.json"
+    proc = run_cli("check", "--isolated", "--output-format", "json", "--output-file", str(report),
+                   str(BROKEN_FILE), str(path), cwd=path.parent)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    alone = json.loads(run_cli("check", "--isolated", "--output-format", "json", str(BROKEN_FILE)).stdout)
+    assert [f for f in doc["findings"] if f["path"] == str(BROKEN_FILE)] == alone["findings"]
+    [damage] = [f for f in doc["findings"] if f["path"] == str(path) and f["rule"] == "invalid-utf8"]
+    assert (damage["line"], damage["column"], damage["fixable"]) == (1, 1, False)
+    for word in words:
+        assert word in damage["message"], damage["message"]
+    assert [f["records"] for f in doc["files"] if f["path"] == str(path)] == [records]
+    stats = run_cli("stats", "--isolated", "--output-format", "json", str(path), str(CLEAN_FILE))
+    assert stats.returncode == 1 and "Traceback" not in stats.stderr, stats.stderr
+    [line] = stats.stderr.strip().splitlines()  # the damaged file named once; the clean one counted
+    assert line.startswith(f"pftlint: {path}: ") and words[0] in line
+    counted = {f["path"]: f for f in json.loads(stats.stdout)["files"]}
+    assert counted[str(CLEAN_FILE)]["examples"] == len(CLEAN_FILE.read_text(encoding="utf-8").splitlines())
+    assert words[0] in counted[str(path)]["error"]
+
+
+def test_truncated_gzip_is_one_finding_naming_where_it_broke(run_cli, tmp_path):
     data = gzip.compress(_jsonl(records() * 50))
     broken = tmp_path / "cut.jsonl.gz"
     broken.write_bytes(data[: len(data) // 2])
-    _one_line_error(run_cli("check", "--isolated", str(broken)), "cut.jsonl.gz", "gzip data is damaged after line")
+    _one_finding(run_cli, broken, "gzip data is damaged after line", "truncated or corrupt",
+                 records=_damaged_after(broken))
 
 
-def test_damaged_gzip_and_text_named_gz_are_one_line(run_cli, tmp_path):
+def test_damaged_gzip_and_text_named_gz_are_one_finding(run_cli, tmp_path):
     data = bytearray(gzip.compress(_jsonl(records())))
     data[-8] ^= 0xFF  # the CRC of the data
     (tmp_path / "crc.jsonl.gz").write_bytes(bytes(data))
-    _one_line_error(run_cli("check", "--isolated", str(tmp_path / "crc.jsonl.gz")), "crc.jsonl.gz", "damaged")
+    _one_finding(run_cli, tmp_path / "crc.jsonl.gz", "gzip data is damaged after line 12 (CRC check failed",
+                 records=12)
     (tmp_path / "plain.jsonl.gz").write_bytes(_jsonl(records()))
-    _one_line_error(run_cli("check", "--isolated", str(tmp_path / "plain.jsonl.gz")), "damaged at its start")
+    _one_finding(run_cli, tmp_path / "plain.jsonl.gz", "gzip data is damaged at its start")
+
+
+def _damaged_after(path: Path) -> int:
+    """How many lines Python's gzip gives of a damaged file before it raises (what the finding says)."""
+    lines = 0
+    with gzip.open(path) as f:
+        try:
+            for lines, _ in enumerate(f, 1):
+                pass
+        except (OSError, EOFError):
+            pass
+    assert lines > 0
+    return lines
 
 
 def test_gzip_is_streamed_not_unpacked_whole(tmp_path):
@@ -193,7 +237,7 @@ def stream_raw_position(path: Path):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
-def test_damaged_parquet_is_one_line(run_cli, tmp_path, damage):
+def test_damaged_parquet_is_one_finding(run_cli, tmp_path, damage):
     path = tmp_path / "bad.parquet"
     if damage == "garbage":
         path.write_bytes(b"PAR1 this is not a parquet file at all" * 10)
@@ -201,7 +245,7 @@ def test_damaged_parquet_is_one_line(run_cli, tmp_path, damage):
         _write_parquet(records(), path)
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
-    _one_line_error(run_cli("check", "--isolated", str(path)), "bad.parquet", "Parquet")
+    _one_finding(run_cli, path, "not a readable Parquet file")
 
 
 # -- Arrow's nulls ------------------------------------------------------------------------------------------
@@ -309,13 +353,12 @@ def test_lint_dataset_refuses_a_dict_of_splits_and_names_an_unwritable_row(loade
         lint_dataset([{"a": 1}, {"a": object()}])
 
 
-def test_a_parquet_value_json_cannot_write_is_one_line_naming_the_row(run_cli, tmp_path):
+def test_a_parquet_value_json_cannot_write_is_one_finding_naming_the_row(run_cli, tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     keys = pa.array([[], [(b"k", "v")]], pa.map_(pa.binary(), pa.string()))  # bytes keys: JSON has none
     pq.write_table(pa.table({"m": keys}), tmp_path / "keys.parquet")
-    _one_line_error(run_cli("check", "--isolated", str(tmp_path / "keys.parquet")), "keys.parquet",
-                    "row 2 cannot be written as JSON")
+    _one_finding(run_cli, tmp_path / "keys.parquet", "row 2 cannot be written as JSON", records=1)
 
 
 _WITHOUT_EXTRAS = """

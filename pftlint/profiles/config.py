@@ -160,8 +160,11 @@ def _load_tokenizer(spec: str, where: str) -> str:
     return spec
 
 
-def _selectors(value: Any, where: str) -> list[str] | None:
-    """A list of rule selectors (any iterable of strings from the API), each matching some rule."""
+def _selectors(value: Any, where: str, may_be_empty: bool = False) -> list[str] | None:
+    """A list of rule selectors (any iterable of strings from the API), each matching some rule.
+
+    An empty selector is a mistake, never "no rule": ``""`` (a prefix of every code) anywhere, and
+    an empty list unless ``may_be_empty`` (``select = []`` would quietly turn every rule off)."""
     from ..engine.selection import SelectionError, check_selectors
 
     if value is None:
@@ -172,6 +175,8 @@ def _selectors(value: Any, where: str) -> list[str] | None:
     for selector in selectors:
         if not isinstance(selector, str):
             raise ConfigError(f"{where}: expected rule selectors (strings), not {_kind(selector)} {selector!r:.60}")
+    if (not selectors and not may_be_empty) or any(not selector.strip() for selector in selectors):
+        raise ConfigError(f"{where}: empty; name rules or codes (ALL for every rule)")
     try:
         check_selectors(selectors, where)
     except SelectionError as exc:
@@ -180,7 +185,8 @@ def _selectors(value: Any, where: str) -> list[str] | None:
 
 
 def _more_selectors(value: Any, where: str) -> list[str]:
-    return _selectors(value, where) or []
+    # in a file or from the API an empty list adds or skips nothing; a flag given empty (--ignore "") is a slip
+    return _selectors(value, where, may_be_empty=not where.startswith("--")) or []
 
 
 def _globs(value: Any, where: str) -> list[str]:
@@ -201,7 +207,7 @@ def _per_file(value: Any, where: str) -> dict[str, list[str]]:
     for glob, selectors in value.items():
         if not glob:
             raise ConfigError(f"{where}: a glob is empty; write the files it means (\"data/*.jsonl\")")
-        _selectors(selectors, f"{where}.{glob!r}")
+        _selectors(selectors, f"{where}.{glob!r}", may_be_empty=True)
     return value
 
 

@@ -9,6 +9,7 @@ One constructor per rule that needs more than a line and a column: ``invalid_utf
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from .documents import LITERAL_SEPARATORS, strict_loads
@@ -69,6 +70,8 @@ def not_an_object(value, line_no: int) -> Issue:
 
 
 _PYTHON_LITERALS = ("True", "False", "None")
+# A JSON string (skipped), or one of the constants Python writes and JSON has not (group 1).
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 def invalid_json_found(exc: json.JSONDecodeError, text: str) -> dict:
@@ -76,6 +79,8 @@ def invalid_json_found(exc: json.JSONDecodeError, text: str) -> dict:
     msg = exc.msg.removesuffix(" at")
     pos = exc.colno - 1
     char = text[pos] if 0 <= pos < len(text) else ""
+    if not char and msg.startswith("Invalid control character"):  # a line of a document, its line break cut off
+        char = "\n"
     cause = "parser"
     if char == "\0":
         cause = "nul-in-string" if msg.startswith("Invalid control character") else "nul-bytes"
@@ -85,20 +90,33 @@ def invalid_json_found(exc: json.JSONDecodeError, text: str) -> dict:
         cause = "single-quote"
     elif msg == "Expecting value" and text.startswith(_PYTHON_LITERALS, pos):
         cause = "python-literal"
+    elif msg == "Unterminated string starting":  # Python's "Unterminated string starting at": where, in the words
+        cause = "unterminated-string"
     elif msg == "Extra data":
         cause = "extra-data"
     elif msg == "Expecting property name enclosed in double quotes" and text[:pos].rstrip().endswith(","):
         cause = "trailing-comma-object"
     elif msg == "Expecting value" and text[:pos].rstrip().endswith(","):
         cause = "trailing-comma-array"
-    return {"kind": "syntax", "cause": cause, "msg": msg, "char": char}
+    found = {"kind": "syntax", "cause": cause, "msg": msg, "char": char}
+    if cause == "unterminated-string":
+        found["column"] = exc.colno
+    return found
 
 
 def invalid_json(exc: ValueError, line_no: int, text: str) -> Issue:
     """invalid-json for a text the parser rejected: its syntax, or a value it refused (NaN, Infinity)."""
     if isinstance(exc, json.JSONDecodeError):
         return Issue("invalid-json", line_no, exc.colno, invalid_json_found(exc, text))
-    return Issue("invalid-json", line_no, 1, {"kind": "value", "reason": str(exc)})
+    line, column = line_no, 1
+    constant = _CONSTANT.search(text)  # the NaN or Infinity the parser refused (not inside a string)
+    while constant is not None and constant.group(1) is None:
+        constant = _CONSTANT.search(text, constant.end())
+    if constant is not None:  # the text may be a document over several lines
+        at = constant.start(1)
+        line += text.count("\n", 0, at)
+        column = at - text.rfind("\n", 0, at)
+    return Issue("invalid-json", line, column, {"kind": "value", "reason": str(exc)})
 
 
 def literal_newline_separator(text: str, glued: list[tuple[int, dict, str]], trailing: int | None,

@@ -19,6 +19,9 @@ happens only on lines that fail.
 
 A file that is not text is reported once (``invalid-utf8`` at line 1) and then
 only counted, never checked (:mod:`pftlint.reading.sniff` tells from its first bytes).
+A packed file whose lines broke off (a truncated gzip, a damaged Parquet file: the
+stream's ``damage``, :mod:`pftlint.reading.sources`) is reported the same way, once,
+after the records read before the damage.
 
 A literal ``\\n`` (or ``\\r\\n``) between records or after the last record of a
 line is ``literal-newline-separator``; the records are still checked.
@@ -41,6 +44,7 @@ from .issues import (Issue, invalid_json, invalid_json_found, invalid_utf8, json
 from .locate import column_of
 from .sniff import binary_code, head_sample, read_head, replay
 from .textcheck import TextProblem, keys_surely_unique, text_problems
+from .textfile import TextWatch
 
 BOM = b"\xef\xbb\xbf"
 # A multi-line document larger than this is not reassembled (the file is broken
@@ -154,6 +158,7 @@ class Reader:
         doc: Document | None = None
         typed = self._decoders is not None
         lines = iter(self._stream)
+        watch = TextWatch()  # a text file is one finding, not one per line
         head = read_head(lines)
         if head and head[0][:3] != BOM:
             binary = binary_code(head_sample(head))
@@ -213,14 +218,27 @@ class Reader:
             if self._held is not None:
                 yield from self._release_held(alone=False)
             if self._pending_blank:
-                yield self._flush_blanks_as_inner()
+                blanks = self._flush_blanks_as_inner()
+                if not watch.text_file:  # in a text file, its blank lines are not worth a finding each
+                    yield blanks
             result = self._line(text, line_no, start)
+            if watch.active:
+                held, result = watch.see(result, text, stats.content_lines)
+                yield from held
+                typed = self._decoders is not None and not watch.held  # records seen by the watch while it holds
             if type(result) is Document:
                 doc = result
             else:
                 yield from result
         stats.lines = line_no
         stats.bytes = offset
+        yield from watch.finish()
+        damage = getattr(self._stream, "damage", None)  # a packed file that broke off (reading.sources)
+        if damage is not None:  # its end is unknown: no end-of-file finding, and the file is not counted
+            stats.content_lines = max(stats.content_lines, 1)  # not empty-file: the finding says what it is
+            stats.structure = "binary"
+            yield Issue("invalid-utf8", 1, 1, damage)
+            return
         if doc is not None:
             yield from self._abandon(doc)
         if self._held is not None:

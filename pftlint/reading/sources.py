@@ -18,8 +18,11 @@ text, decimals numbers, binary values their UTF-8 text (base64 when they are not
 value is an error naming its row. The rows of a ``datasets.Dataset`` (``pftlint.api.lint_dataset``)
 are written the same way (:func:`row_lines`).
 
-A file that cannot be read to its end (a truncated or corrupt gzip stream, a damaged Parquet
-file) raises :class:`SourceError`: one line naming the file and where it broke, exit status 2.
+A file that cannot be read to its end (a truncated or corrupt gzip stream, a file that is not
+Parquet, a damaged row group, a row JSON cannot hold) is not an error of the run: its lines stop
+there, and :class:`PackedLines` keeps what broke them (``damage``, plain data) for the reader, which
+reports it as one ``invalid-utf8`` finding of the file. Only a missing extra (pyarrow) raises
+:class:`SourceError` (exit status 2): that is the machine's problem, not the file's.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import PftlintError
 from .streams import LineStream
@@ -49,6 +52,27 @@ class RowError(TypeError):
     """A row holding a value JSON cannot write (a map with bytes keys...)."""
 
 
+class PackedLines(LineStream):
+    """The lines of JSON inside a packed file; ``damage``: what stopped them before the end (None: read whole).
+
+    ``damage`` is plain data for the reader's ``invalid-utf8`` finding (pftlint.rules.structure words
+    it): ``file`` (``gzip-damaged``, ``parquet-damaged``, ``parquet-row``), ``after`` (the lines or rows
+    read before), ``reason`` (the library's first line).
+    """
+
+    def __init__(self, lines_of: Callable[[Callable[[dict], None]], Iterator[bytes]]):
+        self.damage: dict | None = None
+        self._source = lines_of(self._damaged)
+        super().__init__(self._source)
+
+    def _damaged(self, found: dict) -> None:
+        self.damage = found
+
+    def close(self) -> None:
+        self._source.close()  # a Parquet file read only in part is closed now, not when collected
+        super().close()
+
+
 def kind(path: str) -> str | None:
     """GZIP or PARQUET for a packed file (by its name), None for a text file or standard input."""
     lowered = path.lower()
@@ -60,27 +84,26 @@ def kind(path: str) -> str | None:
 
 
 @contextmanager
-def open_lines(path: str) -> Iterator[LineStream]:
-    """The lines of JSON a packed file holds, as a stream for the reader. Raises SourceError (an OSError)."""
+def open_lines(path: str) -> Iterator[PackedLines]:
+    """The lines of JSON a packed file holds, as a stream for the reader. Raises SourceError (an OSError)
+    when pyarrow is missing, OSError when the file cannot be opened; damage inside is the stream's ``damage``."""
     found = kind(path)
     if found == GZIP:
         with open(path, "rb") as raw:
-            yield LineStream(_gzip_lines(raw, path))
+            stream = PackedLines(lambda damaged: _gzip_lines(raw, damaged))
+            with stream:
+                yield stream
     elif found == PARQUET:
         parquet = _pyarrow_parquet(path)
-        try:
-            table = parquet.ParquetFile(path)
-        except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: each says why in its first line
-            raise SourceError(f"{path}: not a readable Parquet file ({_reason(exc)})") from None
-        try:
-            yield LineStream(_parquet_lines(table, path))
-        finally:
-            table.close()
+        open(path, "rb").close()  # a missing or unreadable file is the run's OSError, as for JSONL
+        stream = PackedLines(lambda damaged: _parquet_lines(parquet, path, damaged))
+        with stream:
+            yield stream
     else:
         raise ValueError(f"{path} is not a packed file")
 
 
-def _gzip_lines(raw, path: str) -> Iterator[bytes]:
+def _gzip_lines(raw, damaged: Callable[[dict], None]) -> Iterator[bytes]:
     import gzip  # here, not at the top: a run over plain JSONL never loads it
     import zlib
 
@@ -90,12 +113,15 @@ def _gzip_lines(raw, path: str) -> Iterator[bytes]:
             for line, data in enumerate(text, 1):
                 yield data
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        where = f"after line {line}" if line else "at its start"
-        raise SourceError(f"{path}: the gzip data is damaged {where} ({_reason(exc)}); "
-                          "the file is truncated or corrupt: download or compress it again") from None
+        damaged({"file": "gzip-damaged", "after": line, "reason": _reason(exc)})
 
 
-def _parquet_lines(table, path: str) -> Iterator[bytes]:
+def _parquet_lines(parquet, path: str, damaged: Callable[[dict], None]) -> Iterator[bytes]:
+    try:
+        table = parquet.ParquetFile(path)
+    except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: each says why in its first line
+        damaged({"file": "parquet-damaged", "after": None, "reason": _reason(exc)})
+        return
     rows = 0
 
     def batches() -> Iterator[dict]:
@@ -111,10 +137,11 @@ def _parquet_lines(table, path: str) -> Iterator[bytes]:
     try:
         yield from row_lines(batches())
     except RowError as exc:
-        raise SourceError(f"{path}: {exc}") from None
+        damaged({"file": "parquet-row", "after": rows - 1, "reason": str(exc)})
     except Exception as exc:  # a damaged page or row group: pyarrow's errors (ArrowInvalid, OSError...)
-        raise SourceError(f"{path}: the Parquet data is damaged after row {rows} ({_reason(exc)}); "
-                          "write the file again") from None
+        damaged({"file": "parquet-damaged", "after": rows, "reason": _reason(exc)})
+    finally:
+        table.close()
 
 
 def row_lines(rows: Iterable[Any]) -> Iterator[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Iterable, TextIO
 
@@ -35,10 +36,27 @@ def relative_path(path: str) -> str:
 
 
 def fixable_rules(file: FileResult) -> frozenset[str]:
-    """The rules whose findings in this file ``--fix`` repairs (pftlint.fix knows which and when)."""
+    """The rules whose findings in this file ``--fix`` repairs (pftlint.fix knows which and when: it reads a
+    file with findings of fixable rules again, to refuse what ``--fix`` would refuse)."""
     from ..fix import repairable
 
-    return repairable({f.rule for f in file.findings}) if file.findings else frozenset()
+    rules = repairable({f.rule for f in file.findings}) if file.findings else frozenset()
+    if not rules:
+        return rules
+    try:
+        st = os.stat(file.path)
+        version = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except (OSError, ValueError):
+        version = None
+    return _fixable_rules_in(file.path, rules, version)
+
+
+@functools.lru_cache(maxsize=64)
+def _fixable_rules_in(path: str, rules: frozenset[str], version: tuple | None) -> frozenset[str]:
+    # one scan per file and version, however many reports a run writes (the terminal's and --output-file's)
+    from ..fix import fixable_rules_in
+
+    return fixable_rules_in(path, rules)
 
 
 def fixable_findings(report: Report) -> set[Finding]:

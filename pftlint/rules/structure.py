@@ -31,6 +31,30 @@ BINARY_FILES = {
 }
 
 
+
+
+def _damaged_gzip(found: dict) -> str:
+    where = f"after line {found['after']:,}" if found["after"] else "at its start"
+    return (f"the gzip data is damaged {where} ({found['reason']}): the file is truncated or corrupt, and "
+            "nothing after that was checked; download or compress it again")
+
+
+def _damaged_parquet(found: dict) -> str:
+    if found["after"] is None:
+        return f"the file is not a readable Parquet file ({found['reason']}); write it again (pandas to_parquet)"
+    return (f"the Parquet data is damaged after row {found['after']:,} ({found['reason']}); nothing after that "
+            "was checked: write the file again")
+
+
+def _unwritable_row(found: dict) -> str:
+    return (f"{found['reason']}; nothing after that row was checked: store the value as text or a "
+            "struct with text keys")
+
+
+# A packed file whose lines broke off: what pftlint.reading.sources found, worded.
+PACKED_DAMAGE = {"gzip-damaged": _damaged_gzip, "parquet-damaged": _damaged_parquet, "parquet-row": _unwritable_row}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -42,6 +66,8 @@ def utf8_bom(found: dict) -> str:
 
 @reader_rule("invalid-utf8")
 def invalid_utf8(found: dict) -> str:
+    if found.get("file") in PACKED_DAMAGE:  # a packed file that broke off (pftlint.reading.sources)
+        return PACKED_DAMAGE[found["file"]](found)
     if "file" in found:  # the whole file is not text
         return f"the file is {BINARY_FILES[found['file']]}"
     bad = found["bytes"]
@@ -107,6 +133,9 @@ def _cause(found: dict) -> str:
         return f"{msg}: JSON strings use double quotes (str() of a Python dict is not JSON; use json.dumps)"
     if cause == "python-literal":
         return f"{msg}: Python's True/False/None are written true/false/null in JSON"
+    if cause == "unterminated-string":
+        return (f"the string that starts at column {found['column']} is never closed (a closing '\"' is missing, "
+                "or the text was cut off)")
     if cause == "extra-data":
         return "extra data after the first JSON value (several records on one line?)"
     if cause == "trailing-comma-object":
@@ -125,6 +154,10 @@ def invalid_json(found: dict) -> str:
             return f"invalid JSON: {_cause(found)}; fix the syntax of this line"
         where = "" if start is True else f" (in the JSON that starts on line {start})"
         return f"invalid JSON{where}: {_cause(found)}; fix the syntax"
+    if kind == "text":
+        return (f"the file is text, not JSON Lines: its first {found['lines']} lines are not JSON (none starts "
+                "with '{'), and the lines after them that are not JSON are not reported one by one; check that "
+                "this is the file you meant, or write one JSON record object per line")
     if kind == "value":
         reason = found["reason"]
         if "integer string conversion" in reason:
