@@ -40,9 +40,8 @@ keys (target, model, encoding, limit, price, trainer) are the working directory'
 
 from __future__ import annotations
 
-import gc
 from array import array
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from itertools import chain
 from typing import BinaryIO, Iterator
@@ -58,6 +57,7 @@ from .model.layouts import view_of
 from .profiles.targets import load_target
 from .tokens import trainer
 from .util.distribution import histogram, percentile
+from .util.gc_pause import no_cycle_collection
 from .tokens.trainer_figures import PairFigures
 from .tokens.counting import O200K, TOOL_COSTS, cached_counter, example_pieces, get_encoding
 from .util.progress import ByteProgress
@@ -212,7 +212,7 @@ def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread:
     add = acc.add
     target = None  # loaded at the first record of another format
     skipped = [0]
-    with _no_cycle_collection():
+    with no_cycle_collection():
         for unit, fmt in _countable(units, method, unread, skipped):
             data = unit.data
             if fmt != method:
@@ -223,19 +223,6 @@ def _count_units(units: Iterator, method: str, encoding: str, acc: _Acc, unread:
             ex = example_pieces(data, method, costs)
             add(ex.prompt.measure(count), tuple([out.measure(count) for out in ex.outputs]))
     return skipped[0]
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Records hold no reference cycles and are freed as soon as they are counted: the cyclic
-    collector would only walk them again and again (about 5% of the time)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _countable(units: Iterator, method: str, unread: _Unread, skipped: list[int]) -> Iterator[tuple[RecordUnit, str]]:
@@ -286,7 +273,7 @@ def _count_pairs(units: Iterator, settings: Settings, acc: _Acc, unread: _Unread
         batch.clear()
 
     skipped = [0]
-    with _no_cycle_collection():
+    with no_cycle_collection():
         for unit, fmt in _countable(units, formats.DPO, unread, skipped):
             inputs = trainer.pair_inputs(view_of(unit.data, fmt, formats.DPO, target, unit.line, unit.text))
             if inputs is None:

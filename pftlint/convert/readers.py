@@ -62,7 +62,7 @@ def open_input(path: str) -> Iterator[BinaryIO]:
         yield sys.stdin.buffer
     elif sources.kind(path) is not None:
         with sources.open_lines(path) as lines:
-            yield io.BufferedReader(_Lines(lines), 1 << 16)
+            yield io.BufferedReader(_Lines(lines, path), 1 << 16)
     else:
         with open(path, "rb") as stream:
             yield stream
@@ -234,9 +234,11 @@ class _Prefixed(io.RawIOBase):
 class _Lines(io.RawIOBase):
     """A binary stream over an iterator of lines of bytes (sources.open_lines gives one)."""
 
-    def __init__(self, lines: Iterable[bytes]):
+    def __init__(self, lines: Iterable[bytes], path: str = ""):
+        self._source = lines
         self._lines = iter(lines)
         self._line = memoryview(b"")
+        self._path = path
 
     def readable(self) -> bool:
         return True
@@ -245,6 +247,11 @@ class _Lines(io.RawIOBase):
         while not self._line:
             line = next(self._lines, None)
             if line is None:
+                damage = getattr(self._source, "damage", None)
+                if damage is not None:  # the lines broke off: converting the part before would lose the rest
+                    from ..rules.structure import PACKED_DAMAGE
+
+                    raise sources.SourceError(f"{self._path}: {PACKED_DAMAGE[damage['file']](damage)}")
                 return 0
             self._line = memoryview(line)
         n = min(len(buffer), len(self._line))
