@@ -491,3 +491,13 @@ def test_rules_piped_are_one_whole_line_per_rule(run_cli):
     bom = next(row for row in rows if row[1] == "utf8-bom")
     assert "azure: off" in bom[3] and bom[4] == next(d.summary for d in docs if d.name == "utf8-bom")
     assert proc.stdout == run_cli("rules", "--output-format", "text").stdout
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_a_read_error_after_the_open_names_the_file(run_cli, command):
+    """/proc/self/mem opens, then every read fails with EIO: the one line still names the file."""
+    if not os.path.exists("/proc/self/mem"):
+        pytest.skip("no /proc")
+    proc = run_cli(command, "--isolated", "/proc/self/mem")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("pftlint: error: /proc/self/mem: "), proc.stderr

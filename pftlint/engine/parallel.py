@@ -97,7 +97,17 @@ class FileJob:
 
 
 def run_file(job: FileJob, path: str, jobs: int) -> Any:
-    """Do ``job`` on ``path`` ("-": standard input) with up to ``jobs`` processes. Raises OSError if it cannot be read."""
+    """Do ``job`` on ``path`` ("-": standard input) with up to ``jobs`` processes. Raises OSError if it cannot be
+    read, naming ``path`` (a read that fails after the open, EIO on /proc/self/mem, names no file by itself)."""
+    try:
+        return _run_file(job, path, jobs)
+    except OSError as exc:
+        if exc.filename is None and not isinstance(exc, BrokenPipeError):
+            exc.filename = path
+        raise
+
+
+def _run_file(job: FileJob, path: str, jobs: int) -> Any:
     if path == "-":
         return job.one_pass(sys.stdin.buffer, "-", None)
     if sources.kind(path):  # gzip or Parquet: the JSON lines inside, in one pass (size: the lines' bytes)
