@@ -42,9 +42,9 @@ def _with_suggestion(error: UsageError, parser: argparse.ArgumentParser, argv: S
     message = str(error).rsplit(" (see `", 1)[0]
     commands = getattr(parser, "commands", {})
     command = next((commands[a] for a in argv if a in commands), parser)
-    if "invalid choice:" in message and argv:
-        word = next((a for a in argv if not a.startswith("-")), "")
-        message += did_you_mean(word, commands)
+    choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if choice is not None:  # a command, or any flag's choices (--to vertx): the word and its choices are in the message
+        message += did_you_mean(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
     elif message.startswith("unrecognized arguments: "):
         flags = re.findall(r"--[a-z][a-z-]*", command.format_usage())
         unknown = next((a.partition("=")[0] for a in argv if a.startswith("--") and a.partition("=")[0] not in flags),

@@ -501,3 +501,13 @@ def test_a_read_error_after_the_open_names_the_file(run_cli, command):
     proc = run_cli(command, "--isolated", "/proc/self/mem")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("pftlint: error: /proc/self/mem: "), proc.stderr
+
+
+@pytest.mark.parametrize("args, meant", [(["convert", "x.jsonl", "-o", "y.jsonl", "--to", "vertx"], "vertex"),
+                                         (["convert", "x.jsonl", "-o", "y.jsonl", "--from", "tr"], "trl"),
+                                         (["rules", "--output-format", "tabl"], "table"),
+                                         (["chek", "x.jsonl"], "check")])
+def test_any_invalid_choice_gets_a_did_you_mean(run_cli, args, meant):
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and f"; did you mean '{meant}'?" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
