@@ -74,12 +74,17 @@ def misnamed(obj: dict, schema: str) -> dict[str, str]:
     return found
 
 
-def _unknown(obj: dict, schema: str, prefix: tuple) -> Iterator[Problem]:
+def provider_name(target) -> str:
+    """Who rejects what OpenAI's layout forbids: the target's provider when it reads that layout."""
+    return target.title if "dpo" in target.formats else "the provider"
+
+
+def _unknown(obj: dict, schema: str, prefix: tuple, provider: str) -> Iterator[Problem]:
     allowed = SCHEMAS[schema]
     renamed = misnamed(obj, schema).values()
     for key in obj:
         if key not in allowed and key not in renamed:
-            miss = near_miss(schema, key)
+            miss = near_miss(schema, key, provider)
             if miss.advice is not None:
                 advice = miss.advice
             elif miss.meant is not None:
@@ -139,19 +144,20 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
 @record_rule("unknown-key", guard=silent_when_typed, openai_layout=True)
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
+    provider = provider_name(record.target)
     if not top_ok:
         data = record.mapping()
         if record.is_dpo:
             if not data.keys() <= DPO_KEYS:
-                yield from _unknown(data, "dpo", ())
+                yield from _unknown(data, "dpo", (), provider)
             inp = data.get("input")
             if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
-                yield from _unknown(inp, "input", ("input",))
+                yield from _unknown(inp, "input", ("input",), provider)
         elif not data.keys() <= SUPERVISED_KEYS:
-            yield from _unknown(data, "supervised", ())
+            yield from _unknown(data, "supervised", (), provider)
     for path, _, msg in odd:
         if not msg.keys() <= MESSAGE_KEYS:
-            yield from _unknown(msg, "message", path)
+            yield from _unknown(msg, "message", path, provider)
 
 
 # -- missing-key ----------------------------------------------------------
@@ -334,8 +340,9 @@ def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
             for i, item in enumerate(items):
                 if not is_message(item):
                     yield _message_not_object((*list_path, i), part, item)
+    provider = provider_name(record.target)
     for path, _, msg in odd:
-        yield from _wrong_in_message(path, msg)
+        yield from _wrong_in_message(path, msg, provider)
 
 
 def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
@@ -357,7 +364,7 @@ def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
         yield from _container(data, ())
 
 
-def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
+def _wrong_in_message(path: tuple, msg: dict, provider: str) -> Iterator[Problem]:
     role = msg.get("role")
     if role is not None and type(role) is not str:
         yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
@@ -365,7 +372,7 @@ def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
     if "content" in msg:
         content = msg["content"]
         if type(content) is not str or role == "tool":
-            yield from _content(path, msg, role, content)
+            yield from _content(path, msg, role, content, provider)
     for key, value in msg.items():
         expected = _FIELD_TYPES.get(key)
         if expected is not None and type(value) not in expected:
@@ -384,11 +391,11 @@ def _message_not_object(path: tuple, part: str, item: object) -> Problem:
     return Problem(f"the message is {type_name(item)}, but it must be an object; {fix}", json_path=path)
 
 
-def _content(path: tuple, msg: dict, role: object, content: object) -> Iterator[Problem]:
+def _content(path: tuple, msg: dict, role: object, content: object, provider: str) -> Iterator[Problem]:
     where = (*path, "content")
     if role == "tool":
         if type(content) is not str:
-            yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string (OpenAI "
+            yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string ({provider} "
                           "rejects anything else here); write the tool's result as one string", json_path=where)
         return
     if content is None:
