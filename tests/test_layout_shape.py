@@ -35,3 +35,87 @@ def test_shape_messages_name_the_targets_provider(run_cli, tmp_path, target, tit
     for finding in weight + content:
         assert f"({title} rejects" in finding["message"]
         assert "OpenAI" not in finding["message"]
+
+
+# -- A: missing-key and wrong-type in TRL's rows ------------------------------------------
+
+def located(tmp_path, name, finding) -> str:
+    """The text of the finding's line from its column on."""
+    line = (tmp_path / name).read_text().splitlines()[finding["line"] - 1]
+    return line[finding["column"] - 1:]
+
+
+CLEAN = trl(conversational=True)
+
+
+def test_trl_messages_without_role_or_content_are_missing_keys(run_cli, tmp_path):
+    no_content = trl(prompt={"role": "user"}, chosen={"content": "Paris."}, conversational=True)
+    found = findings(run_cli, tmp_path, [no_content, CLEAN], "--target", "trl")
+    missing = of(found, "missing-key")
+    assert [(f["line"], f["json_path"]) for f in missing] == [(1, "prompt[0].content"), (1, "chosen[0].role")]
+    assert "TRL" in missing[0]["message"] and "\"content\": \"...\"" in missing[0]["message"]
+    assert "\"role\": \"assistant\"" in missing[1]["message"]
+    # located at the message that lacks the key
+    assert located(tmp_path, "data.jsonl", missing[0]).startswith('{"role": "user"}')
+    assert located(tmp_path, "data.jsonl", missing[1]).startswith('{"content": "Paris."}')
+
+
+def test_trl_assistant_making_tool_calls_may_omit_content(run_cli, tmp_path):
+    call = assistant(tool_calls=[{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}])
+    del call["content"]
+    found = findings(run_cli, tmp_path, [trl(chosen=call, conversational=True)], "--target", "trl")
+    assert of(found, "missing-key") == []
+
+
+@pytest.mark.parametrize("value, shown", [(5, "a number"), (None, "null"), ({"role": "user"}, "an object")])
+def test_trl_prompt_of_the_wrong_type(run_cli, tmp_path, value, shown):
+    found = findings(run_cli, tmp_path, [trl(prompt=value), trl()], "--target", "trl")
+    wrong = of(found, "wrong-type")
+    assert [(f["line"], f["json_path"]) for f in wrong] == [(1, "prompt")]
+    assert wrong[0]["message"].startswith(f"'prompt' is {shown}, but it must be a string or a list of messages")
+    assert "TRL" in wrong[0]["message"]
+    assert located(tmp_path, "data.jsonl", wrong[0]).startswith(json.dumps(value))
+
+
+def test_trl_message_items_roles_and_contents_of_the_wrong_type(run_cli, tmp_path):
+    row = trl(prompt=user(5), chosen="Paris.", rejected=message(1, "Lyon."), conversational=True)
+    row["chosen"] = ["Paris."]
+    found = findings(run_cli, tmp_path, [row], "--target", "trl")
+    wrong = {f["json_path"]: f for f in of(found, "wrong-type")}
+    assert set(wrong) == {"prompt[0].content", "chosen[0]", "rejected[0].role"}
+    assert "write it as a string: \"5\"" in wrong["prompt[0].content"]["message"]
+    assert "{\"role\": \"assistant\", \"content\": \"Paris.\"}" in wrong["chosen[0]"]["message"]
+    assert located(tmp_path, "data.jsonl", wrong["chosen[0]"]).startswith('"Paris."')
+    assert located(tmp_path, "data.jsonl", wrong["rejected[0].role"]).startswith("1")
+
+
+@pytest.mark.parametrize("label, fix", [("yes", "write true"), ("true", "write true, without quotes"),
+                                        (0, "write false"), (None, "write true")])
+def test_kto_label_must_be_a_boolean(run_cli, tmp_path, label, fix):
+    row = {"prompt": "What is the capital of France?", "completion": "Paris.", "label": label}
+    found = findings(run_cli, tmp_path, [row], "--target", "trl")
+    wrong = of(found, "wrong-type")
+    assert [f["json_path"] for f in wrong] == ["label"]
+    assert fix in wrong[0]["message"] and "boolean" in wrong[0]["message"]
+    assert located(tmp_path, "data.jsonl", wrong[0]).startswith(json.dumps(label))
+
+
+def test_kto_completion_of_the_wrong_type(run_cli, tmp_path):
+    row = {"prompt": "What is the capital of France?", "completion": 7, "label": True}
+    found = findings(run_cli, tmp_path, [row], "--target", "trl")
+    assert [f["json_path"] for f in of(found, "wrong-type")] == ["completion"]
+
+
+def test_axolotl_chat_template_rows_are_checked_too(run_cli, tmp_path):
+    row = {"messages": [{"role": "user"}], "chosen": [assistant()], "rejected": [{"content": "Lyon."}]}
+    found = findings(run_cli, tmp_path, [row])
+    assert [f["json_path"] for f in of(found, "missing-key")] == ["messages[0].content", "rejected[0].role"]
+    assert "axolotl" in of(found, "missing-key")[0]["message"]
+
+
+def test_well_shaped_trl_rows_stay_silent(run_cli, tmp_path):
+    extra = trl(meta={"source": "x"}, conversational=True)  # an extra column: the loose path
+    rows = [CLEAN, trl(), extra, {"prompt": "Q", "completion": "A", "label": False}]
+    for i, row in enumerate(rows):
+        found = findings(run_cli, tmp_path, [row], "--target", "trl", name=f"{i}.jsonl")
+        assert of(found, "missing-key") == of(found, "wrong-type") == []

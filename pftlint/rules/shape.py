@@ -16,7 +16,9 @@ from ..engine.findings import Problem
 from ..model.formats import DPO_KEYS, SUPERVISED_KEYS
 from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
 from . import reader_rule, record_rule, silent_when_typed
+from . import layout_shape
 from .key_names import INPUT_KEYS, MESSAGE_KEYS, SCHEMAS, near_miss
+from .shape_words import message_json, message_not_object, quoted, type_name
 
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 @reader_rule("duplicate-key")
@@ -172,8 +174,12 @@ _ADD = {
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
 
 
-@record_rule("missing-key", guard=silent_when_typed, openai_layout=True)
+@record_rule("missing-key", guard=silent_when_typed)
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
+    if not record.openai_layout:  # TRL's rows and the like: their layout's own holes
+        if layout_shape.checked(record):
+            yield from layout_shape.missing(record)
+        return
     top_ok, _, odd = _scan(record)
     if not top_ok:
         yield from _missing_at_top(record.mapping(), record.is_dpo)
@@ -248,26 +254,6 @@ def _missing_in_message(path: tuple, part: str, msg: dict) -> Iterator[Problem]:
 
 # -- wrong-type -----------------------------------------------------------
 
-_TYPE_NAMES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
-               list: "a list", dict: "an object"}
-
-
-def type_name(value: object) -> str:
-    """A JSON value's type, as a person reads it: 'a string', 'null', 'a list'."""
-    return _TYPE_NAMES.get(type(value)) or type(value).__name__
-
-
-def _quote(text: str) -> str:
-    """A string as JSON, shortened for a message."""
-    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
-
-
-def _message_json(role: str, value: object) -> str:
-    """The message a plain string should have been."""
-    content = _quote(value) if isinstance(value, str) else "\"...\""
-    return f"{{\"role\": \"{role}\", \"content\": {content}}}"
-
-
 # What to write instead of a value of the wrong type, by the type found.
 _INPUT_FIX = {list: "put the message list inside an object: {\"messages\": [...]}"}
 _OUTPUT_FIX = {dict: "put the message in a list: [{...}]"}
@@ -281,23 +267,23 @@ def _wrong(path: tuple, value: object, expected: str, fix: str) -> Problem:
 
 def _input_problem(value: object) -> Problem:
     if isinstance(value, str):
-        fix = f"wrap the string: {{\"messages\": [{_message_json('user', value)}]}}"
+        fix = f"wrap the string: {{\"messages\": [{message_json('user', value)}]}}"
     else:
-        fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{_message_json('user', None)}]}}")
+        fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{message_json('user', None)}]}}")
     return _wrong(("input",), value, "an object holding the prompt messages", fix)
 
 
 def _output_problem(key: str, value: object) -> Problem:
     if isinstance(value, str):
-        fix = f"wrap the string: [{_message_json('assistant', value)}]"
+        fix = f"wrap the string: [{message_json('assistant', value)}]"
     else:
-        fix = _OUTPUT_FIX.get(type(value), f"write [{_message_json('assistant', None)}]")
+        fix = _OUTPUT_FIX.get(type(value), f"write [{message_json('assistant', None)}]")
     return _wrong((key,), value, "a list holding one assistant message", fix)
 
 
 def _list_problem(path: tuple, value: object, what: str) -> Problem:
     if isinstance(value, str) and what == "messages":
-        fix = f"wrap the string: [{_message_json('user', value)}]"
+        fix = f"wrap the string: [{message_json('user', value)}]"
     else:
         fix = _LIST_FIX.get(type(value), f"write a list of {what}")
     return _wrong(path, value, f"a list of {what}", fix)
@@ -330,8 +316,12 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
              "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
 
 
-@record_rule("wrong-type", guard=silent_when_typed, openai_layout=True)
+@record_rule("wrong-type", guard=silent_when_typed)
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
+    if not record.openai_layout:
+        if layout_shape.checked(record):
+            yield from layout_shape.wrong(record)
+        return
     top_ok, not_objects, odd = _scan(record)
     if not top_ok:
         yield from _wrong_at_top(record.mapping(), record.is_dpo)
@@ -339,7 +329,7 @@ def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
         for list_path, part, items in record.message_lists():
             for i, item in enumerate(items):
                 if not is_message(item):
-                    yield _message_not_object((*list_path, i), part, item)
+                    yield message_not_object((*list_path, i), part, item)
     provider = provider_name(record.target)
     for path, _, msg in odd:
         yield from _wrong_in_message(path, msg, provider)
@@ -382,15 +372,6 @@ def _wrong_in_message(path: tuple, msg: dict, provider: str) -> Iterator[Problem
         yield from _weight(path, msg["weight"])
 
 
-def _message_not_object(path: tuple, part: str, item: object) -> Problem:
-    if isinstance(item, str):
-        role = "user" if part == PROMPT or part == MESSAGES else "assistant"
-        fix = f"write {_message_json(role, item)}"
-    else:
-        fix = "write {\"role\": ..., \"content\": ...}"
-    return Problem(f"the message is {type_name(item)}, but it must be an object; {fix}", json_path=path)
-
-
 def _content(path: tuple, msg: dict, role: object, content: object, provider: str) -> Iterator[Problem]:
     where = (*path, "content")
     if role == "tool":
@@ -421,7 +402,7 @@ def _content(path: tuple, msg: dict, role: object, content: object, provider: st
 
 def _part(path: tuple, part: object) -> Iterator[Problem]:
     if type(part) is not dict:
-        fix = f"write {{\"type\": \"text\", \"text\": {_quote(part)}}}" if isinstance(part, str) else \
+        fix = f"write {{\"type\": \"text\", \"text\": {quoted(part)}}}" if isinstance(part, str) else \
             "write {\"type\": \"text\", \"text\": \"...\"}"
         yield Problem(f"the content part is {type_name(part)}, but it must be an object; {fix}", json_path=path)
         return
