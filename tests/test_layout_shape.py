@@ -119,3 +119,74 @@ def test_well_shaped_trl_rows_stay_silent(run_cli, tmp_path):
     for i, row in enumerate(rows):
         found = findings(run_cli, tmp_path, [row], "--target", "trl", name=f"{i}.jsonl")
         assert of(found, "missing-key") == of(found, "wrong-type") == []
+
+
+# -- B: column-type-change's row, path and column ------------------------------------------
+
+def test_the_odd_first_row_is_the_one_reported_at_its_field(run_cli, tmp_path):
+    rows = [trl(prompt=5)] + [trl(prompt=f"Question {i}?") for i in range(4)]
+    found = of(findings(run_cli, tmp_path, rows, "--target", "trl"), "column-type-change")
+    assert [(f["line"], f["json_path"]) for f in found] == [(1, "prompt")]
+    assert "'prompt' is a number here but text on line 2, as in most records" in found[0]["message"]
+    assert located(tmp_path, "data.jsonl", found[0]).startswith("5,")
+
+
+def test_every_row_that_differs_from_most_is_reported(run_cli, tmp_path):
+    parts = [{"type": "text", "text": "Q?"}]
+    rows = [trl(conversational=True) for _ in range(8)]
+    for i in (0, 3, 5):
+        rows[i]["prompt"][0]["content"] = parts
+    both = trl(conversational=True)
+    both["prompt"] = [user(), user(parts)]  # both types in one row
+    rows.insert(2, both)
+    found = of(findings(run_cli, tmp_path, rows, "--target", "trl"), "column-type-change")
+    # most of the nine rows hold text: the rows with a list of parts are reported, each at its prompt
+    assert [(f["line"], f["json_path"]) for f in found] == [
+        (1, "prompt[0].content"), (3, "prompt[1].content"), (5, "prompt[0].content"), (7, "prompt[0].content")]
+    for finding in found:
+        assert located(tmp_path, "data.jsonl", finding).startswith('[{"role": "user"')
+
+
+def test_pretty_printed_records_are_located_on_their_physical_line(run_cli, tmp_path):
+    rows = [trl(), trl(), {"chosen": "Paris.", "rejected": "Lyon.", "prompt": ["x"]}]
+    text = json.dumps(rows[:2])[:-1] + ",\n" + json.dumps(rows[2], indent=2) + "]"
+    (tmp_path / "data.json").write_text(text)
+    found = of(findings(run_cli, tmp_path, text.encode(), "--target", "trl", name="data.json"),
+               "column-type-change")
+    assert [f["json_path"] for f in found] == ["prompt"]
+    assert located(tmp_path, "data.json", found[0]).startswith('["x"]') or \
+        located(tmp_path, "data.json", found[0]).rstrip() == "["  # indent=2 puts the items below
+    assert text.splitlines()[found[0]["line"] - 1].lstrip().startswith('"prompt"')
+
+
+def _majority_rows(n: int) -> list[dict]:
+    rows = [trl(prompt=f"Question {i}?", meta={"id": i}) for i in range(n)]
+    for i in (0, 40, 150, n - 1):  # odd rows among the first hundred and after them
+        rows[i]["prompt"] = [user(f"Question {i}?")]
+        rows[i]["meta"] = {"id": str(i)}
+    return rows
+
+
+def test_chunked_and_sharded_runs_agree_with_one_pass(tmp_path, monkeypatch):
+    from pftlint.api import lint_bytes, lint_shard, make_linter, merge_shards
+    from pftlint.engine import parallel, runner
+
+    rows = _majority_rows(400)
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(jsonl(rows))
+    settings = dict(target="trl", select=["column-type-change"])
+    one = [f.to_dict() for f in lint_bytes(path.read_bytes(), str(path), **settings).findings]
+    assert [(f["line"], f["json_path"]) for f in one if f["json_path"] == "prompt"] == \
+        [(1, "prompt"), (41, "prompt"), (151, "prompt"), (400, "prompt")]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 4 * 1024)
+    chunked = runner.run(make_linter(**settings), [str(path)], 2)
+    assert [f.to_dict() for f in chunked.files[0].findings] == one
+    name = "shards"
+    shards = [lint_shard(rows[start:start + 70], offset=start, name=name, **settings)
+              for start in range(0, len(rows), 70)]
+    merged = merge_shards(reversed(shards), **settings)
+    plain = lint_shard(rows, offset=0, name=name, **settings)
+    expect = [(f.line, f.column, f.json_path, f.message) for f in merge_shards([plain], **settings).findings]
+    assert [(f.line, f.column, f.json_path, f.message) for f in merged.findings] == expect
+    assert [line for line, *_ in expect if _[1] == ("prompt",)] == [1, 41, 151, 400]
