@@ -5,6 +5,7 @@ The schemas are OpenAI's ``FineTuneChatRequestInput`` and
 key stands for, are in :mod:`pftlint.rules.key_names`. Every rule
 takes a fast path on a well-formed record (one subset test of its keys, or a
 ``type() is`` test per value) and only builds messages when something is wrong.
+missing-key and wrong-type read rows of TRL's layouts through :mod:`pftlint.rules.layout_shape`.
 """
 
 from __future__ import annotations
