@@ -190,3 +190,17 @@ def test_chunked_and_sharded_runs_agree_with_one_pass(tmp_path, monkeypatch):
     expect = [(f.line, f.column, f.json_path, f.message) for f in merge_shards([plain], **settings).findings]
     assert [(f.line, f.column, f.json_path, f.message) for f in merged.findings] == expect
     assert [line for line, *_ in expect if _[1] == ("prompt",)] == [1, 41, 151, 400]
+
+
+@pytest.mark.parametrize("row, path, who", [
+    ({"instruction": "Q?", "input": "", "chosen": 5, "rejected": "B"}, "chosen", "LLaMA-Factory"),
+    ({"instruction": "Q?", "chosen_response": {"text": "A"}, "rejected_response": "B"}, "chosen_response", "axolotl"),
+    ({"question": True, "chosen": "A", "rejected": "B"}, "question", "axolotl"),
+])
+def test_text_columns_of_other_layouts_must_be_strings(run_cli, tmp_path, row, path, who):
+    found = of(findings(run_cli, tmp_path, [row]), "wrong-type")
+    assert [f["json_path"] for f in found] == [path]
+    assert who in found[0]["message"] and "must be a string" in found[0]["message"]
+    assert located(tmp_path, "data.jsonl", found[0]).startswith(json.dumps(row[path]))
+    clean = {**row, path: "Text."}
+    assert of(findings(run_cli, tmp_path, [clean], name="clean.jsonl"), "wrong-type") == []

@@ -26,11 +26,21 @@ _COLUMNS = {
 _TRAINER = {formats.TRL: "TRL", formats.TRL_UNPAIRED: "TRL", formats.AXOLOTL_CHAT_TEMPLATE: "axolotl"}
 _TEXT_OR_LIST = (formats.TRL, formats.TRL_UNPAIRED)
 _PLAIN_ROLES = ("user", "assistant", "system")
+# The layouts of text columns (SOURCES.md §7 T5, T7): the trainer reads each as a string (null: an absent
+# optional column), and pftlint reads a list there as messages.
+_TEXT_COLUMNS = {
+    formats.ALPACA_RANKING: ("instruction", "input", "system", "chosen", "rejected"),
+    formats.ULTRAFEEDBACK_ARGILLA: ("instruction", "chosen_response", "rejected_response"),
+    formats.AXOLOTL_CHATML: ("prompt", "input", "question", "instruction", "system", "chosen", "rejected",
+                             "chosen_response", "rejected_response"),
+}
+_TEXT_TRAINER = {formats.ALPACA_RANKING: "LLaMA-Factory", formats.ULTRAFEEDBACK_ARGILLA: "axolotl",
+                 formats.AXOLOTL_CHATML: "axolotl"}
 
 
 def checked(record: Record) -> bool:
     """Whether the record's layout is one this module checks."""
-    return record.format in _COLUMNS
+    return record.format in _COLUMNS or record.format in _TEXT_COLUMNS
 
 
 def _messages(record: Record) -> Iterator[tuple[tuple, str, object]]:
@@ -51,7 +61,7 @@ def _calls(msg: dict) -> bool:
 
 def missing(record: Record) -> Iterator[Problem]:
     """missing-key's findings: a message without its role or its content."""
-    if record.raw is None:
+    if record.raw is None or record.format not in _COLUMNS:
         return
     trainer = _TRAINER[record.format]
     for path, part, msg in _messages(record):
@@ -76,6 +86,12 @@ def wrong(record: Record) -> Iterator[Problem]:
     if data is None:
         return
     fmt = record.format
+    if fmt in _TEXT_COLUMNS:
+        for key in _TEXT_COLUMNS[fmt]:
+            value = data.get(key)
+            if value is not None and type(value) is not str and type(value) is not list:
+                yield _text_column(key, value, _TEXT_TRAINER[fmt])
+        return
     trainer = _TRAINER[fmt]
     if fmt in _TEXT_OR_LIST:
         for key, part in _COLUMNS[fmt]:
@@ -113,6 +129,12 @@ def _column(key: str, part: str, value: object) -> Problem:
     cause = "None + str" if value is None else f"{type(value).__name__} + str"
     return Problem(f"{key!r} is {type_name(value)}, but it must be a string or a list of messages; TRL joins "
                    f"{what} to the text of the row ({cause} fails); {fix}", json_path=(key,))
+
+
+def _text_column(key: str, value: object, trainer: str) -> Problem:
+    fix = f"write it as a string: \"{value}\"" if type(value) in (int, float) else "write the text as a string"
+    return Problem(f"{key!r} is {type_name(value)}, but it must be a string; {trainer} reads this column as "
+                   f"text, and pftlint leaves it out of the pair it checks; {fix}", json_path=(key,))
 
 
 def _label(value: object) -> Problem:
