@@ -139,42 +139,47 @@ def _walk(value: object, path: str, where: tuple, out: dict, depth: int = 0) -> 
     with any type. ``path`` collapses list items to ``[]``; ``where`` is the JSON path as written."""
     kind = type(value)
     if kind is dict:
-        if (path, "object") not in out:
-            out[(path, "object")] = where
+        entry = (path, "object")
+        if entry not in out:
+            out[entry] = where
         if depth < _DEPTH:
             prefix = path + "." if path else ""
             for key, item in value.items():
-                item_kind = type(item)
-                if item_kind is str:  # the common leaf (a role, a content): no call
-                    if (prefix + key, "text") not in out:
-                        out[(prefix + key, "text")] = (*where, key)
+                if type(item) is str:  # the common leaf (a role, a content): no call
+                    entry = (prefix + key, "text")
+                    if entry not in out:
+                        out[entry] = (*where, key)
                 elif item is not None:
                     _walk(item, prefix + key, (*where, key), out, depth + 1)
     elif kind is list:
         if value:
-            if (path, "list") not in out:
-                out[(path, "list")] = where
+            entry = (path, "list")
+            if entry not in out:
+                out[entry] = where
             if depth < _DEPTH:
                 inner = path + "[]"
+                text_entry = (inner, "text")
                 for i, item in enumerate(value):
                     if type(item) is str:
-                        if (inner, "text") not in out:
-                            out[(inner, "text")] = (*where, i)
+                        if text_entry not in out:
+                            out[text_entry] = (*where, i)
                     else:
                         _walk(item, inner, (*where, i), out, depth + 1)
     else:
         name = _TYPE_NAMES.get(kind)
-        if name is not None and (path, name) not in out:  # not null (nor anything JSON does not make)
-            out[(path, name)] = where
+        if name is not None:  # not null (nor anything JSON does not make)
+            entry = (path, name)
+            if entry not in out:
+                out[entry] = where
 
 
 def signature(data: object) -> tuple:
-    """(field path, type, JSON path where first seen) of a record, sorted: list items collapse to ``[]``."""
+    """((field path, type), JSON path where first seen) of a record, sorted: list items collapse to ``[]``."""
     out: dict = {}
     if type(data) is dict:
         for key, item in data.items():
             _walk(item, key, (key,), out)
-    return tuple(sorted((field, kind, where) for (field, kind), where in out.items()))
+    return tuple(sorted(out.items()))
 
 
 def _message(role: str) -> dict:
@@ -198,12 +203,13 @@ def _keys_pattern(keys: tuple) -> re.Pattern:
 
 
 def _places(record, unit, sig: tuple) -> tuple:
-    """(physical lines after the record's first, column) of the top-level column of each field of ``sig``, in
-    the record as written: one search of the text at C speed; a key name that is also written deeper is
-    found by walking the top level (pftlint.reading.locate)."""
+    """(name, (physical lines after the record's first, column)) of each top-level column, in the record as
+    written: one search of the text at C speed; a key name that is also written deeper is found by walking
+    the top level (pftlint.reading.locate)."""
     text = unit.text if unit is not None else record.text
     first_column = unit.column if unit is not None else 1
-    columns = tuple(dict.fromkeys([where[0] for _, _, where in sig if where and type(where[0]) is str]))
+    data = record.raw
+    columns = tuple(data) if type(data) is dict else tuple(dict.fromkeys([where[0] for _, where in sig]))
     if not text or not columns:
         return ()
     found: dict[str, int] = {}
@@ -218,11 +224,12 @@ def _places(record, unit, sig: tuple) -> tuple:
         locator = Locator(text)
         for name in twice:
             found[name] = locator.offset((name,))
-    places = {}
+    places = []
     for name, offset in found.items():
         newlines = text.count("\n", 0, offset)
-        places[name] = (newlines, offset - text.rfind("\n", 0, offset)) if newlines else (0, first_column + offset)
-    return tuple(places.get(where[0]) if where else None for _, _, where in sig)
+        places.append((name, (newlines, offset - text.rfind("\n", 0, offset)) if newlines else
+                       (0, first_column + offset)))
+    return tuple(places)
 
 
 def _column(path: str) -> str:
@@ -281,7 +288,7 @@ class ColumnTypeChange:
         for key in keys:
             if key is None or key[0] is last:
                 continue
-            for field, kind, _ in key[0]:
+            for (field, kind), _ in key[0]:
                 first = types.get(field)
                 if first is None or first[0] != kind:
                     return observe_each(self, path, lines, keys)
@@ -294,7 +301,7 @@ class ColumnTypeChange:
         records' findings."""
         counts: dict[str, dict[str, list[int]]] = {}  # field -> type -> [records, first line]
         for line, (sig, _) in self._held:
-            for field, kind, _ in sig:
+            for (field, kind), _ in sig:
                 tally = counts.setdefault(field, {}).setdefault(kind, [0, line])
                 tally[0] += 1
         # the type most records give the field; ties: the one seen first
@@ -315,7 +322,7 @@ class ColumnTypeChange:
         found = []
         reported = None
         odd = False
-        for i, (field, kind, where) in enumerate(sig):
+        for (field, kind), where in sig:
             decided = types.get(field)
             if decided is None:
                 types[field] = (kind, line)
@@ -323,7 +330,7 @@ class ColumnTypeChange:
                 odd = True
                 if field != reported:
                     reported = field
-                    found.append(self._problem(field, kind, *decided, line, where, places[i] if places else None))
+                    found.append(self._problem(field, kind, *decided, line, where, dict(places).get(where[0])))
         if not odd:
             self._last = sig
         return found
