@@ -471,11 +471,12 @@ def _key_for(name: str, a: int, b: int, c: int):
             return None
         # (input, preferred, rejected) and the same swapped, as the rule's key() writes them
         return bytes([a % 2, b, c]).ljust(DIGEST_SIZE, b"\0") + bytes([a % 2, c, b]).ljust(DIGEST_SIZE, b"\0")
-    if name == "column-type-change":  # (field path, type) signatures over a few fields and types
+    if name == "column-type-change":  # (field path, type, where) signatures over a few fields and types
         if a == 5:
             return None
-        return tuple(sorted({(f"f{(a + i) % 3}", ("text", "list", "object")[(b * i + c) % 3 if i else 0])
-                             for i in range(1 + b % 3)}))
+        sig = tuple(sorted({((f"f{(a + i) % 3}", ("text", "list", "object")[(b * i + c) % 3 if i else 0]),
+                             (f"f{(a + i) % 3}",)) for i in range(1 + b % 3)}))
+        return sig, tuple((f"f{i}", (0, 1 + i)) for i in range(3))  # and where each column is
     if name == "mixed-prompt-types":  # clean, one of two mixes, or not a TRL record
         return (None, "", "", "tmm-", "tmm-", "mtt-")[a]
     if name == "train-validation-overlap":

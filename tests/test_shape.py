@@ -155,7 +155,7 @@ def test_a_misspelt_copy_of_a_present_key_is_unknown_not_missing():
 def test_unknown_and_missing_key_share_one_similarity_test(monkeypatch):
     calls = []
     real = shape.near_miss
-    monkeypatch.setattr(shape, "near_miss", lambda schema, key: calls.append(key) or real(schema, key))
+    monkeypatch.setattr(shape, "near_miss", lambda schema, key, *rest: calls.append(key) or real(schema, key, *rest))
     lint(dpo(prefered_output=GOOD["preferred_output"]), rules=["unknown-key"])
     lint(dpo(preferred_output=DROP, prefered_output=GOOD["preferred_output"]), rules=["missing-key"])
     assert calls and set(calls) == {"prefered_output"}

@@ -11,6 +11,7 @@ file-level ``mixed-prompt-types``, after) the one at hand. Keys are small and pu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from ..engine.findings import Problem, Severity
@@ -18,6 +19,7 @@ from ..model import formats
 from ..model.typed import ChatRecord, PreferenceRecord, TrlRecord
 from ..model.view import CHOSEN, PROMPT, REJECTED
 from ..profiles.targets import load_target
+from ..reading.locate import Locator
 from . import dataset_rule
 from .dataset import observe_each
 from .formats import convert_command
@@ -127,44 +129,57 @@ TRAINER_COLUMNS = frozenset({"prompt", "chosen", "rejected", "completion", "mess
 # or optional keys the constant signature leaves out): such a record is walked.
 _UNFIXED = re.compile(r"\"(?:tool_calls|tools|function_call|functions|name|weight|refusal|tool_call_id|"
                       r"parallel_tool_calls)\"").search
+# A field's type is the one most of the file's first DECIDING records give it (ties: the first seen), as
+# the file's format is decided from a sample: one odd record among them is the one reported.
+DECIDING = 100
 
 
-def _walk(value: object, path: str, out: set, depth: int = 0) -> None:
-    """Add (path, type) for ``value`` and what it holds; null and empty lists unify with any type."""
+def _walk(value: object, path: str, where: tuple, out: dict, depth: int = 0) -> None:
+    """Add (path, type) -> where first seen for ``value`` and what it holds; null and empty lists unify
+    with any type. ``path`` collapses list items to ``[]``; ``where`` is the JSON path as written."""
     kind = type(value)
     if kind is dict:
-        out.add((path, "object"))
+        entry = (path, "object")
+        if entry not in out:
+            out[entry] = where
         if depth < _DEPTH:
             prefix = path + "." if path else ""
             for key, item in value.items():
-                item_kind = type(item)
-                if item_kind is str:  # the common leaf (a role, a content): no call
-                    out.add((prefix + key, "text"))
+                if type(item) is str:  # the common leaf (a role, a content): no call
+                    entry = (prefix + key, "text")
+                    if entry not in out:
+                        out[entry] = (*where, key)
                 elif item is not None:
-                    _walk(item, prefix + key, out, depth + 1)
+                    _walk(item, prefix + key, (*where, key), out, depth + 1)
     elif kind is list:
         if value:
-            out.add((path, "list"))
+            entry = (path, "list")
+            if entry not in out:
+                out[entry] = where
             if depth < _DEPTH:
                 inner = path + "[]"
-                for item in value:
+                text_entry = (inner, "text")
+                for i, item in enumerate(value):
                     if type(item) is str:
-                        out.add((inner, "text"))
+                        if text_entry not in out:
+                            out[text_entry] = (*where, i)
                     else:
-                        _walk(item, inner, out, depth + 1)
+                        _walk(item, inner, (*where, i), out, depth + 1)
     else:
         name = _TYPE_NAMES.get(kind)
         if name is not None:  # not null (nor anything JSON does not make)
-            out.add((path, name))
+            entry = (path, name)
+            if entry not in out:
+                out[entry] = where
 
 
 def signature(data: object) -> tuple:
-    """The (field path, type) pairs of a record, sorted: list items collapse to ``[]``."""
-    out: set = set()
+    """((field path, type), JSON path where first seen) of a record, sorted: list items collapse to ``[]``."""
+    out: dict = {}
     if type(data) is dict:
         for key, item in data.items():
-            _walk(item, key, out)
-    return tuple(sorted(out))
+            _walk(item, key, (key,), out)
+    return tuple(sorted(out.items()))
 
 
 def _message(role: str) -> dict:
@@ -181,6 +196,42 @@ _TYPED = {
 }
 
 
+@lru_cache(maxsize=256)
+def _keys_pattern(keys: tuple) -> re.Pattern:
+    """A record's top-level keys, each followed by its colon (a JSON string followed by ':' is a key)."""
+    return re.compile('"(%s)"[ \t\r\n]*:[ \t\r\n]*' % "|".join(re.escape(key) for key in keys))
+
+
+def _places(record, unit, sig: tuple) -> tuple:
+    """(name, (physical lines after the record's first, column)) of each top-level column, in the record as
+    written: one search of the text at C speed; a key name that is also written deeper is found by walking
+    the top level (pftlint.reading.locate)."""
+    text = unit.text if unit is not None else record.text
+    first_column = unit.column if unit is not None else 1
+    data = record.raw
+    columns = tuple(data) if type(data) is dict else tuple(dict.fromkeys([where[0] for _, where in sig]))
+    if not text or not columns:
+        return ()
+    found: dict[str, int] = {}
+    twice = []
+    for match in _keys_pattern(columns).finditer(text):
+        name = match.group(1)
+        if name in found:
+            twice.append(name)
+        else:
+            found[name] = match.end()
+    if twice:
+        locator = Locator(text)
+        for name in twice:
+            found[name] = locator.offset((name,))
+    places = []
+    for name, offset in found.items():
+        newlines = text.count("\n", 0, offset)
+        places.append((name, (newlines, offset - text.rfind("\n", 0, offset)) if newlines else
+                       (0, first_column + offset)))
+    return tuple(places)
+
+
 def _column(path: str) -> str:
     """The top-level column of a field path."""
     for i, char in enumerate(path):
@@ -195,69 +246,112 @@ _ARTICLE = {"text": "text", "number": "a number", "boolean": "a boolean", "objec
 
 @dataset_rule("column-type-change")
 class ColumnTypeChange:
+    """Each field's type: the majority of the first DECIDING records (held until then), later fields' the
+    first record's; each record where a field has another type is reported, at that field."""
+
     def __init__(self, options: dict):
         self.options = options
-        self._seen: dict[str, tuple[str, int]] = {}  # field path -> (its first type, the line it was seen on)
-        self._reported: set[str] = set()
-        self._last: tuple | None = None  # the last signature observed: every field of it is in _seen
+        self.begin_file("")
 
     def begin_file(self, path):
-        self._seen, self._reported, self._last = {}, set(), None
+        self._types: dict[str, tuple[str, int]] | None = None  # field -> (its type, the first line with it)
+        self._held: list[tuple[int, tuple]] = []  # (line, key) of the first records, until the types are decided
+        self._last: tuple | None = None  # the last signature observed while every field of it matched
 
     def key(self, record, unit):
         if record.openai_layout:  # OpenAI's layouts go to an API, not through Arrow (and take text or parts)
             return None
+        sig = None
         if record.typed:
             constant = _TYPED.get(type(record.source))
             text = record.text
             if constant is not None and text and _UNFIXED(text) is None:
-                return constant
-        data = record.raw if record.raw is not None else record.mapping()
-        return signature(data)
+                sig = constant
+        if sig is None:
+            sig = signature(record.raw if record.raw is not None else record.mapping())
+        return sig, _places(record, unit, sig)
 
     def observe(self, path, line, key):
-        if key is self._last:  # the same signature object as the record before (typed records share one)
-            return _NONE
-        self._last = key
-        seen = self._seen
-        found = []
-        for field, kind in key:
-            first = seen.get(field)
-            if first is None:
-                seen[field] = (kind, line)
-            elif first[0] != kind and field not in self._reported:
-                self._reported.add(field)
-                found.append(self._problem(field, kind, *first, line))
-        return found
+        if self._types is None:
+            self._held.append((line, key))
+            if len(self._held) < DECIDING:
+                return _NONE
+            return self._decide()
+        return self._compare(line, key)
 
     def observe_many(self, path, lines, keys):
-        # a run whose records all have the signature of an earlier one (a clean file, record after record)
-        seen = self._seen
-        last = None
+        # a run whose records all have the types decided (a clean file, record after record)
+        types = self._types
+        if types is None:
+            return observe_each(self, path, lines, keys)
+        last = self._last
         for key in keys:
-            if key is None or key is last:
+            if key is None or key[0] is last:
                 continue
-            for field, kind in key:
-                first = seen.get(field)
+            for (field, kind), _ in key[0]:
+                first = types.get(field)
                 if first is None or first[0] != kind:
                     return observe_each(self, path, lines, keys)
-            last = key
+            last = key[0]
+        self._last = last
         return _NONE
+
+    def _decide(self) -> list:
+        """The types from the held records (most records' type, ties to the first seen), and the held
+        records' findings."""
+        counts: dict[str, dict[str, list[int]]] = {}  # field -> type -> [records, first line]
+        for line, (sig, _) in self._held:
+            for (field, kind), _ in sig:
+                tally = counts.setdefault(field, {}).setdefault(kind, [0, line])
+                tally[0] += 1
+        # the type most records give the field; ties: the one seen first
+        self._types = {field: max(((kind, first) for kind, (_, first) in kinds.items()),
+                                  key=lambda kind_first: (kinds[kind_first[0]][0], -kind_first[1]))
+                       for field, kinds in counts.items()}
+        held, self._held = self._held, []
+        found = []
+        for line, key in held:
+            found.extend(self._compare(line, key))
+        return found
+
+    def _compare(self, line: int, key: tuple) -> list:
+        sig, places = key
+        if sig is self._last:  # the same signature object as a record that matched (typed records share one)
+            return _NONE
+        types = self._types
+        found = []
+        reported = None
+        odd = False
+        for (field, kind), where in sig:
+            decided = types.get(field)
+            if decided is None:
+                types[field] = (kind, line)
+            elif decided[0] != kind:
+                odd = True
+                if field != reported:
+                    reported = field
+                    found.append(self._problem(field, kind, *decided, line, where, dict(places).get(where[0])))
+        if not odd:
+            self._last = sig
+        return found
 
     @staticmethod
-    def _problem(field: str, kind: str, first_kind: str, first_line: int, line: int) -> Problem:
+    def _problem(field: str, kind: str, first_kind: str, first_line: int, line: int, where: tuple,
+                 place: tuple | None) -> Problem:
         column = _column(field)
         cap = None if column in TRAINER_COLUMNS else Severity.WARNING
-        where = "elsewhere in this record" if first_line == line else f"on line {first_line}"
-        return Problem(f"'{field}' is {_ARTICLE[kind]} here but {_ARTICLE[first_kind]} {where}: Arrow "
-                       "holds one type per column, so datasets fails to load the file (\"changed from "
-                       f"{first_kind} to {kind}\"), or from 4.7 reads the column as untyped JSON; write it as "
+        where_text = "elsewhere in this record" if first_line == line else f"on line {first_line}"
+        newlines, col = place if place else (0, None)
+        return Problem(f"'{field}' is {_ARTICLE[kind]} here but {_ARTICLE[first_kind]} {where_text}, as in most "
+                       "records: Arrow holds one type per column, so datasets fails to load the file (\"changed "
+                       f"from {first_kind} to {kind}\"), or from 4.7 reads the column as untyped JSON; write it as "
                        f"{_ARTICLE[first_kind]} in every record" + _TOOLS_HINT.get(column, ""),
-                       severity=cap)
+                       json_path=where, line=line + newlines, column=col, severity=cap)
 
     def end_file(self, path):
-        self._seen, self._reported, self._last = {}, set(), None
-        return _NONE
+        found = self._decide() if self._types is None and self._held else _NONE
+        self.begin_file(path)
+        return found
 
     def end_run(self):
         return _NONE

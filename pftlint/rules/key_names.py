@@ -22,7 +22,7 @@ MESSAGE_KEYS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id
 # The key sets of the four objects the shape rules know, by name.
 SCHEMAS = {"dpo": DPO_KEYS, "supervised": SUPERVISED_KEYS, "input": INPUT_KEYS, "message": MESSAGE_KEYS}
 
-_WEIGHT = ("'weight' is not a record key (OpenAI rejects a top-level \"weight\"); "
+_WEIGHT = ("'weight' is not a record key ({provider} rejects a top-level \"weight\"); "
            "put \"weight\": 0 or 1 on the assistant messages instead", None)
 _INTO_INPUT = "{key!r} belongs inside 'input': {{\"input\": {{\"messages\": [...], {key!r}: ...}}}}"
 
@@ -74,14 +74,17 @@ _NO_MISS = NearMiss(None, None, False)
 
 
 @lru_cache(maxsize=4096)
-def near_miss(schema: str, key: str) -> NearMiss:
-    """The one similarity test: what an unknown key of ``schema`` stands for (unknown-key and missing-key)."""
+def near_miss(schema: str, key: str, provider: str = "the provider") -> NearMiss:
+    """The one similarity test: what an unknown key of ``schema`` stands for (unknown-key and missing-key).
+
+    ``provider``: who rejects what the advice says is rejected (pftlint.rules.shape.provider_name).
+    """
     allowed = SCHEMAS[schema]
     name = normal_key(key)
     alias = _ALIASES[schema].get(name)
     if alias is not None:
         advice, meant = alias
-        return NearMiss(meant, advice.format(key=key) if advice else None, False)
+        return NearMiss(meant, advice.format(key=key, provider=provider) if advice else None, False)
     if name in allowed:  # wrong case or separator: 'Role', 'non-preferred_output'
         return NearMiss(name, None, True)
     close = get_close_matches(name, sorted(allowed), n=1, cutoff=0.75)

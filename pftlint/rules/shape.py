@@ -5,6 +5,7 @@ The schemas are OpenAI's ``FineTuneChatRequestInput`` and
 key stands for, are in :mod:`pftlint.rules.key_names`. Every rule
 takes a fast path on a well-formed record (one subset test of its keys, or a
 ``type() is`` test per value) and only builds messages when something is wrong.
+missing-key and wrong-type read rows of TRL's layouts through :mod:`pftlint.rules.layout_shape`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from ..engine.findings import Problem
 from ..model.formats import DPO_KEYS, SUPERVISED_KEYS
 from ..model.view import MESSAGES, PROMPT, Record, is_message, raw_message
 from . import reader_rule, record_rule, silent_when_typed
+from . import layout_shape
 from .key_names import INPUT_KEYS, MESSAGE_KEYS, SCHEMAS, near_miss
+from .shape_words import message_json, message_not_object, quoted, type_name
 
 # Detected by pftlint.reading.reader from the record's text (json.loads keeps the last of two equal keys).
 @reader_rule("duplicate-key")
@@ -74,12 +77,17 @@ def misnamed(obj: dict, schema: str) -> dict[str, str]:
     return found
 
 
-def _unknown(obj: dict, schema: str, prefix: tuple) -> Iterator[Problem]:
+def provider_name(target) -> str:
+    """Who rejects what OpenAI's layout forbids: the target's provider when it reads that layout."""
+    return target.title if "dpo" in target.formats else "the provider"
+
+
+def _unknown(obj: dict, schema: str, prefix: tuple, provider: str) -> Iterator[Problem]:
     allowed = SCHEMAS[schema]
     renamed = misnamed(obj, schema).values()
     for key in obj:
         if key not in allowed and key not in renamed:
-            miss = near_miss(schema, key)
+            miss = near_miss(schema, key, provider)
             if miss.advice is not None:
                 advice = miss.advice
             elif miss.meant is not None:
@@ -139,19 +147,20 @@ def _scan(record: Record) -> tuple[bool, bool, list]:
 @record_rule("unknown-key", guard=silent_when_typed, openai_layout=True)
 def unknown_key(record: Record, options: dict) -> Iterator[Problem]:
     top_ok, _, odd = _scan(record)
+    provider = provider_name(record.target)
     if not top_ok:
         data = record.mapping()
         if record.is_dpo:
             if not data.keys() <= DPO_KEYS:
-                yield from _unknown(data, "dpo", ())
+                yield from _unknown(data, "dpo", (), provider)
             inp = data.get("input")
             if isinstance(inp, dict) and not inp.keys() <= INPUT_KEYS:
-                yield from _unknown(inp, "input", ("input",))
+                yield from _unknown(inp, "input", ("input",), provider)
         elif not data.keys() <= SUPERVISED_KEYS:
-            yield from _unknown(data, "supervised", ())
+            yield from _unknown(data, "supervised", (), provider)
     for path, _, msg in odd:
         if not msg.keys() <= MESSAGE_KEYS:
-            yield from _unknown(msg, "message", path)
+            yield from _unknown(msg, "message", path, provider)
 
 
 # -- missing-key ----------------------------------------------------------
@@ -166,8 +175,12 @@ _ADD = {
 _DPO_ORDER = ("input", "preferred_output", "non_preferred_output")
 
 
-@record_rule("missing-key", guard=silent_when_typed, openai_layout=True)
+@record_rule("missing-key", guard=silent_when_typed)
 def missing_key(record: Record, options: dict) -> Iterator[Problem]:
+    if not record.openai_layout:  # TRL's rows and the like: their layout's own holes
+        if layout_shape.checked(record):
+            yield from layout_shape.missing(record)
+        return
     top_ok, _, odd = _scan(record)
     if not top_ok:
         yield from _missing_at_top(record.mapping(), record.is_dpo)
@@ -242,26 +255,6 @@ def _missing_in_message(path: tuple, part: str, msg: dict) -> Iterator[Problem]:
 
 # -- wrong-type -----------------------------------------------------------
 
-_TYPE_NAMES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
-               list: "a list", dict: "an object"}
-
-
-def type_name(value: object) -> str:
-    """A JSON value's type, as a person reads it: 'a string', 'null', 'a list'."""
-    return _TYPE_NAMES.get(type(value)) or type(value).__name__
-
-
-def _quote(text: str) -> str:
-    """A string as JSON, shortened for a message."""
-    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
-
-
-def _message_json(role: str, value: object) -> str:
-    """The message a plain string should have been."""
-    content = _quote(value) if isinstance(value, str) else "\"...\""
-    return f"{{\"role\": \"{role}\", \"content\": {content}}}"
-
-
 # What to write instead of a value of the wrong type, by the type found.
 _INPUT_FIX = {list: "put the message list inside an object: {\"messages\": [...]}"}
 _OUTPUT_FIX = {dict: "put the message in a list: [{...}]"}
@@ -275,23 +268,23 @@ def _wrong(path: tuple, value: object, expected: str, fix: str) -> Problem:
 
 def _input_problem(value: object) -> Problem:
     if isinstance(value, str):
-        fix = f"wrap the string: {{\"messages\": [{_message_json('user', value)}]}}"
+        fix = f"wrap the string: {{\"messages\": [{message_json('user', value)}]}}"
     else:
-        fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{_message_json('user', None)}]}}")
+        fix = _INPUT_FIX.get(type(value), f"write {{\"messages\": [{message_json('user', None)}]}}")
     return _wrong(("input",), value, "an object holding the prompt messages", fix)
 
 
 def _output_problem(key: str, value: object) -> Problem:
     if isinstance(value, str):
-        fix = f"wrap the string: [{_message_json('assistant', value)}]"
+        fix = f"wrap the string: [{message_json('assistant', value)}]"
     else:
-        fix = _OUTPUT_FIX.get(type(value), f"write [{_message_json('assistant', None)}]")
+        fix = _OUTPUT_FIX.get(type(value), f"write [{message_json('assistant', None)}]")
     return _wrong((key,), value, "a list holding one assistant message", fix)
 
 
 def _list_problem(path: tuple, value: object, what: str) -> Problem:
     if isinstance(value, str) and what == "messages":
-        fix = f"wrap the string: [{_message_json('user', value)}]"
+        fix = f"wrap the string: [{message_json('user', value)}]"
     else:
         fix = _LIST_FIX.get(type(value), f"write a list of {what}")
     return _wrong(path, value, f"a list of {what}", fix)
@@ -324,8 +317,12 @@ _EXPECTED = {"name": "a string", "tool_call_id": "a string", "tool_calls": "a li
              "function_call": "an object {\"name\": ..., \"arguments\": ...}", "refusal": "a string"}
 
 
-@record_rule("wrong-type", guard=silent_when_typed, openai_layout=True)
+@record_rule("wrong-type", guard=silent_when_typed)
 def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
+    if not record.openai_layout:
+        if layout_shape.checked(record):
+            yield from layout_shape.wrong(record)
+        return
     top_ok, not_objects, odd = _scan(record)
     if not top_ok:
         yield from _wrong_at_top(record.mapping(), record.is_dpo)
@@ -333,9 +330,10 @@ def wrong_type(record: Record, options: dict) -> Iterator[Problem]:
         for list_path, part, items in record.message_lists():
             for i, item in enumerate(items):
                 if not is_message(item):
-                    yield _message_not_object((*list_path, i), part, item)
+                    yield message_not_object((*list_path, i), part, item)
+    provider = provider_name(record.target)
     for path, _, msg in odd:
-        yield from _wrong_in_message(path, msg)
+        yield from _wrong_in_message(path, msg, provider)
 
 
 def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
@@ -357,7 +355,7 @@ def _wrong_at_top(data: dict, is_dpo: bool) -> Iterator[Problem]:
         yield from _container(data, ())
 
 
-def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
+def _wrong_in_message(path: tuple, msg: dict, provider: str) -> Iterator[Problem]:
     role = msg.get("role")
     if role is not None and type(role) is not str:
         yield Problem(f"'role' is {type_name(role)}, but it must be a string such as \"user\"",
@@ -365,7 +363,7 @@ def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
     if "content" in msg:
         content = msg["content"]
         if type(content) is not str or role == "tool":
-            yield from _content(path, msg, role, content)
+            yield from _content(path, msg, role, content, provider)
     for key, value in msg.items():
         expected = _FIELD_TYPES.get(key)
         if expected is not None and type(value) not in expected:
@@ -375,20 +373,11 @@ def _wrong_in_message(path: tuple, msg: dict) -> Iterator[Problem]:
         yield from _weight(path, msg["weight"])
 
 
-def _message_not_object(path: tuple, part: str, item: object) -> Problem:
-    if isinstance(item, str):
-        role = "user" if part == PROMPT or part == MESSAGES else "assistant"
-        fix = f"write {_message_json(role, item)}"
-    else:
-        fix = "write {\"role\": ..., \"content\": ...}"
-    return Problem(f"the message is {type_name(item)}, but it must be an object; {fix}", json_path=path)
-
-
-def _content(path: tuple, msg: dict, role: object, content: object) -> Iterator[Problem]:
+def _content(path: tuple, msg: dict, role: object, content: object, provider: str) -> Iterator[Problem]:
     where = (*path, "content")
     if role == "tool":
         if type(content) is not str:
-            yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string (OpenAI "
+            yield Problem(f"a tool message's content is {type_name(content)}, but it must be a string ({provider} "
                           "rejects anything else here); write the tool's result as one string", json_path=where)
         return
     if content is None:
@@ -414,7 +403,7 @@ def _content(path: tuple, msg: dict, role: object, content: object) -> Iterator[
 
 def _part(path: tuple, part: object) -> Iterator[Problem]:
     if type(part) is not dict:
-        fix = f"write {{\"type\": \"text\", \"text\": {_quote(part)}}}" if isinstance(part, str) else \
+        fix = f"write {{\"type\": \"text\", \"text\": {quoted(part)}}}" if isinstance(part, str) else \
             "write {\"type\": \"text\", \"text\": \"...\"}"
         yield Problem(f"the content part is {type_name(part)}, but it must be an object; {fix}", json_path=path)
         return
