@@ -24,6 +24,7 @@ import sys
 from contextlib import nullcontext
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, NamedTuple
 
+from ..errors import PftlintError
 from ..reading import sources
 from ..reading.reader import FileStats, Issue, Reader
 
@@ -102,7 +103,8 @@ def run_file(job: FileJob, path: str, jobs: int) -> Any:
     try:
         return _run_file(job, path, jobs)
     except OSError as exc:
-        if exc.filename is None and not isinstance(exc, BrokenPipeError):
+        # (not our own errors, which are OSErrors too: their message already names the file)
+        if exc.filename is None and not isinstance(exc, (BrokenPipeError, PftlintError)):
             exc.filename = path
         raise
 
