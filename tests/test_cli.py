@@ -493,12 +493,14 @@ def test_rules_piped_are_one_whole_line_per_rule(run_cli):
     assert proc.stdout == run_cli("rules", "--output-format", "text").stdout
 
 
-@pytest.mark.parametrize("command", ["check", "stats"])
-def test_a_read_error_after_the_open_names_the_file(run_cli, command):
+@pytest.mark.parametrize("command", [["check", "--isolated"], ["stats", "--isolated"],
+                                     ["convert", "-o", "out.jsonl"]])
+def test_a_read_error_after_the_open_names_the_file(run_cli, command, tmp_path):
     """/proc/self/mem opens, then every read fails with EIO: the one line still names the file."""
     if not os.path.exists("/proc/self/mem"):
         pytest.skip("no /proc")
-    proc = run_cli(command, "--isolated", "/proc/self/mem")
+    proc = run_cli(*command, "/proc/self/mem", cwd=tmp_path)
+    assert not (tmp_path / "out.jsonl").exists()
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("pftlint: error: /proc/self/mem: "), proc.stderr
 

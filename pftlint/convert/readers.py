@@ -64,8 +64,8 @@ def open_input(path: str) -> Iterator[BinaryIO]:
         with sources.open_lines(path) as lines:
             yield io.BufferedReader(_Lines(lines, path), 1 << 16)
     else:
-        with open(path, "rb") as stream:
-            yield stream
+        with open(path, "rb", buffering=0) as raw:
+            yield io.BufferedReader(_Named(raw, path), 1 << 16)
 
 
 def units(stream: BinaryIO, path: str, fmt: str | None = None) -> Iterator[Unit]:
@@ -229,6 +229,25 @@ class _Prefixed(io.RawIOBase):
         data = self._stream.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+
+class _Named(io.RawIOBase):
+    """A file's raw stream whose read errors name the file (EIO after the open names none by itself)."""
+
+    def __init__(self, raw, path: str):
+        self._raw = raw
+        self._path = path
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            return self._raw.readinto(buffer)
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = self._path
+            raise
 
 
 class _Lines(io.RawIOBase):
