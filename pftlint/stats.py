@@ -29,7 +29,9 @@ What the reader could not read is reported, not counted: ``error`` names a file 
 JSON Lines text at all (UTF-16, gzip, zip, Parquet, binary, a damaged .gz or .parquet: the
 reader's own wording) or holds no records; ``unreadable_lines`` counts lines (a broken
 multi-line document once) that are not a JSON record object, with ``first_unreadable`` the first
-of them. ``skipped`` counts records of another format than the file's method.
+of them; ``invalid_utf8_lines`` counts records whose line is not valid UTF-8 (counted with the bad
+bytes replaced), ``first_invalid_utf8`` the first. ``skipped`` counts records of another format than
+the file's method.
 
 Each file is counted with the settings of its closest configuration, found and grouped as
 ``pftlint check`` finds them (pftlint.engine.plan.files_by_settings); the document's run-level
@@ -168,10 +170,16 @@ class _Unread:
     first: Issue | None = None  # the first of them
     empty: Issue | None = None  # the reader's empty-file finding
     last: Issue | None = None  # the latest finding: the one that says what a binary file is
+    bad_text: int = 0  # lines that are not valid UTF-8: counted, their bad bytes replaced (U+FFFD)
+    first_bad_text: int | None = None
 
     def note(self, issue: Issue) -> None:
         self.last = issue
-        if issue.rule in UNREADABLE_RULES:
+        if issue.rule == "invalid-utf8" and "file" not in issue.found:
+            self.bad_text += 1
+            if self.first_bad_text is None:
+                self.first_bad_text = issue.line
+        elif issue.rule in UNREADABLE_RULES:
             self.lines += 1
             if self.first is None:
                 self.first = issue
@@ -187,13 +195,14 @@ class _Unread:
         if not examples and not reader.stats.records and self.first is not None:
             if self.first.found.get("kind") == "text":  # a text file: the reader's one finding says it all
                 return self.first.message
-            return (f"no line is a JSON record object ({_lines(self.lines)} {'is' if self.lines == 1 else 'are'} "
+            return (f"no line is a JSON record object ({lines_text(self.lines)} {'is' if self.lines == 1 else 'are'} "
                     f"not; line {self.first.line}: "
                     f"{self.first.message})")
         return None
 
 
-def _lines(n: int) -> str:
+def lines_text(n: int) -> str:
+    """``1 line``, ``2,000 lines``."""
     return f"{n:,} line" + ("" if n == 1 else "s")
 
 
@@ -300,6 +309,7 @@ class _CountJob(FileJob):
         self.method = ""
         self.acc = _Acc(self.limit)
         self.skipped = 0
+        self.unread = _Unread()  # what the chunks say of lines that are not valid UTF-8
         self.path = ""
         self.progress: ByteProgress | None = None
 
@@ -333,23 +343,29 @@ class _CountJob(FileJob):
     def running(self):
         return self.progress.bar or nullcontext()
 
-    def chunk(self, chunk: Chunk) -> tuple[_Acc, int] | None:
+    def chunk(self, chunk: Chunk) -> tuple[_Acc, int, _Unread] | None:
         acc = _Acc(self.limit)
-        # A chunk with a line that is not a record falls back to one pass (not a local issue),
-        # which reports it: nothing to keep here.
+        unread = _Unread()
+        # A chunk with a line that is not a record falls back to one pass (not a local issue), which
+        # reports it; lines that are not valid UTF-8 are local (counted, and said): kept here.
         done = read_chunk(chunk, lambda units: _count_units(units, self.method, self.settings.encoding,
-                                                            acc, _Unread(), self.settings.target))
-        return None if done is None else (acc, done[0])
+                                                            acc, unread, self.settings.target))
+        return None if done is None else (acc, done[0], unread)
 
-    def add(self, part: tuple[_Acc, int], chunk: Chunk) -> None:
+    def add(self, part: tuple[_Acc, int, _Unread], chunk: Chunk) -> None:
         self.acc.merge(part[0])
         self.skipped += part[1]
+        text = part[2]  # chunks come in file order: the first chunk with a bad line has the first one
+        if text.bad_text:
+            self.unread.bad_text += text.bad_text
+            if self.unread.first_bad_text is None:
+                self.unread.first_bad_text = text.first_bad_text
         bar = self.progress.bar
         if bar is not None:
             bar.advance(self.progress.task, chunk.end - chunk.start)
 
     def finish(self, size: int) -> dict:
-        return _summary(self.path, self.method, self.acc, self.skipped, self.budget, _Unread(), None)
+        return _summary(self.path, self.method, self.acc, self.skipped, self.budget, self.unread, None)
 
 
 def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, unread: _Unread,
@@ -377,6 +393,8 @@ def _summary(path: str, method: str, acc: _Acc, skipped: int, b: Budget | None, 
         "skipped": skipped,
         "unreadable_lines": unread.lines,
         "first_unreadable": unread.first.line if unread.first else None,
+        "invalid_utf8_lines": unread.bad_text,
+        "first_invalid_utf8": unread.first_bad_text,
         "error": error,
         "tokens": {
             "total": acc.total,
@@ -466,28 +484,3 @@ def compute(paths: list[str], settings: Settings) -> dict:
         doc["trainer"] = {"tokenizer": settings.tokenizer, "max_length": settings.max_length,
                           "truncation_mode": settings.truncation_mode}
     return doc
-
-
-def problems(doc: dict) -> Iterator[tuple[str, bool]]:
-    """(a line for stderr, whether the file could not be counted at all) per file the reader balked at."""
-    for f in doc["files"]:
-        if f["error"] is not None:
-            yield f"{f['path']}: {f['error']}", True
-        elif f["unreadable_lines"]:
-            yield (f"{f['path']}: {unreadable_text(f)}; the other records are counted "
-                   f"(pftlint check {f['path']} shows each)"), False
-        t = f.get("trainer")
-        if f["error"] is None and t and t["not_tokenized"]:
-            # with no pair left there are no figures at all: the file is not counted (exit status 1)
-            n = t["not_tokenized"]
-            yield (f"{f['path']}: {n:,} record{'' if n == 1 else 's'} not tokenized: the chat template refuses "
-                   f"{'it' if n == 1 else 'them'} or {'it is' if n == 1 else 'they are'} no pair (the first: line "
-                   f"{t['first_not_tokenized']:,}); pftlint check --target trl --tokenizer ... shows each "
-                   "(template-error)"), not f["examples"]
-
-
-def unreadable_text(f: dict) -> str:
-    """What the stderr line and the table say of a file's lines that are not records."""
-    n = f["unreadable_lines"]
-    return (f"{_lines(n)} {'is' if n == 1 else 'are'} not a JSON record and not counted "
-            f"(the first: line {f['first_unreadable']:,})")

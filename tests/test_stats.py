@@ -65,6 +65,8 @@ def test_json_is_pinned(run_cli, dpo_file):
         "skipped": 1,
         "unreadable_lines": 0,
         "first_unreadable": None,
+        "invalid_utf8_lines": 0,
+        "first_invalid_utf8": None,
         "error": None,
         "tokens": {"total": total, "mean": round(sum(sizes) / 4, 1), "min": sizes[0], "median": sizes[1],
                    "p90": sizes[3], "max": sizes[3]},

@@ -130,3 +130,29 @@ def test_chunks_report_broken_lines_as_one_pass_does(tmp_path, monkeypatch):
 def test_exit_status_is_documented(run_cli):
     help_text = " ".join(run_cli("stats", "--help").stdout.split())
     assert "1 some file is not JSON Lines text or holds no records" in help_text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_lines_that_are_not_utf8_are_counted_and_said_in_one_pass_and_in_chunks(run_cli, tmp_path, jobs):
+    """A Windows-1252 byte in a record: the record is counted (its bad byte replaced) and stderr says how many
+    such lines there are and the first, whether the file is read in one pass or in chunks by workers."""
+    from pftlint.engine.parallel import PARALLEL_MIN_BYTES
+
+    lines = CLEAN.read_bytes().splitlines()
+    rows = []
+    while sum(map(len, rows)) < PARALLEL_MIN_BYTES + 2_000_000:  # over the size that is read in chunks
+        rows.extend(lines)
+    bad = [3, len(rows) // 2, len(rows) - 2]  # 0-based: lines 4, the middle one and the last but one
+    for i in bad:
+        rows[i] = rows[i].replace(b"password", b"passw\xe9rd", 1).replace(b"?", b"\xbf", 1)
+    path = tmp_path / "cp1252.jsonl"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    proc = run_cli("stats", "--isolated", "--jobs", jobs, "--output-format", "json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    (f,) = json.loads(proc.stdout)["files"]
+    assert f["examples"] == len(rows) and f["invalid_utf8_lines"] == len(bad) and f["first_invalid_utf8"] == 4
+    assert proc.stderr.strip() == (f"pftlint: {path}: 3 lines are not valid UTF-8 (the first: line 4): counted "
+                                   "with the bad bytes replaced (U+FFFD), so their counts may be off; pftlint check "
+                                   f"{path} shows each (invalid-utf8)")
+    assert not json.loads(run_cli("stats", "--isolated", "--output-format", "json", str(CLEAN)).stdout)[
+        "files"][0]["invalid_utf8_lines"]

@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from ..profiles.config_files import Resolver
     from ..reporters import use_color
     from ..reporters.stats_table import render
-    from ..stats import compute_by_settings, problems
+    from ..reporters.stats_notes import problems
+    from ..stats import compute_by_settings
     from ..util.progress import allow_colour
 
     allow_colour(not args.no_color)

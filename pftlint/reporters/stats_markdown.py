@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..stats import file_settings, problems
+from ..stats import file_settings
+from .stats_notes import problems
 from .stats_table import trainer_rows
 from ..util.printable import printable
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..stats import file_settings, unreadable_text
+from ..stats import file_settings
+from .stats_notes import unreadable_text
 from ..tokens import trainer
 from ..util.printable import printable, printable_path
 
