@@ -8,9 +8,10 @@ labelled ``non-preferred`` rejected. Images, video, documents and tool use are S
 
 from __future__ import annotations
 
+from ..model import formats
 from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content, shown)
 
-_ROLES = ("user", "assistant")
+_ROLES = formats.TURN_ROLES[formats.NOVA]  # its role names -> the view's (the linter's too)
 _LABELS = {"preferred": 1, "non-preferred": 0}
 
 

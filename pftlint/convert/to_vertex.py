@@ -8,11 +8,12 @@ The checked pair already ends its prompt with the user turn and has system only 
 
 from __future__ import annotations
 
+from ..model import formats
 from .common import NOT_IN_LAYOUT, TOOLS, Pair, Skip, no_names, text_parts
 
 NAME = "vertex"
 DESCRIPTION = "Vertex AI Gemini preference"
-_ROLES = {"user": "user", "assistant": "model"}
+_ROLES = {chat: own for own, chat in formats.TURN_ROLES[formats.VERTEX].items()}  # assistant -> model
 
 
 def _turn(msg: dict) -> dict:

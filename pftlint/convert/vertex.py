@@ -9,9 +9,10 @@ reply is preferred, or says what a chat message cannot.
 
 from __future__ import annotations
 
+from ..model import formats
 from .common import (MISSING_FIELD, PREFERENCE, ROLE, TOOLS, WRONG_TYPE, Pair, Skip, parts_content, shown)
 
-_ROLES = {"user": "user", "model": "assistant"}
+_ROLES = formats.TURN_ROLES[formats.VERTEX]  # its role names -> the view's (the linter's too)
 
 
 def _turn(value, where: str, default_role: str | None = None) -> dict:
